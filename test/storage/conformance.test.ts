@@ -1,0 +1,192 @@
+/**
+ * One behavioural suite, run against every backend. Redis must be reachable at REDIS_URL
+ * (default redis://127.0.0.1:6379): when it is not, the redis block fails in beforeAll.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashKey, StoreError, type SecureStore } from '../../src/storage/index.js';
+import { makeBackend, runWorker, sleep, startWorker, type Backend, type BackendName } from './helpers.js';
+
+const BACKENDS: BackendName[] = ['memory', 'file', 'redis'];
+
+async function expectStoreError(p: Promise<unknown>, code: string): Promise<StoreError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StoreError);
+  expect((err as StoreError).code).toBe(code);
+  return err as StoreError;
+}
+
+describe.each(BACKENDS)('Store conformance: %s', (name) => {
+  let backend: Backend;
+  let store: SecureStore;
+
+  beforeAll(async () => {
+    backend = makeBackend(name);
+    store = await backend.open();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await backend?.cleanup();
+  });
+
+  it('reports its backend', () => {
+    expect(store.backend).toBe(name);
+  });
+
+  it('round-trips JSON values and deletes them', async () => {
+    const value = { s: 'héllo ✓', n: 42.5, neg: -1, t: true, f: false, nil: null, arr: [1, 'two', { three: 3 }], nested: { a: { b: [] } } };
+    await store.set('basic', 'k1', value);
+    expect(await store.get('basic', 'k1')).toEqual(value);
+    await store.set('basic', 'k2', 'plain string');
+    expect(await store.get('basic', 'k2')).toBe('plain string');
+    await store.set('basic', 'k3', 0);
+    expect(await store.get('basic', 'k3')).toBe(0);
+    await store.set('basic', 'k1', [1, 2]);
+    expect(await store.get('basic', 'k1')).toEqual([1, 2]);
+    await store.delete('basic', 'k1');
+    expect(await store.get('basic', 'k1')).toBeUndefined();
+    await store.delete('basic', 'never-existed');
+    expect(await store.get('basic', 'missing')).toBeUndefined();
+  });
+
+  it('lists keys by prefix, sorted, per collection, with glob characters taken literally', async () => {
+    for (const k of ['user:2', 'user:1', 'other', 'x*1', 'x?2', 'x[3]', 'xa', 'x\\4']) await store.set('listing', k, 1);
+    await store.set('listing.other', 'user:9', 1);
+    expect(await store.list('listing', 'user:')).toEqual(['user:1', 'user:2']);
+    expect(await store.list('listing', 'x*')).toEqual(['x*1']);
+    expect(await store.list('listing', 'x[')).toEqual(['x[3]']);
+    expect(await store.list('listing', 'x\\')).toEqual(['x\\4']);
+    expect(await store.list('listing')).toEqual(['other', 'user:1', 'user:2', 'x*1', 'x?2', 'x[3]', 'x\\4', 'xa'].sort());
+    expect(await store.list('listing', 'nothing')).toEqual([]);
+    expect(await store.list('empty-collection')).toEqual([]);
+  });
+
+  it('expires entries after their TTL (get and list)', async () => {
+    await store.set('ttl', 'short', { a: 1 }, { ttlSeconds: 1 });
+    await store.set('ttl', 'long', { a: 2 }, { ttlSeconds: 60 });
+    await store.set('ttl', 'forever', { a: 3 });
+    await store.set('ttl', 'reset', 1, { ttlSeconds: 1 });
+    await store.set('ttl', 'reset', 2); // a set without TTL makes the entry permanent again
+    expect(await store.get('ttl', 'short')).toEqual({ a: 1 });
+    await sleep(1300);
+    expect(await store.get('ttl', 'short')).toBeUndefined();
+    expect(await store.take('ttl', 'short')).toBeUndefined();
+    expect(await store.list('ttl')).toEqual(['forever', 'long', 'reset']);
+    expect(await store.get('ttl', 'reset')).toBe(2);
+  });
+
+  it('take returns the value once and deletes it', async () => {
+    await store.set('take', 'code', { sub: 'alice' });
+    expect(await store.take('take', 'code')).toEqual({ sub: 'alice' });
+    expect(await store.take('take', 'code')).toBeUndefined();
+    expect(await store.get('take', 'code')).toBeUndefined();
+    expect(await store.take('take', 'missing')).toBeUndefined();
+  });
+
+  it('take under in-process concurrency: 50 callers, exactly one wins', async () => {
+    for (const collection of ['take', 'codes', 'secrets']) {
+      await store.set(collection, 'contended', { n: 1 });
+      const results = await Promise.all(Array.from({ length: 50 }, () => store.take(collection, 'contended')));
+      expect(results.filter((r) => r !== undefined)).toEqual([{ n: 1 }]);
+    }
+  });
+
+  it('compareAndSet: only-if-absent, canonical JSON equality, mismatch', async () => {
+    expect(await store.compareAndSet('cas', 'k', undefined, { v: 1, w: 'x' })).toBe(true);
+    expect(await store.compareAndSet('cas', 'k', undefined, { v: 9 })).toBe(false);
+    // Same JSON with members in another order: equal.
+    expect(await store.compareAndSet('cas', 'k', { w: 'x', v: 1 }, { v: 2 })).toBe(true);
+    expect(await store.compareAndSet('cas', 'k', { v: 1 }, { v: 3 })).toBe(false);
+    expect(await store.get('cas', 'k')).toEqual({ v: 2 });
+    expect(await store.compareAndSet('cas', 'absent', { v: 1 }, { v: 2 })).toBe(false);
+    expect(await store.get('cas', 'absent')).toBeUndefined();
+    expect(await store.compareAndSet('cas', 'ttl', undefined, 'x', { ttlSeconds: 1 })).toBe(true);
+    await sleep(1200);
+    expect(await store.compareAndSet('cas', 'ttl', undefined, 'y')).toBe(true); // expired counts as absent
+  });
+
+  it('compareAndSet under contention (refresh-token rotation): exactly one of 30 wins', async () => {
+    for (const collection of ['cas', 'secrets']) {
+      await store.set(collection, 'family', { generation: 0 });
+      const outcomes = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => store.compareAndSet(collection, 'family', { generation: 0 }, { generation: 1, by: i }, { ttlSeconds: 60 })),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const winner = outcomes.indexOf(true);
+      expect(await store.get(collection, 'family')).toEqual({ generation: 1, by: winner });
+    }
+  });
+
+  it('increment: concurrent sum is exact, TTL applies from creation, non-integers refused', async () => {
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.increment('counters', 'hits', 1, { ttlSeconds: 1 })));
+    expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await store.get('counters', 'hits')).toBe(50);
+    expect(await store.increment('counters', 'hits', -10)).toBe(40);
+    await sleep(1300);
+    expect(await store.get('counters', 'hits')).toBeUndefined();
+    expect(await store.increment('counters', 'hits', 5)).toBe(5);
+    expect(await store.increment('counters', 'default')).toBe(1);
+    await store.set('counters', 'text', 'abc');
+    await expectStoreError(store.increment('counters', 'text', 1), 'STORE_INVALID');
+    await expectStoreError(store.increment('counters', 'hits', 1.5), 'STORE_INVALID');
+    await expectStoreError(store.increment('secrets', 'n', 1), 'STORE_INVALID');
+  });
+
+  it('secret-keyed collections store and list SHA-256 hashes, never the raw key', async () => {
+    await store.set('codes', 'auth-code-123', { client: 'c1' }, { ttlSeconds: 60 });
+    expect(await store.get('codes', 'auth-code-123')).toEqual({ client: 'c1' });
+    expect(await store.list('codes')).toContain(hashKey('auth-code-123'));
+    expect((await store.list('codes')).join()).not.toContain('auth-code-123');
+    expect(await store.take('codes', 'auth-code-123')).toEqual({ client: 'c1' });
+  });
+
+  it('encrypted collections round-trip values and support take and compareAndSet', async () => {
+    await store.set('tokens', 'refresh-abc', { upstream: 'ya29.secret' });
+    expect(await store.get('tokens', 'refresh-abc')).toEqual({ upstream: 'ya29.secret' });
+    expect(await store.compareAndSet('tokens', 'refresh-abc', { upstream: 'ya29.secret' }, { upstream: 'next' })).toBe(true);
+    expect(await store.take('tokens', 'refresh-abc')).toEqual({ upstream: 'next' });
+    expect(await store.get('tokens', 'refresh-abc')).toBeUndefined();
+  });
+
+  it('refuses invalid arguments with STORE_INVALID', async () => {
+    await expectStoreError(store.set('bad:name', 'k', 1), 'STORE_INVALID');
+    await expectStoreError(store.set('ok', '', 1), 'STORE_INVALID');
+    await expectStoreError(store.set('ok', 'k', undefined), 'STORE_INVALID');
+    await expectStoreError(store.set('ok', 'k', 1, { ttlSeconds: 0 }), 'STORE_INVALID');
+    await expectStoreError(store.set('ok', 'k', 10n), 'STORE_INVALID');
+    await expectStoreError(store.get('ok', 'a\u0000b'), 'STORE_INVALID');
+  });
+
+  // Memory is per process: its concurrency is covered in-process above, so these are not registered for it.
+  const persistentIt = name === 'memory' ? undefined : it;
+
+  persistentIt?.('take across 2 processes: 25 concurrent takes each per key, exactly one winner per key', async () => {
+    const pairs: Array<[string, string]> = [];
+    for (let i = 0; i < 60; i++) for (const c of ['take', 'codes', 'secrets']) pairs.push([c, `xp-${i}`]);
+    for (const [c, k] of pairs) await store.set(c, k, { k });
+    const workers = [0, 1].map(() => startWorker(backend.options, ['take', JSON.stringify(pairs), '25']));
+    await Promise.all(workers.map((w) => w.waitFor((l) => l === 'ready')));
+    for (const w of workers) w.send('go');
+    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor((l) => l.startsWith('result '))).slice(7)) as Record<string, number>));
+    for (const [c, k] of pairs) {
+      const wins = results.reduce((sum, r) => sum + (r[`${c}/${k}`] ?? 0), 0);
+      expect(wins, `${c}/${k}`).toBe(1);
+      expect(await store.get(c, k)).toBeUndefined();
+    }
+  });
+
+  persistentIt?.('data written by one process is read by a new process', async () => {
+    expect(await runWorker(backend.options, ['set', 'tokens', 'restart-key', JSON.stringify({ hello: 'world' })])).toBe('ok');
+    expect(await runWorker(backend.options, ['get', 'tokens', 'restart-key'])).toEqual({ hello: 'world' });
+    expect(await store.get('tokens', 'restart-key')).toEqual({ hello: 'world' });
+  });
+
+  it('a closed store refuses operations with STORE_CLOSED', async () => {
+    const other = await backend.open();
+    await other.close();
+    await expectStoreError(other.get('basic', 'k'), 'STORE_CLOSED');
+  });
+});
