@@ -1,0 +1,17 @@
+import type { Principal } from './principal.js';
+
+export type AuthOutcome = { readonly ok: true; readonly principal: Principal; readonly token?: string | undefined } | { readonly ok: false; readonly response: Response };
+
+/**
+ * The HTTP face of an auth configuration: turns a request into a principal or a challenge,
+ * builds step-up challenges, and serves its discovery documents.
+ */
+export interface HttpAuthenticator {
+  /** False when no auth is configured: everyone is anonymous and per-component checks are skipped. */
+  readonly enabled: boolean;
+  authenticate(request: Request): Promise<AuthOutcome>;
+  /** HTTP 403 `insufficient_scope` naming the scopes a call needs (MCP step-up authorization). */
+  insufficientScope(scopes: readonly string[]): Response;
+  /** Answers `/.well-known/...` and other auth routes it owns; undefined when the path is not its. */
+  route?(request: Request, url: URL): Promise<Response | undefined>;
+}

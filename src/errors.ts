@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+
+/** A configuration mistake found at start. The message names the option or environment variable at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+  /** The option path or environment variable, e.g. `http.port` or `MCP_BASTION_ALLOWED_HOSTS`. */
+  readonly option: string;
+  constructor(option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.option = option;
+  }
+}
+
+/** A short, unguessable identifier that links a masked client-facing error to its log line. */
+export function newErrorId(): string {
+  return randomUUID().slice(0, 8) + randomUUID().slice(0, 4);
+}
+
+/** The only text an unexpected failure shows a client. Details stay in the log under the same id. */
+export function maskedMessage(errorId: string): string {
+  return `Internal error (error id ${errorId})`;
+}

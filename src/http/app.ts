@@ -1,0 +1,112 @@
+import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import type { Logger } from '../log.js';
+import { maskedMessage, newErrorId } from '../errors.js';
+import type { HttpAuthenticator } from '../auth/http.js';
+import { BodyTooLargeError, SECURITY_HEADERS, isHostAllowed, isOriginAllowed, readBodyLimited, type OriginPolicy } from './guard.js';
+import { jsonRpcError } from './jsonrpc.js';
+import { toAuthInfo, type McpEndpoint } from './mcp-endpoint.js';
+import type { Principal } from '../auth/principal.js';
+
+export interface AppDeps {
+  readonly policy: () => OriginPolicy;
+  readonly corsOrigins: readonly string[];
+  readonly maxBodyBytes: number;
+  readonly auth: HttpAuthenticator;
+  readonly mcp: McpEndpoint;
+  readonly mcpPath: string;
+  readonly trpc?: { readonly path: string; readonly handle: (request: Request, body: string | undefined, principal: Principal) => Promise<Response> } | undefined;
+  readonly logger: Logger;
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The request path through the transport guard, authentication and the routes. Each step knows nothing of the next. */
+export function createHttpApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const { logger } = deps;
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) {
+      // A route that sets its own policy (a consent page) keeps it.
+      if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+    }
+  });
+
+  app.use('*', async (c, next) => {
+    const policy = deps.policy();
+    if (!isHostAllowed(c.req.header('host') ?? null, policy)) {
+      logger.warn({ event: 'host_rejected', host: c.req.header('host') }, 'Host header not allowed');
+      return c.json({ error: 'forbidden', error_description: 'Host header not allowed' }, 403);
+    }
+    if (!isOriginAllowed(c.req.header('origin') ?? null, policy)) {
+      logger.warn({ event: 'origin_rejected', origin: c.req.header('origin') }, 'Origin not allowed');
+      return c.json({ error: 'forbidden', error_description: 'Origin not allowed' }, 403);
+    }
+    await next();
+  });
+
+  if (deps.corsOrigins.length > 0) {
+    const allowed = new Set(deps.corsOrigins);
+    app.use(
+      '*',
+      cors({
+        origin: (origin) => (allowed.has(origin.toLowerCase()) ? origin : null),
+        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        allowHeaders: ['authorization', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id', 'accept'],
+        exposeHeaders: ['mcp-session-id', 'www-authenticate', 'mcp-protocol-version'],
+        maxAge: 600,
+      }),
+    );
+  }
+
+  app.onError((err, c) => {
+    const errorId = newErrorId();
+    logger.error({ errorId, err, path: c.req.path }, 'unhandled error');
+    return c.json({ error: 'internal_error', error_description: maskedMessage(errorId) }, 500);
+  });
+  app.notFound((c) => c.json({ error: 'not_found' }, 404));
+
+  if (deps.auth.route) {
+    const route = deps.auth.route.bind(deps.auth);
+    app.use('*', async (c, next) => {
+      const res = await route(c.req.raw, new URL(c.req.url));
+      if (res) return res;
+      await next();
+    });
+  }
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  const readBody = async (c: Context, jsonRpc: boolean): Promise<{ body: string | undefined } | { response: Response }> => {
+    if (!WITH_BODY.has(c.req.method)) return { body: undefined };
+    try {
+      return { body: await readBodyLimited(c.req.raw, deps.maxBodyBytes) };
+    } catch (err) {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      const message = `Payload Too Large: the limit is ${deps.maxBodyBytes} bytes`;
+      return { response: jsonRpc ? jsonRpcError(413, -32600, message) : c.json({ error: 'payload_too_large', error_description: message }, 413) };
+    }
+  };
+
+  app.all(deps.mcpPath, async (c) => {
+    const read = await readBody(c, true);
+    if ('response' in read) return read.response;
+    const outcome = await deps.auth.authenticate(c.req.raw);
+    if (!outcome.ok) return outcome.response;
+    return deps.mcp.handle(c.req.raw, read.body, outcome.principal, toAuthInfo(outcome.principal, outcome.token));
+  });
+
+  const trpc = deps.trpc;
+  if (trpc) {
+    app.all(`${trpc.path}/*`, async (c) => {
+      const read = await readBody(c, false);
+      if ('response' in read) return read.response;
+      const outcome = await deps.auth.authenticate(c.req.raw);
+      if (!outcome.ok) return outcome.response;
+      return trpc.handle(c.req.raw, read.body, outcome.principal);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,58 @@
+import type { AuthCheck } from '../auth/authorization.js';
+
+/** MCP tool annotations (hints only; a client must not rely on them for security). */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** `.meta({ mcp: { … } })`: expose a query or mutation as an MCP tool. */
+export interface McpToolMeta {
+  /** Tool name; defaults to the procedure path with dots replaced by underscores. */
+  name?: string;
+  title?: string;
+  description: string;
+  tags?: string[];
+  annotations?: ToolAnnotations;
+  /** Shorthand for `auth: requireScopes(...scopes)`. */
+  scopes?: string[];
+  /** Checks that must all pass for the caller to see and call the tool. */
+  auth?: AuthCheck | AuthCheck[];
+}
+
+/**
+ * `.meta({ mcpResource: { … } })`: expose a query as an MCP resource.
+ * Give `uri` for a static resource, or `uriTemplate` (RFC 6570 level 1, `{var}`)
+ * for a templated one whose variables become the procedure's input.
+ */
+export interface McpResourceMeta {
+  uri?: string;
+  uriTemplate?: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  tags?: string[];
+  scopes?: string[];
+  auth?: AuthCheck | AuthCheck[];
+}
+
+/** `.meta({ mcpPrompt: { … } })`: expose a procedure as an MCP prompt; its input fields become the arguments. */
+export interface McpPromptMeta {
+  name?: string;
+  title?: string;
+  description?: string;
+  tags?: string[];
+  scopes?: string[];
+  auth?: AuthCheck | AuthCheck[];
+}
+
+/** Add this to your `initTRPC.meta<…>()` type so `.meta({ mcp })` type-checks. */
+export interface BastionMeta {
+  mcp?: McpToolMeta;
+  mcpResource?: McpResourceMeta;
+  mcpPrompt?: McpPromptMeta;
+}

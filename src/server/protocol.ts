@@ -1,0 +1,229 @@
+import { Server, ProtocolError, ProtocolErrorCode, type ServerContext, type CallToolResult } from '@modelcontextprotocol/server';
+import type { AnyTRPCRouter } from '@trpc/server';
+import type { Logger } from '../log.js';
+import { maskedMessage } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { evaluateAccess, type ServerRule } from '../auth/authorization.js';
+import { classifyError, createProcedureCaller } from './invoke.js';
+import type { PromptEntry, Registry, ResourceEntry, ToolEntry } from './registry.js';
+
+export type Transport = 'http' | 'stdio';
+
+/** Builds the tRPC context for a call; `auth` is always set by mcp-bastion. */
+export type ContextFactory = (opts: { auth: Principal; transport: Transport; request?: Request | undefined }) => object | Promise<object>;
+
+export interface ProtocolOptions {
+  readonly name: string;
+  readonly version: string;
+  readonly instructions?: string | undefined;
+  readonly router: AnyTRPCRouter;
+  readonly registry: Registry;
+  readonly rules: readonly ServerRule[];
+  readonly createContext?: ContextFactory | undefined;
+  readonly logger: Logger;
+}
+
+export interface Binding {
+  readonly transport: Transport;
+  /** Principal used when the request carries none (stdio: the local user; HTTP without auth: anonymous). */
+  readonly fallback: Principal;
+  /** False on stdio and when HTTP auth is off: per-component checks are skipped (dual mode). */
+  readonly enforce: boolean;
+}
+
+/** The principal put on the request by the HTTP layer, carried through the SDK in `authInfo.extra`. */
+export function principalOf(ctx: ServerContext, fallback: Principal): Principal {
+  const p = ctx.http?.authInfo?.extra?.principal;
+  return (p as Principal | undefined) ?? fallback;
+}
+
+// The same error for "does not exist" and "you may not use it", so nothing leaks about what exists.
+const toolNotFound = (name: string) => new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+const resourceNotFound = (uri: string) => new ProtocolError(ProtocolErrorCode.InvalidParams, `Resource ${uri} not found`, { uri });
+const promptNotFound = (name: string) => new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${name} not found`);
+
+/**
+ * One MCP server instance over the registry. Built on the SDK's low-level `Server` so that
+ * visibility is decided per request from the caller's principal, not fixed at registration.
+ */
+export function createProtocolServer(opts: ProtocolOptions, binding: Binding): Server {
+  const { registry, rules, logger } = opts;
+  const server = new Server(
+    { name: opts.name, version: opts.version },
+    {
+      capabilities: { tools: { listChanged: false }, resources: {}, prompts: { listChanged: false } },
+      ...(opts.instructions ? { instructions: opts.instructions } : {}),
+    },
+  );
+
+  const visible = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
+    if (!binding.enforce) return true;
+    const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, rules);
+    return d.allowed;
+  };
+
+  const call = async (ctx: ServerContext, principal: Principal, path: string, input: unknown) => {
+    const context = opts.createContext
+      ? { ...(await opts.createContext({ auth: principal, transport: binding.transport, request: ctx.http?.req })), auth: principal }
+      : { auth: principal };
+    return createProcedureCaller(opts.router, context)(path, input);
+  };
+
+  const masked = (err: unknown, where: Record<string, unknown>) => {
+    const c = classifyError(err);
+    if (c.visible) return c;
+    logger.error({ errorId: c.errorId, err: c.cause, ...where }, 'procedure failed');
+    return c;
+  };
+
+  server.setRequestHandler('tools/list', async (_req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const tools = [];
+    for (const t of registry.tools.values()) {
+      if (!(await visible(principal, t))) continue;
+      tools.push({
+        name: t.name,
+        ...(t.title ? { title: t.title } : {}),
+        description: t.description,
+        inputSchema: t.inputSchema as { type: 'object' },
+        ...(t.outputSchema ? { outputSchema: t.outputSchema as { type: 'object' } } : {}),
+        ...(t.annotations ? { annotations: t.annotations } : {}),
+      });
+    }
+    return { tools };
+  });
+
+  server.setRequestHandler('tools/call', async (req, ctx): Promise<CallToolResult> => {
+    const principal = principalOf(ctx, binding.fallback);
+    const tool = registry.tools.get(req.params.name);
+    if (!tool || !(await visible(principal, tool))) throw toolNotFound(req.params.name);
+    try {
+      const output = await call(ctx, principal, tool.path, req.params.arguments ?? {});
+      const result: CallToolResult = tool.outputSchema
+        ? { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> }
+        : { content: [{ type: 'text', text: typeof output === 'string' ? output : JSON.stringify(output ?? null) }] };
+      return server.projectCallToolResult(result, tool.outputSchema);
+    } catch (err) {
+      const c = masked(err, { tool: tool.name });
+      const text = c.visible ? (c.code === 'BAD_REQUEST' ? c.message : `${c.code}: ${c.message}`) : maskedMessage(c.errorId);
+      return { content: [{ type: 'text', text }], isError: true };
+    }
+  });
+
+  server.setRequestHandler('resources/list', async (_req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const resources = [];
+    for (const r of registry.resources) {
+      if (r.uri === undefined || !(await visible(principal, r))) continue;
+      resources.push({ uri: r.uri, name: r.name, ...optional(r) });
+    }
+    return { resources };
+  });
+
+  server.setRequestHandler('resources/templates/list', async (_req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const resourceTemplates = [];
+    for (const r of registry.resources) {
+      if (r.uriTemplate === undefined || !(await visible(principal, r))) continue;
+      resourceTemplates.push({ uriTemplate: r.uriTemplate, name: r.name, ...optional(r) });
+    }
+    return { resourceTemplates };
+  });
+
+  server.setRequestHandler('resources/read', async (req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const uri = req.params.uri;
+    const match = matchResource(registry.resources, uri);
+    if (!match || !(await visible(principal, match.entry))) throw resourceNotFound(uri);
+    let output: unknown;
+    try {
+      output = await call(ctx, principal, match.entry.path, match.variables);
+    } catch (err) {
+      throw protocolErrorFor(masked(err, { resource: uri }), () => resourceNotFound(uri));
+    }
+    const text = typeof output === 'string' ? output : JSON.stringify(output ?? null);
+    const mimeType = match.entry.mimeType ?? (typeof output === 'string' ? 'text/plain' : 'application/json');
+    return { contents: [{ uri, mimeType, text }] };
+  });
+
+  server.setRequestHandler('prompts/list', async (_req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const prompts = [];
+    for (const p of registry.prompts.values()) {
+      if (!(await visible(principal, p))) continue;
+      prompts.push({
+        name: p.name,
+        ...(p.title ? { title: p.title } : {}),
+        ...(p.description ? { description: p.description } : {}),
+        arguments: p.arguments.map((a) => ({ name: a.name, required: a.required, ...(a.description ? { description: a.description } : {}) })),
+      });
+    }
+    return { prompts };
+  });
+
+  server.setRequestHandler('prompts/get', async (req, ctx) => {
+    const principal = principalOf(ctx, binding.fallback);
+    const prompt = registry.prompts.get(req.params.name);
+    if (!prompt || !(await visible(principal, prompt))) throw promptNotFound(req.params.name);
+    let output: unknown;
+    try {
+      output = await call(ctx, principal, prompt.path, req.params.arguments ?? {});
+    } catch (err) {
+      throw protocolErrorFor(masked(err, { prompt: prompt.name }), () => promptNotFound(prompt.name));
+    }
+    return toPromptResult(output, prompt.description);
+  });
+
+  return server;
+}
+
+function optional(r: ResourceEntry) {
+  return {
+    ...(r.title ? { title: r.title } : {}),
+    ...(r.description ? { description: r.description } : {}),
+    ...(r.mimeType ? { mimeType: r.mimeType } : {}),
+  };
+}
+
+function matchResource(resources: readonly ResourceEntry[], uri: string): { entry: ResourceEntry; variables: Record<string, string> } | undefined {
+  for (const r of resources) if (r.uri === uri) return { entry: r, variables: {} };
+  for (const r of resources) {
+    if (!r.template) continue;
+    const vars = r.template.match(uri);
+    if (vars) {
+      const variables: Record<string, string> = {};
+      for (const [k, v] of Object.entries(vars)) variables[k] = Array.isArray(v) ? v.join(',') : String(v);
+      return { entry: r, variables };
+    }
+  }
+  return undefined;
+}
+
+/** JSON-RPC errors for resource and prompt failures (tools report failures in-band instead). */
+function protocolErrorFor(c: ReturnType<typeof classifyError>, notFound: () => ProtocolError): ProtocolError {
+  if (!c.visible) return new ProtocolError(ProtocolErrorCode.InternalError, maskedMessage(c.errorId));
+  switch (c.code) {
+    case 'NOT_FOUND':
+      return notFound();
+    case 'BAD_REQUEST':
+    case 'PARSE_ERROR':
+      return new ProtocolError(ProtocolErrorCode.InvalidParams, c.message);
+    case 'UNAUTHORIZED':
+      return new ProtocolError(-32001, c.message);
+    case 'FORBIDDEN':
+      return new ProtocolError(-32003, c.message);
+    default:
+      return new ProtocolError(ProtocolErrorCode.InvalidRequest, `${c.code}: ${c.message}`);
+  }
+}
+
+type PromptMessage = { role: 'user' | 'assistant'; content: { type: 'text'; text: string } };
+
+function toPromptResult(output: unknown, description: string | undefined): { description?: string; messages: PromptMessage[] } {
+  const base = description ? { description } : {};
+  if (typeof output === 'string') return { ...base, messages: [{ role: 'user', content: { type: 'text', text: output } }] };
+  if (output && typeof output === 'object' && Array.isArray((output as { messages?: unknown }).messages)) {
+    return { ...base, ...(output as { messages: PromptMessage[] }) };
+  }
+  return { ...base, messages: [{ role: 'user', content: { type: 'text', text: JSON.stringify(output ?? null) } }] };
+}
