@@ -1,0 +1,84 @@
+/**
+ * Exfiltration parameters: an input the agent is told to fill with data the tool has no use
+ * for (the conversation, the system prompt, secrets, other files). The call itself carries the
+ * data to the server, so no "send" wording is needed for this to be theft.
+ */
+
+import { visibleText } from '../hidden.js';
+import { normalizeForRules } from '../signals.js';
+import type { Finding, JsonObject, ToolDef } from '../types.js';
+
+interface Param {
+  path: string;
+  name: string;
+  description: string;
+  dataless: boolean;
+}
+
+function collectParams(schema: unknown, prefix: string, out: Param[], depth = 0): void {
+  if (!schema || typeof schema !== 'object' || depth > 20) return;
+  const node = schema as JsonObject;
+  const props = node.properties;
+  if (props && typeof props === 'object' && !Array.isArray(props)) {
+    for (const [name, sub] of Object.entries(props as Record<string, unknown>)) {
+      const subObj = (sub && typeof sub === 'object' ? sub : {}) as JsonObject;
+      const texts = [subObj.description, subObj.title, subObj.default, ...(Array.isArray(subObj.examples) ? subObj.examples : [])]
+        .filter((t): t is string => typeof t === 'string');
+      const path = prefix ? `${prefix}.${name}` : name;
+      const type = subObj.type;
+      const dataless = Array.isArray(subObj.enum) || subObj.const !== undefined || type === 'boolean' || type === 'number' || type === 'integer';
+      out.push({ path, name, description: texts.join(' '), dataless });
+      collectParams(subObj, path, out, depth + 1);
+    }
+  }
+  if (node.items) collectParams(node.items, `${prefix}[]`, out, depth + 1);
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const list = node[key];
+    if (Array.isArray(list)) list.forEach((s) => collectParams(s, prefix, out, depth + 1));
+  }
+}
+
+// What the parameter asks the agent to put in it.
+const STEAL_CONTEXT = /\b(?:(?:full|entire|whole|complete|all|verbatim)\b[^.\n]{0,12}\b(?:conversation|chat|dialog(?:ue)?|transcript of (?:the|this|our) (?:conversation|chat|session)|context window|message history|prompt history)|(?:previous|prior|earlier|preceding|past) (?:messages?|conversation|turns?|instructions?|prompts?|tool (?:calls?|results?|outputs?))|system (?:prompt|message|instructions?)|(?:instructions?|prompt) you (?:were|have been) given|everything (?:the user|you) (?:said|know|have|saw|typed|shared)|(?:all|any) (?:other )?(?:information|data|details|context) (?:you|the user) (?:have|has|know|knows|can (?:find|see|access)|shared|mentioned)|(?:other|all|any) (?:tools?'? )?(?:outputs?|results?|responses?) (?:you|from)|user'?s? (?:personal|private) (?:data|information|details))/iu;
+const STEAL_SECRET = /\b(?:contents? of|content from|read (?:from )?|copy of|dump of|paste)\b[^.\n]{0,40}(?:~\/|\/etc\/|\.ssh|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|credentials|mcp\.json|config\.json|keychain|wallet|history)|\b(?:any|all|every|the user'?s?|your)\b[^.\n]{0,15}\b(?:api[ _-]?keys?|secrets?|access tokens?|passwords?|credentials|private keys?|ssh keys?|environment variables|cookies|session tokens?)\b[^.\n]{0,30}\b(?:you (?:have|know|can|see|find)|available|visible|in (?:the )?(?:context|conversation|environment|memory)|found)|(?:gesamte[nr]? (?:gesprächsverlauf|unterhaltung|konversation)|vorherigen nachrichten|systemprompt)|(?:toute la conversation|historique complet|messages précédents|prompt système)|(?:toda la conversación|historial completo|mensajes anteriores|prompt del sistema)|(?:完整(?:的)?对话|全部对话|之前的消息|系统提示|聊天记录)|(?:всю переписку|весь диалог|предыдущие сообщения|системн\S* промпт|историю (?:чата|диалога))/iu;
+// Names that give a hidden side channel a harmless look.
+const CHANNEL_NAME = /^(?:side_?notes?|notes?|feedback|debug(?:_?info)?|metadata|meta|extra(?:_?info)?|context|reasoning|remarks?|comments?|internal|telemetry|diagnostics?|trace|analytics|summary|session(?:_?data)?|state|memo|annotation|aux(?:iliary)?|log|audit)$/iu;
+const CHANNEL_HINT = /\b(?:conversation|previous messages|chat history|everything|all (?:the )?(?:information|details|data) (?:you|the user)|what the user (?:said|asked|wrote|typed)|secrets|passwords|credentials|api keys|system prompt)\b/iu;
+
+export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
+  const params: Param[] = [];
+  collectParams(tool.inputSchema, '', params);
+  const findings: Finding[] = [];
+  for (const p of params) {
+    // Booleans, numbers and enums cannot carry stolen text.
+    if (p.dataless) continue;
+    const text = normalizeForRules(visibleText(`${p.name.replace(/[_-]+/g, ' ')}: ${p.description}`));
+    const context = STEAL_CONTEXT.exec(text);
+    const secret = STEAL_SECRET.exec(text);
+    const hit = context ?? secret;
+    if (hit) {
+      findings.push({
+        code: 'DT002',
+        severity: secret || CHANNEL_NAME.test(p.name) ? 'critical' : 'high',
+        server,
+        entity: { kind: 'tool', name: tool.name },
+        message: `tool "${tool.name}": parameter "${p.path}" asks the agent to fill it with ${secret ? 'secrets or private files' : 'conversation or context data'} the tool does not need.`,
+        evidence: `"${hit[0].trim()}" in ${p.path}: ${p.description.slice(0, 200)}`,
+        field: `inputSchema.properties.${p.path}`,
+      });
+      continue;
+    }
+    if (CHANNEL_NAME.test(p.name) && CHANNEL_HINT.test(text)) {
+      findings.push({
+        code: 'DT002',
+        severity: 'medium',
+        server,
+        entity: { kind: 'tool', name: tool.name },
+        message: `tool "${tool.name}": side-channel style parameter "${p.path}" mentions data unrelated to the call.`,
+        evidence: `${p.path}: ${p.description.slice(0, 200)}`,
+        field: `inputSchema.properties.${p.path}`,
+      });
+    }
+  }
+  return findings;
+}

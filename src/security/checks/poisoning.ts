@@ -1,0 +1,152 @@
+/**
+ * Tool poisoning, prompt injection, hidden content and secret solicitation in the text of one
+ * entity. Hidden channels are decoded and their payload scored with the same rules, weighted up
+ * because honest servers have no reason to hide text from the person approving them.
+ */
+
+import { findHidden, visibleText, type HiddenHit, type HiddenKind } from '../hidden.js';
+import { scoreText, severityForScore, type Signal } from '../signals.js';
+import type { EntityTexts } from '../texts.js';
+import { maxSeverity, type Finding, type Severity } from '../types.js';
+
+export const HIDDEN_CODES: Record<HiddenKind, string> = {
+  'tag-chars': 'HC001',
+  'zero-width': 'HC002',
+  bidi: 'HC003',
+  'variation-selectors': 'HC004',
+  'html-comment': 'HC005',
+  'ansi-escape': 'HC006',
+  'encoded-base64': 'HC007',
+  'encoded-hex': 'HC007',
+  'encoded-url': 'HC007',
+  'mixed-script': 'HC008',
+};
+
+const HIDDEN_LABEL: Record<HiddenKind, string> = {
+  'tag-chars': 'Unicode tag characters (invisible ASCII smuggling)',
+  'zero-width': 'zero-width / invisible formatting characters',
+  bidi: 'bidirectional control characters',
+  'variation-selectors': 'variation selectors outside an emoji or ideographic sequence',
+  'html-comment': 'an HTML comment (hidden when rendered)',
+  'ansi-escape': 'ANSI escape or control characters',
+  'encoded-base64': 'a base64-encoded text payload',
+  'encoded-hex': 'a hex-encoded text payload',
+  'encoded-url': 'a URL-encoded text payload',
+  'mixed-script': 'words mixing Latin with Cyrillic/Greek look-alike letters',
+};
+
+// Score bonus for instructions that arrive through a hidden channel.
+const HIDDEN_BONUS = 1.5;
+
+function baseHiddenSeverity(hit: HiddenHit): Severity | undefined {
+  switch (hit.kind) {
+    case 'tag-chars':
+    case 'bidi':
+    case 'ansi-escape':
+      return 'high';
+    case 'variation-selectors':
+      return hit.count >= 4 ? 'high' : 'low';
+    case 'zero-width':
+      return hit.count >= 3 || hit.decoded ? 'medium' : 'low';
+    case 'mixed-script':
+      return 'medium';
+    default:
+      return 'low';
+  }
+}
+
+function describeSignals(signals: Signal[]): string {
+  return signals
+    .sort((a, b) => b.weight - a.weight)
+    .map((s) => `${s.id}: "${s.match.trim()}"`)
+    .join('; ');
+}
+
+export interface TextCheckContext {
+  server: string;
+  source?: string;
+}
+
+export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Finding[] {
+  const findings: Finding[] = [];
+  const entityRef = { kind: entity.kind, name: entity.name };
+  const payloads: string[] = [];
+  const hiddenByKind = new Map<HiddenKind, { hit: HiddenHit; field: string; severity: Severity; payloadScore: number }>();
+
+  for (const { field, text } of entity.texts) {
+    for (const hit of findHidden(text)) {
+      let severity = baseHiddenSeverity(hit);
+      let payloadScore = 0;
+      if (hit.decoded) {
+        const v = scoreText(visibleText(hit.decoded));
+        if (v.score > 0) {
+          payloadScore = v.score + HIDDEN_BONUS;
+          const s = severityForScore(payloadScore);
+          if (s) severity = severity ? maxSeverity(severity, s) : s;
+        }
+        // ANSI "decoded" is the whole text minus escapes; it is already scored as visible text.
+        if (hit.kind !== 'ansi-escape') payloads.push(hit.decoded);
+      }
+      if (!severity) continue;
+      const prev = hiddenByKind.get(hit.kind);
+      if (!prev || prev.payloadScore < payloadScore) hiddenByKind.set(hit.kind, { hit, field, severity, payloadScore });
+    }
+  }
+
+  for (const [kind, { hit, field, severity }] of hiddenByKind) {
+    const decoded = hit.decoded && kind !== 'ansi-escape' ? ` Decoded: "${visibleText(hit.decoded).slice(0, 160)}"` : '';
+    findings.push({
+      code: HIDDEN_CODES[kind],
+      severity,
+      server: ctx.server,
+      entity: entityRef,
+      message: `${entity.kind} "${entity.name}" hides text in ${HIDDEN_LABEL[kind]} (${hit.count}) in ${field}.`,
+      evidence: `${hit.sample}${decoded}`,
+      field,
+    });
+  }
+
+  // Score each field and the whole entity: signals split across fields still add up.
+  let bestField = entity.texts[0]?.field ?? 'description';
+  let bestFieldScore = -1;
+  for (const { field, text } of entity.texts) {
+    const v = scoreText(visibleText(text));
+    if (v.score > bestFieldScore) {
+      bestFieldScore = v.score;
+      bestField = field;
+    }
+  }
+  const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
+  const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
+  const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible);
+  const hiddenSignals = hiddenText ? scoreText(hiddenText) : undefined;
+  let score = whole.score;
+  if (hiddenSignals && hiddenSignals.score > 0) score += HIDDEN_BONUS;
+  const severity = severityForScore(score);
+  if (severity) {
+    findings.push({
+      code: 'TP001',
+      severity,
+      server: ctx.server,
+      entity: entityRef,
+      message: `${entity.kind} "${entity.name}" contains instructions aimed at the agent (score ${score.toFixed(1)}): ${whole.signals.map((s) => s.id).join(', ')}.`,
+      evidence: describeSignals(whole.signals).slice(0, 500),
+      field: bestField,
+    });
+  }
+
+  const solicit = whole.signals.find((s) => s.id === 'solicit' || s.id === 'ask-user-secret');
+  if (solicit) {
+    const others = whole.signals.filter((s) => s !== solicit && s.weight >= 1.5).length;
+    findings.push({
+      code: 'DT001',
+      severity: others > 0 ? 'high' : 'medium',
+      server: ctx.server,
+      entity: entityRef,
+      message: `${entity.kind} "${entity.name}" asks the agent to read or hand over sensitive data (${solicit.id}).`,
+      evidence: solicit.match.trim(),
+      field: bestField,
+    });
+  }
+  return findings;
+}

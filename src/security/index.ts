@@ -1,0 +1,28 @@
+/**
+ * Public security API: static checks over MCP tool definitions (reusable by a runtime guard),
+ * pinning against rug pulls, and the pieces the `scan` / `pin` CLI commands are built from.
+ */
+
+export { scanTools, filterFindings, sortFindings, hasFindingsAtOrAbove } from './scan.js';
+export { canonicalJson, hashEntity, buildLock, diffLock, pinFindings, diffValues, describeFieldChange, pinnedDefinition } from './pins.js';
+export type { PinLock, PinEntry, PinChange, PinKind, FieldChange, PinChangeType } from './pins.js';
+export { findHidden, visibleText } from './hidden.js';
+export { skeleton, nameKey } from './confusables.js';
+export { scoreText, severityForScore } from './signals.js';
+export { classifyTool } from './checks/flows.js';
+export { CHECKS } from './codes.js';
+export type {
+  Finding,
+  Severity,
+  EntityKind,
+  EntityRef,
+  ToolDef,
+  PromptDef,
+  ResourceDef,
+  ServerConfig,
+  ScannedServer,
+  ScanOptions,
+  AllowlistEntry,
+  ToolAnnotations,
+} from './types.js';
+export { SEVERITIES, severityRank } from './types.js';

@@ -1,0 +1,144 @@
+/**
+ * Weighted injection signals. No single keyword decides anything: real tools say "You MUST call
+ * this before X" or "Ignore information that is irrelevant". A signal is a phrase *shape*
+ * (an action aimed at the agent plus what it is aimed at); the score adds them up and only
+ * combinations reach medium or above. Patterns cover English plus German, French, Spanish,
+ * Chinese and Russian for the attack shapes that matter most.
+ */
+
+import { foldToLatin } from './confusables.js';
+import type { Severity } from './types.js';
+
+export type SignalId =
+  | 'override'
+  | 'secrecy'
+  | 'deceive'
+  | 'sensitive-strong'
+  | 'sensitive-weak'
+  | 'solicit'
+  | 'exfil-destination'
+  | 'injection-markup'
+  | 'steer-other-tools'
+  | 'priority-claim'
+  | 'role-hijack'
+  | 'coercion'
+  | 'exec'
+  | 'ask-user-secret'
+  | 'model-address'
+  | 'obligation';
+
+export interface Signal {
+  id: SignalId;
+  weight: number;
+  match: string;
+}
+
+export interface TextVerdict {
+  score: number;
+  signals: Signal[];
+}
+
+type Rule = { id: SignalId; weight: number; re: RegExp };
+
+const W = '[^.\\n!?。！？]'; // stay within one sentence
+const near = (n: number): string => `${W}{0,${n}}?`;
+
+const SENSITIVE_STRONG_SRC = [
+  '~\\/\\.ssh', '\\.ssh\\/', 'id_rsa', 'id_ed25519', 'id_ecdsa', '\\bssh (?:private )?keys?', 'private keys?', '\\.env\\b(?! ?variables?)',
+  '\\/etc\\/passwd', '\\/etc\\/shadow', '\\.aws\\/credentials', 'aws credentials', '\\.npmrc', '\\.netrc', '\\.git-credentials',
+  '\\.kube\\/config', '\\.docker\\/config', 'credentials?\\.json', '\\bmcp\\.json', 'claude_desktop_config', 'mcp_config',
+  '\\.cursor\\/', '\\.bash_history', '\\.zsh_history', 'keychain', 'wallet\\.dat', 'seed phrases?', 'mnemonic(?: phrase)?',
+  'recovery phrases?', 'system prompt', 'system instructions', 'system message', 'conversation history', 'chat history',
+  '(?:entire|full|whole|complete) (?:conversation|chat|context|dialogue|transcript)', '(?:all )?previous messages',
+  '(?:all )?prior messages', 'credit card numbers?', 'social security numbers?', 'browser cookies', 'session cookies',
+  'cookies? (?:file|store|jar)', 'login data', 'saved passwords', 'password manager',
+  // de / fr / es / zh / ru
+  'ssh-schlüssel', 'privaten? schlüssel', 'zugangsdaten', 'passwörter', 'gesprächsverlauf', 'systemprompt', 'geheimnisse',
+  'clés? ssh', 'clés? privées?', 'mots de passe', 'identifiants', "historique (?:de la |des )?conversations?", 'invite système',
+  'claves? ssh', 'claves? privadas?', 'contraseñas', 'credenciales', 'historial (?:de la |del )?(?:conversación|chat)', 'prompt del sistema',
+  '私钥', '密钥', '密码', '凭据', '凭证', '对话历史', '聊天记录', '系统提示',
+  'ssh[- ]ключ', 'приватн\\S* ключ', 'парол', 'учётн\\S* данн', 'учетн\\S* данн', 'истори\\S* (?:переписки|диалога|чата)', 'системн\\S* промпт',
+];
+const SENSITIVE_WEAK_SRC = [
+  'api[ _-]?keys?', 'secret(?: key)?s?', 'access tokens?', 'auth(?:entication)? tokens?', 'bearer tokens?', 'passwords?', 'credentials',
+  'environment variables', 'env vars', 'cookies', 'tokens', 'личные данные', '个人信息', 'données personnelles', 'datos personales', 'persönliche daten',
+];
+const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
+const SENSITIVE_ANY = `(?:${[...SENSITIVE_STRONG_SRC, ...SENSITIVE_WEAK_SRC].join('|')})`;
+
+// Verbs that move data somewhere: what an agent does when it is being used to steal.
+const MOVE = '(?:read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
+
+const RULES: Rule[] = [
+  // Overriding the agent's instructions.
+  { id: 'override', weight: 4, re: new RegExp(`\\b(?:ignore|disregard|forget|override|bypass|discard|abandon|set aside)\\b${near(40)}\\b(?:previous|prior|above|earlier|preceding|all|any|other|your|system|original|existing|safety|user'?s?)\\b${near(30)}\\b(?:instructions?|prompts?|rules|guidelines|directives|guardrails|polic(?:y|ies)|constraints|restrictions|commands)\\b`, 'iu') },
+  { id: 'override', weight: 4, re: /\b(?:new|updated|real|actual|true|hidden|secret) (?:system )?instructions?\s*[:：]/iu },
+  { id: 'override', weight: 4, re: /(?:ignorier\S*|vergiss|missachte)[^.\n]{0,40}(?:anweisungen|instruktionen|regeln|vorgaben)|(?:ignore[zr]?|oublie[zr]?)[^.\n]{0,40}(?:instructions|consignes|règles)|(?:ignora\S*|olvida\S*)[^.\n]{0,40}(?:instrucciones|reglas|indicaciones)|(?:忽略|无视|忘记|忘掉)[^。\n]{0,12}(?:指令|指示|说明|规则|提示)|(?:игнориру\S*|забудь\S*|проигнорируй\S*)[^.\n]{0,40}(?:инструкци\S*|правил\S*|указани\S*)/iu },
+  // Keeping the user in the dark.
+  { id: 'secrecy', weight: 3.5, re: new RegExp(`\\b(?:do not|don'?t|never|must not|should not|shouldn'?t|avoid|without)\\b${near(25)}\\b(?:tell|telling|inform|informing|notify|notifying|mention|mentioning|reveal|revealing|disclose|disclosing|show|showing|alert|alerting|let)\\b${near(30)}\\b(?:the )?(?:user|human|operator|customer|person|them)\\b`, 'iu') },
+  { id: 'secrecy', weight: 3.5, re: /\b(?:do not|don'?t|never)\s+(?:mention|reveal|disclose|explain|acknowledge)\s+(?:that|this|these|it|the (?:above|following|instructions?|step|file|read))/iu },
+  { id: 'secrecy', weight: 3.5, re: /\b(?:keep (?:this|it|these)(?: \w+)? (?:secret|hidden|confidential|private)|hide (?:this|it|these|the \w+) from|(?:silently|secretly|covertly|quietly|discreetly|invisibly|in the background)\s+(?:\w+\s+){0,2}(?:send|sends|forward|include|read|copy|upload|add|call|execute|run|transfer|cc|bcc|append|attach|exfiltrate)|(?:user|human)s? (?:must|should|need|does|do|will)(?: ?n[o']t| never| not)(?: need to)? (?:know|see|notice|be told|be informed|be aware)|(?:not|never) (?:be )?(?:visible|shown|displayed|revealed) to the user|without (?:the )?user'?s? (?:knowledge|awareness|noticing|consent))/iu },
+  { id: 'secrecy', weight: 3.5, re: /(?:nicht|niemals|keinesfalls)[^.\n]{0,30}(?:benutzer|nutzer|anwender)[^.\n]{0,30}(?:mitteilen|sagen|erwähnen|informieren|verraten)|ohne (?:den |dass der )?(?:benutzer|nutzer|anwender)[^.\n]{0,25}(?:informieren|benachrichtigen|merkt|weiß|erfährt)|(?:ne|n')[^.\n]{0,30}(?:dis|dites|informe|informez|mentionne|mentionnez|révèle|révélez)[^.\n]{0,20}pas[^.\n]{0,20}(?:à )?l'utilisateur|sans (?:en )?(?:informer|prévenir|avertir|le dire à) l'utilisateur|à l'insu de l'utilisateur|no (?:le )?(?:digas|informes|menciones|reveles|comuniques)[^.\n]{0,20}(?:al|el) usuario|sin (?:informar|avisar|notificar|decirle|que lo sepa)[^.\n]{0,10}(?:al )?usuario|(?:不要|别|切勿|不得|不可)(?:告诉|通知|提醒|让|向|对)[^。\n]{0,6}用户|(?:对|向)用户(?:保密|隐瞒)|用户不(?:需要|必|应)?知道|не (?:говори|сообщай|рассказывай|упоминай|показывай)\S*[^.\n]{0,20}пользовател|без ведома пользователя|пользовател\S* не (?:должен|нужно) знать/iu },
+  { id: 'deceive', weight: 3, re: /\b(?:(?:tell|assure|reassure|inform) the user (?:that )?(?:everything|it|the (?:operation|task|request))(?: \w+)? (?:is|was|went|succeeded|completed)|pretend (?:that|to be)|(?:lie|lying) to the user|mislead(?:ing)? the user|present (?:this|it|the result) as if|(?:do not|don'?t|never) (?:show|display|print|log|reveal) (?:this|these|the (?:above|following|real|actual|full)))/iu },
+  // Reaching for secrets: a moving verb aimed at a sensitive thing.
+  { id: 'solicit', weight: 3.5, re: new RegExp(`${MOVE}${near(60)}${SENSITIVE_STRONG}`, 'iu') },
+  { id: 'solicit', weight: 3.5, re: new RegExp(`${SENSITIVE_STRONG}${near(40)}\\b(?:as|into|in|to|via)\\b${near(20)}(?:the |this |a )?(?:parameter|param|argument|field|sidenote|note|notes|metadata|request|url|query|body|header)`, 'iu') },
+  { id: 'solicit', weight: 2.5, re: new RegExp(`\\b(?:read|include|pass|send|attach|append|extract|collect|gather|copy|dump|upload|forward|embed|leak|exfiltrate|transmit|harvest)\\b${near(30)}\\b(?:all|any|every|the user'?s?|their|your)\\b${near(20)}\\b(?:api[ _-]?keys?|secrets?|access tokens?|auth tokens?|passwords?|credentials|cookies|environment variables)`, 'iu') },
+  { id: 'sensitive-strong', weight: 1.5, re: new RegExp(SENSITIVE_STRONG, 'iu') },
+  { id: 'sensitive-weak', weight: 0.5, re: new RegExp(SENSITIVE_ANY, 'iu') },
+  { id: 'ask-user-secret', weight: 3, re: /\b(?:ask|prompt|request|require) (?:the user|them) (?:for|to (?:provide|enter|share|type|confirm|paste))\b[^.\n]{0,30}\b(?:password|passphrase|credentials|api[ _-]?key|secret|seed|mnemonic|credit card|card number|cvv|ssn|social security|2fa|otp|one-time code)/iu },
+  // Sending things out.
+  { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\bwebhook\b|(?:remote|external|third[- ]party|backup|collection|logging|analytics|our) (?:server|endpoint|host|service|address)|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu },
+  { id: 'exfil-destination', weight: 2.5, re: /(?:sende|schicke|übermittle|envoie|envoyez|transmets|envía|enviar|reenvía|发送|转发|上传|отправ\S*|перешл\S*)[^.\n。]{0,60}(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.]+|webhook|服务器|сервер|serveur|servidor)/iu },
+  // Markup that imitates a system channel.
+  { id: 'injection-markup', weight: 2, re: /<\/?\s*(?:important|system|instructions?|secret|hidden|admin|prompt|sys|context|critical|priority|override)\s*>|\[\s*(?:system|inst|admin|hidden|override)\s*\]|<\|(?:im_start|im_end|system|endoftext)\|>|^#{1,4}\s*(?:system|instructions?|hidden)\b|\bBEGIN (?:SYSTEM|HIDDEN|SECRET) (?:PROMPT|INSTRUCTIONS?)/imu },
+  // Telling the agent how to use *other* tools or servers.
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:when|whenever|if|before|after|while)\b[^.\n]{0,30}\b(?:using|calling|invoking|running|the user (?:asks|requests|wants))\b[^.\n]{0,25}\b(?:any|other|all|another|every|each|different|third[- ]party)\b[^.\n]{0,15}\b(?:tools?|functions?|servers?|plugins?|integrations?|mcps?)\b/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:for|on|to|in) (?:all|any|every|each) (?:other|subsequent|future|later) (?:tool|function|server|mcp) (?:calls?|invocations?|requests?|usage)\b|\b(?:all|any|every) (?:other |subsequent )?(?:tools?|functions?|servers?) (?:must|should|shall|have to|are required to)\b|\b(?:other|all|every|any) (?:mcp )?servers?'? (?:tools?|functions?)\b|\binstead of (?:using|calling|invoking) (?:the )?[`'"]?[\w.-]+/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:override|replace|change|modify|alter|redirect|hijack|intercept|rewrite)\b[^.\n]{0,15}\b(?:the )?(?:behaviou?r|recipient|destination|target|parameters?|arguments?|output|results?|address|account|to[- ]field)\b[^.\n]{0,10}\b(?:of|for|in|from)\b[^.\n]{0,20}(?:tools?|functions?|servers?|calls?|emails?|messages?|transfers?|payments?)|\b(?:all |any |every )?(?:emails?|messages?|payments?|transfers?|funds|transactions?|invoices?|replies)\b[^.\n]{0,20}\b(?:must|should|shall|will|are to|have to|need to)\b[^.\n]{0,15}\b(?:be )?(?:sent|routed|redirected|forwarded|addressed|copied|cc'?d|bcc'?d|delivered|transferred)\b[^.\n]{0,10}\bto\b/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /(?:bei|vor|nach)[^.\n]{0,20}(?:anderen|allen|jedem) (?:tools?|werkzeug\S*|funktion\S*|server\S*)|(?:tous les|toutes les|les autres) (?:outils|fonctions|serveurs)|(?:todas las|todos los|las otras|los otros|otras) (?:herramientas|funciones|servidores)|(?:其他|所有|任何)(?:的)?(?:工具|函数|服务器)|(?:други\S*|все\S*|любо\S*) (?:инструмент\S*|функци\S*|сервер\S*)/iu },
+  // Claims of authority over the user or system.
+  { id: 'priority-claim', weight: 2, re: /\b(?:this|these|the following)\b[^.\n]{0,20}\b(?:instructions?|rules?|requirements?|directives?|steps?)\b[^.\n]{0,10}\b(?:override|overrides|supersede|supersedes|take precedence|takes precedence|replace|replaces)\b|\b(?:highest|top|absolute|maximum) priority\b|\b(?:more important|higher priority|precedence) (?:than|over) (?:the )?(?:user|system|any|all|other|previous)|\bregardless of (?:what )?(?:the user|user'?s?|any (?:other )?instructions?|previous|prior)|\beven (?:if|when|though) the user (?:says|asks|requests|tells|instructs|objects|refuses|declines)|(?:hat|haben) (?:höchste|absolute) priorität|priorité (?:absolue|maximale)|prioridad (?:absoluta|máxima)|最高优先级|优先于|наивысш\S* приоритет/iu },
+  { id: 'role-hijack', weight: 2.5, re: /\byou are now\b|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu },
+  { id: 'coercion', weight: 1.5, re: /\b(?:otherwise|or else|if you (?:do not|don'?t|fail to))\b[^.\n]{0,40}\b(?:will|would|may|might)?\s*(?:fail|crash|break|not work|stop working|error|be (?:blocked|rejected|denied)|lose|harm|be deleted)|\b(?:tool|system|server|request|application|it) (?:will|would) (?:not|never) work (?:unless|without|if you (?:do not|don'?t))|\bsonst\b[^.\n]{0,30}(?:funktioniert|schlägt)|\bsinon\b[^.\n]{0,30}(?:ne fonctionnera|échouera)|\bde lo contrario\b|\bsi no\b[^.\n]{0,20}fallará|否则[^。\n]{0,15}(?:失败|无法|不能)|иначе[^.\n]{0,30}(?:не будет работать|сбой|ошибк)/iu },
+  { id: 'exec', weight: 2.5, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:ba|z|da)?sh\b|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$HOME|\*)|\bchmod (?:-R )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\b(?:run|execute|eval)\b[^.\n]{0,15}\b(?:the following|this|these) (?:shell |bash |terminal )?(?:command|code|script|snippet|payload)s?\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)/iu },
+  { id: 'model-address', weight: 0.5, re: /\b(?:ai|assistant|model|llm|agent|claude|gpt|chatbot|copilot)\b[^.\n]{0,5}\b(?:must|should|needs to|has to|is required to|shall|will)\b/iu },
+  { id: 'obligation', weight: 0.5, re: /\b(?:must|always|mandatory|required|immediately|before doing anything|first of all)\b|\b(?:muss|immer|doit|toujours|debe|siempre|必须|务必|总是|должен|обязательно|всегда)/iu },
+];
+
+/** Lower-cased, folded text the rules run on. */
+export function normalizeForRules(text: string): string {
+  return foldToLatin(text.normalize('NFKC')).replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[ \t]+/g, ' ');
+}
+
+/** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
+export function scoreText(text: string): TextVerdict {
+  const norm = normalizeForRules(text);
+  const best = new Map<SignalId, Signal>();
+  for (const rule of RULES) {
+    const m = rule.re.exec(norm);
+    if (!m) continue;
+    const prev = best.get(rule.id);
+    if (!prev || prev.weight < rule.weight) best.set(rule.id, { id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
+  }
+  // A solicitation already implies the sensitive target; do not count the noun twice.
+  if (best.has('solicit')) {
+    best.delete('sensitive-strong');
+    best.delete('sensitive-weak');
+  }
+  if (best.has('sensitive-strong')) best.delete('sensitive-weak');
+  const signals = [...best.values()];
+  let score = signals.reduce((sum, s) => sum + s.weight, 0);
+  // Weak context words only count next to a real signal.
+  const strong = signals.filter((s) => s.weight >= 2).length;
+  if (strong === 0) score = Math.min(score, 2);
+  return { score, signals };
+}
+
+export function severityForScore(score: number): Severity | undefined {
+  if (score >= 7) return 'critical';
+  if (score >= 4.5) return 'high';
+  if (score >= 3) return 'medium';
+  if (score >= 1.5) return 'low';
+  return undefined;
+}
