@@ -1,17 +1,21 @@
+import { ConfigError as BaseConfigError } from '../../errors.js';
+
 /**
  * Configuration mistakes, raised at construction time so a misconfigured
  * server refuses to start instead of silently accepting (or refusing) tokens.
  *
- * `setting` names the option or environment variable at fault, so the message
- * and the structured field both point at what to fix.
+ * Extends the package-wide ConfigError so the CLI reports it as a
+ * configuration error. `setting` (= `option`) names the option or environment
+ * variable at fault; the message always names it too, so it is not prefixed
+ * a second time.
  */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'invalid_config' as const;
+export class ConfigError extends BaseConfigError {
   /** Option name (`secret`, `jwksUri`, ...) or environment variable (`MCP_BASTION_JWT_SECRET`). */
   readonly setting: string;
   constructor(setting: string, message: string, opts: { cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(setting, message);
+    this.message = message;
     this.setting = setting;
+    if (opts.cause !== undefined) this.cause = opts.cause;
   }
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError as BaseConfigError } from '../../../src/errors.js';
 import { verifierFromEnv } from '../../../src/auth/verifiers/from-env.js';
 import { IntrospectionVerifier } from '../../../src/auth/verifiers/introspection.js';
 import { JwtVerifier } from '../../../src/auth/verifiers/jwt.js';
@@ -104,6 +105,13 @@ describe('verifierFromEnv: invalid or contradictory configuration names the vari
       'MCP_BASTION_JWT_SECRET and MCP_BASTION_JWT_JWKS_URI are mutually exclusive',
     );
     expect(err.setting).toBe('MCP_BASTION_JWT_SECRET');
+  });
+
+  it('errors are the package-wide ConfigError (the CLI reports them as configuration errors) with the variable in `option`', () => {
+    const err = expectConfigError(() => verifierFromEnv({ MCP_BASTION_AUTH: 'jwt', MCP_BASTION_JWT_SECRET: 'short' }), 'MCP_BASTION_JWT_SECRET');
+    expect(err).toBeInstanceOf(BaseConfigError);
+    expect(err.option).toBe('MCP_BASTION_JWT_SECRET');
+    expect(err.message.startsWith('MCP_BASTION_JWT_SECRET: MCP_BASTION_JWT_SECRET')).toBe(false);
   });
 
   it('an unknown MCP_BASTION_AUTH value is refused', () => {
