@@ -86,7 +86,9 @@ export function createHttpApp(deps: AppDeps): Hono {
     } catch (err) {
       if (!(err instanceof BodyTooLargeError)) throw err;
       const message = `Payload Too Large: the limit is ${deps.maxBodyBytes} bytes`;
-      return { response: jsonRpc ? jsonRpcError(413, -32600, message) : c.json({ error: 'payload_too_large', error_description: message }, 413) };
+      // Close the connection rather than drain an oversized body we will never read.
+      const close = { connection: 'close' };
+      return { response: jsonRpc ? jsonRpcError(413, -32600, message, null, close) : c.json({ error: 'payload_too_large', error_description: message }, 413, close) };
     }
   };
 

@@ -1,5 +1,6 @@
 import { createServer, type Server as NodeServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { getRequestListener } from '@hono/node-server';
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { AnyTRPCRouter } from '@trpc/server';
@@ -181,6 +182,8 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
       return handle;
     },
     serveStdio() {
+      // A stray console.log in a procedure would corrupt the protocol stream: send it to stderr.
+      routeConsoleToStderr();
       const local = localPrincipal();
       return serveStdio(() => createProtocolServer(protocol, { transport: 'stdio', fallback: local, enforce: false }), {
         onerror: (err) => logger.error({ err }, 'stdio transport error'),
@@ -191,6 +194,15 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
       if (running) await running.close();
     },
   };
+}
+
+function routeConsoleToStderr(): void {
+  const toStderr = (...args: unknown[]) => {
+    process.stderr.write(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ') + '\n');
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
 }
 
 export { ANONYMOUS };
