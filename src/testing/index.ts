@@ -2,4 +2,4 @@
 export { generateKeyPair, keyPairFromPrivateJwk, type TestKeyPair } from './keypair.js';
 export { mintToken, type MintTokenOptions } from './mint.js';
 export { createJwksServer, type JwksServer } from './jwks-server.js';
-export { writeKeyPair, loadOrCreateKeyPair, loadKeyPair, KEY_FILES, type KeyFiles } from './keys.js';
+export { writeKeyPair, loadOrCreateKeyPair, loadKeyPair, keyFiles, KEY_FILES, type KeyFiles } from './keys.js';
