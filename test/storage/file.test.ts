@@ -102,6 +102,21 @@ describe('file store', () => {
     expect((err as StoreError).message).toContain('chmod 600');
   });
 
+  it('two stores on the same directory in one process share data, and closing one leaves the other working', async () => {
+    const path = freshDir();
+    const a = await createStore({ type: 'file', path }, {});
+    const b = await createStore({ type: 'file', path }, {});
+    await a.set('c', 'k', 1);
+    expect(await b.get('c', 'k')).toBe(1);
+    await a.close();
+    await b.set('c', 'k2', 2);
+    expect(await b.take('c', 'k')).toBe(1);
+    await b.close();
+    const c = await createStore({ type: 'file', path }, {});
+    expect(await c.list('c')).toEqual(['k2']);
+    await c.close();
+  });
+
   it('purges expired records in the background, not only hides them', async () => {
     const path = freshDir();
     const store = await createStore({ type: 'file', path, sweepIntervalMs: 200 }, {});
