@@ -83,6 +83,21 @@ describe('JWKS cache: unknown-kid floods do not amplify into IdP requests', () =
   });
 });
 
+describe('JWKS cache: tokens without kid', () => {
+  it('a kid-less token verifies when exactly one key can match, and is refused as ambiguous otherwise', async () => {
+    const { SignJWT } = await import('jose');
+    const kidless = (k: TestKeyPair): Promise<string> =>
+      new SignJWT({ sub: 'a', aud: AUD }).setProtectedHeader({ alg: k.alg }).setIssuedAt().setExpirationTime('5m').sign(k.privateKey);
+    const single = await server([key]);
+    const v1 = new JwtVerifier({ jwksUri: single.url, allowInsecureLoopback: true, audience: AUD });
+    await expect(v1.verify(await kidless(key))).resolves.toMatchObject({ subject: 'a' });
+    const other = await generateKeyPair('RS256');
+    const two = await server([key, other]);
+    const v2 = new JwtVerifier({ jwksUri: two.url, allowInsecureLoopback: true, audience: AUD });
+    await expectAuthError(v2.verify(await kidless(key)), 'unknown_key');
+  });
+});
+
 describe('JWKS cache: key rotation and outages', () => {
   it('picks up a rotated key once the cooldown allows a refetch', async () => {
     const s = await server([key]);

@@ -30,6 +30,9 @@ export interface OidcFixture {
   readonly introspectionUrl: string;
   readonly resource: string;
   readonly otherResource: string;
+  /** A resource for which the provider issues RFC 9068 JWT access tokens (RS256, typ at+jwt) instead of opaque ones. */
+  readonly jwtResource: string;
+  readonly jwksUri: string;
   readonly basicClient: { readonly id: string; readonly secret: string };
   readonly postClient: { readonly id: string; readonly secret: string };
   /** Obtains an opaque access token for `resource` with the client_credentials grant. */
@@ -47,6 +50,7 @@ export async function startOidcProvider(): Promise<OidcFixture> {
   const issuer = `http://127.0.0.1:${port}`;
   const resource = 'http://127.0.0.1:8799/mcp';
   const otherResource = 'https://other-mcp.example/mcp';
+  const jwtResource = 'http://127.0.0.1:8799/jwt-mcp';
   // Credentials with characters that break naive Basic encoding (RFC 6749 §2.3.1 requires form-encoding first).
   const basicClient = { id: 'rs:basic client', secret: 'p@ss w0rd+/:%&=?~' };
   const postClient = { id: 'rs-post', secret: 'post-secret-post-secret-post-secret' };
@@ -75,7 +79,10 @@ export async function startOidcProvider(): Promise<OidcFixture> {
         enabled: true,
         defaultResource: () => resource,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, target: string) => ({ audience: target, scope: 'mcp:tools read admin', accessTokenFormat: 'opaque' }),
+        getResourceServerInfo: (_ctx: unknown, target: string) =>
+          target === jwtResource
+            ? { audience: target, scope: 'mcp:tools read admin', accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }
+            : { audience: target, scope: 'mcp:tools read admin', accessTokenFormat: 'opaque' },
       },
     },
   });
@@ -94,6 +101,8 @@ export async function startOidcProvider(): Promise<OidcFixture> {
     introspectionUrl: `${issuer}/token/introspection`,
     resource,
     otherResource,
+    jwtResource,
+    jwksUri: `${issuer}/jwks`,
     basicClient,
     postClient,
     async clientCredentialsToken(opts = {}) {
