@@ -105,9 +105,9 @@ function parsePem(pem: string): ParsedPublicKey {
 function familyOf(key: KeyObject): { family: KeyFamily; curve?: string } {
   switch (key.asymmetricKeyType) {
     case 'rsa':
-      return { family: 'rsa' };
     case 'rsa-pss':
-      return { family: 'rsa-pss' };
+      requireRsaBits(key.asymmetricKeyDetails?.modulusLength ?? 0);
+      return { family: key.asymmetricKeyType };
     case 'ec':
       return { family: 'ec', curve: key.asymmetricKeyDetails?.namedCurve };
     case 'ed25519':
@@ -122,7 +122,10 @@ function parseJwk(jwk: JWK): ParsedPublicKey {
   if (jwk.kty === 'oct') throw new ConfigError('publicKey', 'publicKey is a symmetric (oct) JWK; use secret for HMAC keys');
   if (jwk.d !== undefined) throw new ConfigError('publicKey', 'publicKey JWK contains private key material ("d"); give the verifier only the public key');
   let family: KeyFamily;
-  if (jwk.kty === 'RSA') family = 'rsa';
+  if (jwk.kty === 'RSA') {
+    family = 'rsa';
+    requireRsaBits(typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').byteLength * 8 : 0);
+  }
   else if (jwk.kty === 'EC') family = 'ec';
   else if (jwk.kty === 'OKP') family = 'okp';
   else throw new ConfigError('publicKey', `publicKey JWK kty ${String(jwk.kty)} is not supported`);
@@ -137,4 +140,9 @@ function parseJwk(jwk: JWK): ParsedPublicKey {
       return key;
     },
   };
+}
+
+/** jose refuses RSA keys under 2048 bits at verification time; say so at startup instead of failing every token. */
+function requireRsaBits(bits: number): void {
+  if (bits < 2048) throw new ConfigError('publicKey', `publicKey is a ${bits}-bit RSA key; at least 2048 bits are required`);
 }

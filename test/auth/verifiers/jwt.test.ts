@@ -1,4 +1,4 @@
-import { createHmac, KeyObject, sign as cryptoSign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, KeyObject, sign as cryptoSign } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JwtVerifier } from '../../../src/auth/verifiers/jwt.js';
@@ -298,6 +298,13 @@ describe('JwtVerifier: configuration is checked at construction', () => {
   it('refuses a private key given as publicKey', () => {
     expectConfigError(() => new JwtVerifier({ publicKey: key.privateJwk }), 'private');
     expectConfigError(() => new JwtVerifier({ publicKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' }), 'PRIVATE');
+  });
+
+  it('refuses an RSA public key shorter than 2048 bits at construction', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expectConfigError(() => new JwtVerifier({ publicKey: pem }), '2048');
+    expectConfigError(() => new JwtVerifier({ publicKey: publicKey.export({ format: 'jwk' }) }), '2048');
   });
 
   it('refuses an empty audience or issuer list', () => {
