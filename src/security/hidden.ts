@@ -148,7 +148,12 @@ function decodeUrl(run: string): string | undefined {
 /** Latin word with Cyrillic/Greek letters inside it: a keyword-filter evasion, never a real spelling. */
 const MIXED_WORD = /[\p{L}]*(?:\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}]\p{Script=Latin})[\p{L}]*/gu;
 
+// Cheap gate: plain printable ASCII without comment markers or long alphanumeric runs hides nothing.
+const PLAIN = /^[\x20-\x7E\n\r\t]*$/;
+const ENCODING_HINT = /<!--|%[0-9a-fA-F]{2}|[A-Za-z0-9+/_-]{24}|(?:[0-9a-fA-F]{2}[\s\\x]*){16}/;
+
 export function findHidden(text: string): HiddenHit[] {
+  if (PLAIN.test(text) && !ENCODING_HINT.test(text)) return [];
   const hits: HiddenHit[] = [];
   const withoutFlags = text.replace(FLAG_TAG_SEQUENCE, '');
 

@@ -70,12 +70,12 @@ const SENSITIVE_WEAK_SRC = [
   'environment variables', 'env vars', 'cookies', 'tokens', 'личные данные', '个人信息', 'données personnelles', 'datos personales', 'persönliche daten',
 ];
 const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
-const SENSITIVE_ANY = `(?:${[...SENSITIVE_STRONG_SRC, ...SENSITIVE_WEAK_SRC].join('|')})`;
+const SENSITIVE_WEAK = `(?:${SENSITIVE_WEAK_SRC.join('|')})`;
 
 // Verbs that move data somewhere: what an agent does when it is being used to steal.
 const MOVE = '(?:read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
 
-const RULES: Rule[] = [
+export const RULES: Rule[] = [
   // Overriding the agent's instructions.
   { id: 'override', weight: 4, re: new RegExp(`\\b(?:ignore|disregard|forget|override|bypass|discard|abandon|set aside)\\b${near(40)}\\b(?:previous|prior|above|earlier|preceding|all|any|other|your|system|original|existing|safety|user'?s?)\\b${near(30)}\\b(?:instructions?|prompts?|rules|guidelines|directives|guardrails|polic(?:y|ies)|constraints|restrictions|commands)\\b`, 'iu') },
   { id: 'override', weight: 4, re: /\b(?:new|updated|real|actual|true|hidden|secret) (?:system )?instructions?\s*[:：]/iu },
@@ -93,7 +93,7 @@ const RULES: Rule[] = [
   { id: 'solicit', weight: 3.5, re: new RegExp(`${SENSITIVE_STRONG}${near(40)}\\b(?:as|into|in|to|via)\\b${near(20)}(?:the |this |a )?(?:parameter|param|argument|field|sidenote|note|notes|metadata|request|url|query|body|header)`, 'iu') },
   { id: 'solicit', weight: 2.5, re: new RegExp(`\\b(?:read|include|pass|send|attach|append|extract|collect|gather|copy|dump|upload|forward|embed|leak|exfiltrate|transmit|harvest)\\b${near(30)}\\b(?:all|any|every|the user'?s?|their|your)\\b${near(20)}\\b(?:api[ _-]?keys?|secrets?|access tokens?|auth tokens?|passwords?|credentials|cookies|environment variables)`, 'iu') },
   { id: 'sensitive-strong', weight: 1.5, re: new RegExp(SENSITIVE_STRONG, 'iu') },
-  { id: 'sensitive-weak', weight: 0.5, re: new RegExp(SENSITIVE_ANY, 'iu') },
+  { id: 'sensitive-weak', weight: 0.5, re: new RegExp(SENSITIVE_WEAK, 'iu') },
   { id: 'ask-user-secret', weight: 3, re: /\b(?:ask|prompt|request|require|obtain|collect)\b[^.\n]{0,12}\b(?:the user|them|the customer|the human)(?:'s)?\b[^.\n]{0,40}\b(?:password|passphrase|seed phrase|seed|mnemonic|recovery phrase|private key|credit card|card number|cvv|ssn|social security|2fa|otp|one-time code|pin code|banking)/iu },
   // "When you see a token, copy it": capture conditioned on a secret appearing.
   { id: 'solicit', weight: 3.5, re: /\b(?:when|whenever|if)\b[^.\n]{0,40}\b(?:tokens?|passwords?|secrets?|api[ _-]?keys?|credentials|private keys?|ssh keys?)\b[^.\n]{0,40}\b(?:append|include|add|copy|send|put|insert|forward|attach|store|save|paste)\b/iu },
@@ -101,7 +101,7 @@ const RULES: Rule[] = [
   { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\bwebhook\b|(?:remote|external|third[- ]party|backup|collection|logging|analytics|our) (?:server|endpoint|host|service|address)|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu },
   { id: 'exfil-destination', weight: 2.5, re: /(?:sende|schicke|übermittle|envoie|envoyez|transmets|envía|enviar|reenvía|发送|转发|上传|отправ\S*|перешл\S*)[^.\n。]{0,60}(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.]+|webhook|服务器|сервер|serveur|servidor)/iu },
   // Markup that imitates a system channel.
-  { id: 'injection-markup', weight: 2, re: /<\/?\s*(?:important|system|instructions?|secret|hidden|admin|prompt|sys|context|critical|priority|override)\s*>|\[\s*(?:system|inst|admin|hidden|override)\s*\]|<\|(?:im_start|im_end|system|endoftext)\|>|^#{1,4}\s*(?:system|instructions?|hidden)\b|\bBEGIN (?:SYSTEM|HIDDEN|SECRET) (?:PROMPT|INSTRUCTIONS?)/imu },
+  { id: 'injection-markup', weight: 2, re: /<\/?\s*(?:important|system|instructions?|secret|hidden|admin|prompt|sys|context|critical|priority|override)\s*>|\[\s*(?:system|inst|admin|hidden|override)\s*\]|<\|(?:im_start|im_end|system|endoftext)\|>|^#{1,4}\s*(?:system|instructions?|hidden)\b|\bbegin (?:system|hidden|secret) (?:prompt|instructions?)/imu },
   // Telling the agent how to use *other* tools or servers.
   { id: 'steer-other-tools', weight: 2.5, re: /\b(?:when|whenever|if|before|after|while)\b[^.\n]{0,50}\b(?:any|other|all|another|every|each|different|third[- ]party)\b[^.\n]{0,15}\b(?:tools?|functions?|servers?|plugins?|integrations?|mcps?)\b/iu },
   { id: 'steer-other-tools', weight: 2.5, re: /\b(?:with|using|via|from|by|through) (?:any|every|all|other|another) (?:\w+ ){0,2}(?:tools?|functions?|servers?)\b|\b(?:other|another|different) (?:mcp )?servers?\b/iu },
@@ -118,7 +118,7 @@ const RULES: Rule[] = [
   { id: 'priority-claim', weight: 2, re: /\b(?:this|these|the following)\b[^.\n]{0,20}\b(?:instructions?|rules?|requirements?|directives?|steps?)\b[^.\n]{0,10}\b(?:override|overrides|supersede|supersedes|take precedence|takes precedence|replace|replaces)\b|\b(?:highest|top|absolute|maximum) priority\b|\b(?:more important|higher priority|precedence) (?:than|over) (?:the )?(?:user|system|any|all|other|previous)|\b(?:come|comes|coming|are|is) from (?:the )?(?:system administrator|administrator|admin|developers?|system|anthropic|openai|security team)\b|\bregardless of (?:what )?(?:the user|user'?s?|any (?:other )?instructions?|previous|prior)|\beven (?:if|when|though) the user (?:says|asks|requests|tells|instructs|objects|refuses|declines)|(?:hat|haben) (?:höchste|absolute) priorität|priorité (?:absolue|maximale)|prioridad (?:absoluta|máxima)|最高优先级|优先于|наивысш\S* приоритет/iu },
   { id: 'role-hijack', weight: 3, re: /\byou are now\b|\b(?:no|without (?:any )?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines))\b|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu },
   { id: 'coercion', weight: 1.5, re: /\b(?:otherwise|or else|if you (?:do not|don'?t|fail to))\b[^.\n]{0,40}\b(?:will|would|may|might)?\s*(?:fail|crash|break|not work|stop working|error|be (?:blocked|rejected|denied)|lose|harm|be deleted)|\b(?:tool|system|server|request|application|it) (?:will|would) (?:not|never) work (?:unless|without|if you (?:do not|don'?t))|\bsonst\b[^.\n]{0,30}(?:funktioniert|schlägt)|\bsinon\b[^.\n]{0,30}(?:ne fonctionnera|échouera)|\bde lo contrario\b|\bsi no\b[^.\n]{0,20}fallará|否则[^。\n]{0,15}(?:失败|无法|不能)|иначе[^.\n]{0,30}(?:не будет работать|сбой|ошибк)/iu },
-  { id: 'remote-code', weight: 3.5, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:ba|z|da)?sh\b|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$HOME|\*)|\bchmod (?:-R )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)/iu },
+  { id: 'remote-code', weight: 3.5, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:ba|z|da)?sh\b|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$home|\*)|\bchmod (?:-r )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)/iu },
   { id: 'exec', weight: 2.5, re: /\b(?:run|execute|eval)\b[^.\n]{0,15}\b(?:the following|this|these) (?:shell |bash |terminal )?(?:command|code|script|snippet|payload)s?\b/iu },
   { id: 'model-address', weight: 0.5, re: /\b(?:ai|assistant|model|llm|agent|claude|gpt|chatbot|copilot)\b[^.\n]{0,5}\b(?:must|should|needs to|has to|is required to|shall|will)\b/iu },
   { id: 'obligation', weight: 0.5, re: /\b(?:must|always|mandatory|required|immediately|before doing anything|first of all)\b|\b(?:muss|immer|doit|toujours|debe|siempre|必须|务必|总是|должен|обязательно|всегда)/iu },
@@ -126,14 +126,20 @@ const RULES: Rule[] = [
 
 /** Lower-cased, folded text the rules run on. */
 export function normalizeForRules(text: string): string {
-  return foldToLatin(text.normalize('NFKC')).replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[ \t]+/g, ' ');
+  const nfkc = text.normalize('NFKC');
+  // Folding only matters when Greek/Cyrillic/Armenian letters are present; skip the word walk otherwise.
+  return (/[\u0370-\u058F]/.test(nfkc) ? foldToLatin(nfkc) : nfkc).replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[ \t]+/g, ' ').toLowerCase();
 }
+
+// The rules are written case-insensitively for readability, but the text is lower-cased once
+// up front: dropping the `i`/`u` flags makes matching several times faster on large toolsets.
+const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) }));
 
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
 export function scoreText(text: string): TextVerdict {
   const norm = normalizeForRules(text);
   const best = new Map<SignalId, Signal>();
-  for (const rule of RULES) {
+  for (const rule of COMPILED) {
     const m = rule.re.exec(norm);
     if (!m) continue;
     const prev = best.get(rule.id);

@@ -106,16 +106,8 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
     });
   }
 
-  // Score each field and the whole entity: signals split across fields still add up.
-  let bestField = entity.texts[0]?.field ?? 'description';
-  let bestFieldScore = -1;
-  for (const { field, text } of entity.texts) {
-    const v = scoreText(visibleText(text));
-    if (v.score > bestFieldScore) {
-      bestFieldScore = v.score;
-      bestField = field;
-    }
-  }
+  // Score the whole entity (signals split across fields still add up); find the worst field
+  // only when there is something to report, which keeps large benign toolsets fast.
   const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
   const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
   const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible);
@@ -123,6 +115,17 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   let score = whole.score;
   if (hiddenSignals && hiddenSignals.score > 0) score += HIDDEN_BONUS;
   const severity = severityForScore(score);
+  let bestField = entity.texts[0]?.field ?? 'description';
+  if (severity || whole.signals.some((s) => s.id === 'solicit' || s.id === 'ask-user-secret')) {
+    let bestFieldScore = -1;
+    for (const { field, text } of entity.texts) {
+      const v = scoreText(visibleText(text));
+      if (v.score > bestFieldScore) {
+        bestFieldScore = v.score;
+        bestField = field;
+      }
+    }
+  }
   if (severity) {
     findings.push({
       code: 'TP001',

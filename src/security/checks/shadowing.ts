@@ -24,52 +24,75 @@ function distinctive(name: string): boolean {
 
 interface Target {
   server: string;
-  label: string;
-  re: RegExp;
+  kind: 'tool' | 'server';
+  name: string;
 }
 
-function targetsFor(servers: ScannedServer[]): Target[] {
-  const out: Target[] = [];
+/** Distinctive tool names by lower-case token, and server-name patterns; built once per scan. */
+interface TargetIndex {
+  tools: Map<string, Target[]>;
+  servers: { target: Target; needle: string; re: RegExp }[];
+}
+
+function buildIndex(servers: ScannedServer[]): TargetIndex {
+  const tools = new Map<string, Target[]>();
+  const serverPatterns: TargetIndex['servers'] = [];
   for (const s of servers) {
     for (const t of s.tools) {
       if (!distinctive(t.name)) continue;
-      out.push({ server: s.name, label: `tool ${t.name}`, re: new RegExp(`(?<![\\w-])${escapeRe(t.name)}(?![\\w-])`, 'iu') });
+      const key = t.name.toLowerCase();
+      tools.set(key, [...(tools.get(key) ?? []), { server: s.name, kind: 'tool', name: t.name }]);
     }
     if (s.name.length >= 4) {
       // A server named in prose ("the whatsapp server", "github's tools") is a reference to it.
-      out.push({ server: s.name, label: `server ${s.name}`, re: new RegExp(`(?<![\\w-])${escapeRe(s.name)}(?:'s)?\\s+(?:mcp\\s+)?(?:server|tools?|functions?|integration)\\b|\\b(?:server|mcp)\\s+[\`'"]?${escapeRe(s.name)}\\b`, 'iu') });
+      const n = escapeRe(s.name.toLowerCase());
+      serverPatterns.push({
+        target: { server: s.name, kind: 'server', name: s.name },
+        needle: s.name.toLowerCase(),
+        re: new RegExp(`(?<![\\w-])${n}(?:'s)?\\s+(?:mcp\\s+)?(?:server|tools?|functions?|integration)\\b|\\b(?:server|mcp)\\s+[\`'"]?${n}\\b`),
+      });
     }
   }
-  return out;
+  return { tools, servers: serverPatterns };
+}
+
+const TOKEN = /[a-z0-9][\w.-]*[a-z0-9]/g;
+
+function findReference(norm: string, index: TargetIndex, self: string): { target: Target; at: number; length: number } | undefined {
+  for (const m of norm.matchAll(TOKEN)) {
+    const hit = index.tools.get(m[0])?.find((t) => t.server !== self);
+    if (hit) return { target: hit, at: m.index ?? 0, length: m[0].length };
+  }
+  for (const p of index.servers) {
+    if (p.target.server === self || !norm.includes(p.needle)) continue;
+    const m = p.re.exec(norm);
+    if (m) return { target: p.target, at: m.index ?? 0, length: m[0].length };
+  }
+  return undefined;
 }
 
 export function checkCrossReferences(servers: ScannedServer[]): Finding[] {
   if (servers.length < 2) return [];
-  const targets = targetsFor(servers);
+  const index = buildIndex(servers);
   const findings: Finding[] = [];
   for (const server of servers) {
-    const others = targets.filter((t) => t.server !== server.name);
     for (const entity of serverEntities(server)) {
       for (const { field, text } of entity.texts) {
-        const norm = normalizeForRules(visibleText(text));
-        for (const target of others) {
-          const m = target.re.exec(norm);
-          if (!m) continue;
-          const start = Math.max(0, (m.index ?? 0) - 80);
-          const windowText = norm.slice(start, (m.index ?? 0) + m[0].length + 80);
-          const steering = STEERING.test(windowText);
-          findings.push({
-            code: 'SH001',
-            severity: steering ? 'high' : 'low',
-            server: server.name,
-            entity: { kind: entity.kind, name: entity.name },
-            message: `${entity.kind} "${entity.name}" ${steering ? 'gives instructions about' : 'mentions'} ${target.label} of server "${target.server}".`,
-            evidence: windowText.trim().slice(0, 240),
-            field,
-            related: [{ server: target.server, kind: target.label.startsWith('tool') ? 'tool' : 'server', name: target.label.replace(/^\w+ /, '') }],
-          });
-          break; // one reference per field is enough to make the point
-        }
+        const norm = visibleText(text).toLowerCase();
+        const ref = findReference(norm, index, server.name);
+        if (!ref) continue;
+        const windowText = norm.slice(Math.max(0, ref.at - 80), ref.at + ref.length + 80);
+        const steering = STEERING.test(windowText);
+        findings.push({
+          code: 'SH001',
+          severity: steering ? 'high' : 'low',
+          server: server.name,
+          entity: { kind: entity.kind, name: entity.name },
+          message: `${entity.kind} "${entity.name}" ${steering ? 'gives instructions about' : 'mentions'} ${ref.target.kind} ${ref.target.name} of server "${ref.target.server}".`,
+          evidence: windowText.trim().slice(0, 240),
+          field,
+          related: [{ server: ref.target.server, kind: ref.target.kind, name: ref.target.name }],
+        });
       }
     }
   }
