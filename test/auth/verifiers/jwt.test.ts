@@ -191,6 +191,26 @@ describe('JwtVerifier: forged and misused tokens are refused', () => {
     await expectAuthError(new JwtVerifier({ publicKey: key.publicPem }).verify(token), 'bad_signature', { token });
   });
 
+  it('attack 8d: header jku/x5u pointing at an attacker JWKS is ignored (never fetched), embedded jwk is not trusted', async () => {
+    const evil = await createJwksServer([attackerKey]);
+    try {
+      const viaJku = await new SignJWT({ sub: 'admin', aud: AUD, iss: ISS })
+        .setProtectedHeader({ alg: 'RS256', kid: attackerKey.kid, jku: evil.url, x5u: evil.url })
+        .setExpirationTime('5m')
+        .sign(attackerKey.privateKey);
+      await expectAuthError(jwksVerifier().verify(viaJku), 'unknown_key', { token: viaJku });
+      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJku), 'bad_signature', { token: viaJku });
+      expect(evil.fetchCount).toBe(0);
+      const viaJwk = await new SignJWT({ sub: 'admin', aud: AUD, iss: ISS })
+        .setProtectedHeader({ alg: 'RS256', jwk: attackerKey.publicJwk })
+        .setExpirationTime('5m')
+        .sign(attackerKey.privateKey);
+      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJwk), 'bad_signature', { token: viaJwk });
+    } finally {
+      await evil.close();
+    }
+  });
+
   it('attack 8c: a tampered payload (scope escalated) under a genuine signature is refused', async () => {
     const token = await mint({ scope: 'read' });
     const [h, , s] = token.split('.');
