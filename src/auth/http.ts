@@ -9,7 +9,8 @@ export type AuthOutcome = { readonly ok: true; readonly principal: Principal; re
 export interface HttpAuthenticator {
   /** False when no auth is configured: everyone is anonymous and per-component checks are skipped. */
   readonly enabled: boolean;
-  authenticate(request: Request): Promise<AuthOutcome>;
+  /** `body` is the already-read request body, so a token smuggled into a form body can be refused. */
+  authenticate(request: Request, body?: string): Promise<AuthOutcome>;
   /** HTTP 403 `insufficient_scope` naming the scopes a call needs (MCP step-up authorization). */
   insufficientScope(scopes: readonly string[]): Response;
   /** Answers `/.well-known/...` and other auth routes it owns; undefined when the path is not its. */

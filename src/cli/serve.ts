@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { createMcpServer, type McpServerOptions } from '../server/create.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
+import type { HttpOptions } from '../config.js';
+import { authFromEnv } from '../auth/env-provider.js';
+import { demoBaseUrl } from '../demo/options.js';
 
 export interface ServeFlags {
   config?: string;
@@ -31,20 +34,29 @@ export async function loadConfigModule(file: string): Promise<McpServerOptions> 
   return value as McpServerOptions;
 }
 
-export type DemoOptionsFactory = () => Promise<{ options: McpServerOptions; banner?: (url: string) => string }>;
+export type DemoOptionsFactory = (http: HttpOptions, logger: Logger) => Promise<{ options: McpServerOptions; banner?: (url: string) => string }>;
 
 export async function runServe(flags: ServeFlags, demo: DemoOptionsFactory): Promise<void> {
   const logger = createLogger();
-  const loaded = flags.config ? { options: await loadConfigModule(flags.config) } : await demo();
+  const flagHttp: HttpOptions = {
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
+    ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
+    ...(flags.allowAllInterfaces ? { allowAllInterfaces: true } : {}),
+  };
+  let loaded: { options: McpServerOptions; banner?: (url: string) => string };
+  if (flags.config) {
+    const options = await loadConfigModule(flags.config);
+    const http = { ...options.http, ...flagHttp };
+    // A config without its own auth takes it from MCP_BASTION_AUTH, like the demo.
+    const auth = options.auth ?? (flags.stdio ? undefined : authFromEnv(process.env, { resourceUrl: `${demoBaseUrl(http)}/mcp`, logger }));
+    loaded = { options: { ...options, ...(auth ? { auth } : {}) } };
+  } else {
+    loaded = await demo(flagHttp, logger);
+  }
   const options: McpServerOptions = {
     ...loaded.options,
     logger: loaded.options.logger ?? logger,
-    http: {
-      ...loaded.options.http,
-      ...(flags.host !== undefined ? { host: flags.host } : {}),
-      ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
-      ...(flags.allowAllInterfaces ? { allowAllInterfaces: true } : {}),
-    },
+    http: { ...loaded.options.http, ...flagHttp },
   };
   const server = createMcpServer(options);
   if (flags.stdio) {

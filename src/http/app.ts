@@ -95,7 +95,7 @@ export function createHttpApp(deps: AppDeps): Hono {
   app.all(deps.mcpPath, async (c) => {
     const read = await readBody(c, true);
     if ('response' in read) return read.response;
-    const outcome = await deps.auth.authenticate(c.req.raw);
+    const outcome = await deps.auth.authenticate(c.req.raw, read.body);
     if (!outcome.ok) return outcome.response;
     return deps.mcp.handle(c.req.raw, read.body, outcome.principal, toAuthInfo(outcome.principal, outcome.token));
   });
@@ -105,7 +105,7 @@ export function createHttpApp(deps: AppDeps): Hono {
     app.all(`${trpc.path}/*`, async (c) => {
       const read = await readBody(c, false);
       if ('response' in read) return read.response;
-      const outcome = await deps.auth.authenticate(c.req.raw);
+      const outcome = await deps.auth.authenticate(c.req.raw, read.body);
       if (!outcome.ok) return outcome.response;
       return trpc.handle(c.req.raw, read.body, outcome.principal);
     });

@@ -9,6 +9,9 @@ import { resolveHttpConfig, type HttpConfig, type HttpOptions } from '../config.
 import { ANONYMOUS, localPrincipal, type Principal } from '../auth/principal.js';
 import type { ServerRule } from '../auth/authorization.js';
 import type { HttpAuthenticator } from '../auth/http.js';
+import type { TokenVerifier } from '../auth/principal.js';
+import { tokenAuth, type AuthProvider } from '../auth/resource-server.js';
+import { knownScopes } from './scopes.js';
 import { noAuth } from '../auth/none.js';
 import { defaultOriginPolicy, type OriginPolicy } from '../http/guard.js';
 import { createHttpApp } from '../http/app.js';
@@ -28,8 +31,11 @@ export interface McpServerOptions {
   createContext?: ContextFactory;
   /** Server-wide authorization rules: `restrictTag(...)`, `AuthMiddleware(...)`. */
   rules?: ServerRule[];
-  /** How HTTP callers authenticate. Default: none (everyone is anonymous, loopback only is advised). */
-  auth?: HttpAuthenticator;
+  /**
+   * How HTTP callers authenticate: a TokenVerifier (Token Verification), `tokenAuth(verifier, opts)`,
+   * a `RemoteAuthProvider`, or another AuthProvider. Default: none (everyone is anonymous).
+   */
+  auth?: AuthProvider | TokenVerifier;
   /** `hide` (default): components a caller may not use are left out of lists. `challenge`: scope-gated ones stay listed and a call answers 403 insufficient_scope. */
   onInsufficientScope?: 'hide' | 'challenge';
   http?: HttpOptions;
@@ -65,7 +71,28 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const config = resolveHttpConfig(options.http);
   const registry = buildRegistry(options.router);
   const rules = options.rules ?? [];
-  const auth = options.auth ?? noAuth();
+  const provider: AuthProvider | undefined = options.auth === undefined ? undefined : 'bind' in options.auth ? options.auth : tokenAuth(options.auth);
+  let bound: HttpAuthenticator | undefined;
+  const bindAuth = (port: number): HttpAuthenticator => {
+    if (!provider) return noAuth();
+    const base = config.baseUrl ?? new URL(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+    const resourceUrl = new URL(`${base.href.replace(/\/$/, '')}/mcp`);
+    return provider.bind({ logger, resourceUrl, knownScopes: knownScopes(registry, rules) });
+  };
+  // With a fixed port or a base URL the resource URL is known now, so auth mistakes surface at start.
+  if (config.baseUrl || config.port !== 0) bound = bindAuth(config.port);
+  const auth: HttpAuthenticator = {
+    get enabled() {
+      return provider !== undefined;
+    },
+    authenticate: (request, body) => current().authenticate(request, body),
+    insufficientScope: (scopes) => current().insufficientScope(scopes),
+    route: (request, url) => current().route?.(request, url) ?? Promise.resolve(undefined),
+  };
+  function current(): HttpAuthenticator {
+    if (!bound) throw new Error('the server has no resource URL yet: call listen() first or set http.baseUrl');
+    return bound;
+  }
   const onInsufficientScope = options.onInsufficientScope ?? 'hide';
   const protocol: ProtocolOptions = {
     name: options.name,
@@ -158,6 +185,12 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
       });
       const addr = server.address() as AddressInfo;
       boundPort = addr.port;
+      try {
+        bound ??= bindAuth(addr.port);
+      } catch (err) {
+        server.close();
+        throw err;
+      }
       policy = undefined;
       if (config.exposed) {
         logger.warn({ event: 'exposed_bind', host: config.host }, `listening on ${config.host}: reachable from other machines. Set MCP_BASTION_BASE_URL or allowedHosts for the names clients use.`);

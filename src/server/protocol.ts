@@ -61,6 +61,12 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, rules);
     return d.allowed;
   };
+  /** For calls: a denial is a security event worth a log line (lists are filtered silently). */
+  const usable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
+    const ok = await visible(principal, entry);
+    if (!ok) logger.warn({ event: 'authz_denied', kind: entry.kind, name: entry.name, sub: principal.subject, clientId: principal.clientId }, 'call denied');
+    return ok;
+  };
 
   const call = async (ctx: ServerContext, principal: Principal, path: string, input: unknown) => {
     const context = opts.createContext
@@ -96,7 +102,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
   server.setRequestHandler('tools/call', async (req, ctx): Promise<CallToolResult> => {
     const principal = principalOf(ctx, binding.fallback);
     const tool = registry.tools.get(req.params.name);
-    if (!tool || !(await visible(principal, tool))) throw toolNotFound(req.params.name);
+    if (!tool || !(await usable(principal, tool))) throw toolNotFound(req.params.name);
     try {
       const output = await call(ctx, principal, tool.path, req.params.arguments ?? {});
       const result: CallToolResult = tool.outputSchema
@@ -134,7 +140,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const uri = req.params.uri;
     const match = matchResource(registry.resources, uri);
-    if (!match || !(await visible(principal, match.entry))) throw resourceNotFound(uri);
+    if (!match || !(await usable(principal, match.entry))) throw resourceNotFound(uri);
     let output: unknown;
     try {
       output = await call(ctx, principal, match.entry.path, match.variables);
@@ -164,7 +170,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
   server.setRequestHandler('prompts/get', async (req, ctx) => {
     const principal = principalOf(ctx, binding.fallback);
     const prompt = registry.prompts.get(req.params.name);
-    if (!prompt || !(await visible(principal, prompt))) throw promptNotFound(req.params.name);
+    if (!prompt || !(await usable(principal, prompt))) throw promptNotFound(req.params.name);
     let output: unknown;
     try {
       output = await call(ctx, principal, prompt.path, req.params.arguments ?? {});
