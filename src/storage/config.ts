@@ -73,12 +73,19 @@ export const DEFAULT_KEY_PREFIX = 'mcp-bastion:';
  */
 export function resolveStorageConfig(config: StorageConfigInput | undefined = {}, env: Env = process.env): ResolvedStorageConfig {
   const { options, label } = pickShape(config);
-  const type = resolveType(options.type, label, env);
-  const path = resolve(nonEmpty(options.path, `${label}path`) ?? nonEmpty(env.MCP_BASTION_STORAGE_PATH, 'MCP_BASTION_STORAGE_PATH') ?? DEFAULT_STORE_DIR);
-  const keys = options.keys !== undefined ? parseKeys(options.keys, `${label}keys`) : env.MCP_BASTION_STORAGE_KEY !== undefined ? parseKeys(env.MCP_BASTION_STORAGE_KEY, 'MCP_BASTION_STORAGE_KEY') : [];
+  const fromEnv = (name: string): string | undefined => {
+    // Empty counts as unset: `VAR=` in compose files and .env templates means "not configured".
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const type = resolveType(options.type, label, fromEnv('MCP_BASTION_STORAGE'));
+  const path = resolve(nonEmpty(options.path, `${label}path`) ?? fromEnv('MCP_BASTION_STORAGE_PATH') ?? DEFAULT_STORE_DIR);
+  const envKeys = fromEnv('MCP_BASTION_STORAGE_KEY');
+  const keys = options.keys !== undefined ? parseKeys(options.keys, `${label}keys`) : envKeys !== undefined ? parseKeys(envKeys, 'MCP_BASTION_STORAGE_KEY') : [];
   let url: string | undefined;
   if (type === 'redis' && options.redis === undefined) {
-    url = options.url !== undefined ? checkRedisUrl(options.url, `${label}url`) : env.REDIS_URL !== undefined ? checkRedisUrl(env.REDIS_URL, 'REDIS_URL') : undefined;
+    const envUrl = fromEnv('REDIS_URL');
+    url = options.url !== undefined ? checkRedisUrl(options.url, `${label}url`) : envUrl !== undefined ? checkRedisUrl(envUrl, 'REDIS_URL') : undefined;
     if (url === undefined) throw new StoreError('STORE_CONFIG', `${label}type is 'redis' but no server is configured: set ${label}url, ${label}redis or REDIS_URL`);
   }
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
@@ -131,13 +138,12 @@ function pickShape(config: StorageConfigInput): { options: StorageOptions; label
   return { options: config as StorageOptions, label: '' };
 }
 
-function resolveType(value: unknown, label: string, env: Env): StorageType {
+function resolveType(value: unknown, label: string, fromEnv: string | undefined): StorageType {
   if (value !== undefined) {
     if (!TYPES.includes(value as StorageType)) throw new StoreError('STORE_CONFIG', `${label}type: expected one of ${TYPES.join('|')}, got '${String(value)}'`);
     return value as StorageType;
   }
-  const fromEnv = env.MCP_BASTION_STORAGE?.trim();
-  if (fromEnv === undefined || fromEnv === '') return 'file';
+  if (fromEnv === undefined) return 'file';
   if (!TYPES.includes(fromEnv as StorageType)) throw new StoreError('STORE_CONFIG', `MCP_BASTION_STORAGE: expected one of ${TYPES.join('|')}, got '${fromEnv}'`);
   return fromEnv as StorageType;
 }

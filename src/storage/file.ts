@@ -144,8 +144,8 @@ export class FileRawStore implements RawStore {
   }
 
   /** Removes the keys still expired at commit time (another process may have rewritten them). */
-  private purge(keys: Buffer[]): Promise<void> {
-    return this.db.transaction(() => {
+  private async purge(keys: Buffer[]): Promise<void> {
+    await this.db.transaction(() => {
       for (const k of keys) {
         const rec = this.read(k);
         if (rec && expired(rec)) this.db.removeSync(k);

@@ -39,6 +39,13 @@ describe('resolveStorageConfig', () => {
     expect(c.keys.map((k) => k.toString('base64'))).toEqual([KEY_A, KEY_B]);
   });
 
+  it('treats empty environment variables as unset', () => {
+    const c = resolveStorageConfig(undefined, { MCP_BASTION_STORAGE: '', MCP_BASTION_STORAGE_KEY: '', MCP_BASTION_STORAGE_PATH: ' ', REDIS_URL: '' });
+    expect(c.type).toBe('file');
+    expect(c.keys).toEqual([]);
+    expect(c.path).toBe(resolve('.mcp-bastion/store'));
+  });
+
   it('lets explicit options win over the environment', () => {
     const c = resolveStorageConfig({ type: 'memory', keys: [KEY_B] }, { MCP_BASTION_STORAGE: 'redis', MCP_BASTION_STORAGE_KEY: KEY_A });
     expect(c.type).toBe('memory');
@@ -81,7 +88,7 @@ describe('resolveStorageConfig', () => {
     expect(configError({ oauth: { sessionStorage: { type: 'redis', redis: { port: 70000 } } } }).message).toContain('oauth.sessionStorage.redis.port');
     expect(configError({ storage: { commandTimeoutMs: -1 } }).message).toContain('storage.commandTimeoutMs');
     expect(configError({ encryptedCollections: 'secrets' as unknown as string[] }).message).toContain('encryptedCollections');
-    expect(configError(undefined, { MCP_BASTION_STORAGE_PATH: '  ' }).message).toContain('MCP_BASTION_STORAGE_PATH');
+    expect(configError({ storage: { path: ' ' } }).message).toContain('storage.path');
   });
 
   it('refuses encrypted collections on Redis without a key, naming MCP_BASTION_STORAGE_KEY, before connecting', async () => {
