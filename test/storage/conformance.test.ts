@@ -178,19 +178,25 @@ describe.each(BACKENDS)('Store conformance: %s', (name) => {
   // Memory is per process: its concurrency is covered in-process above, so these are not registered for it.
   const persistentIt = name === 'memory' ? undefined : it;
 
-  persistentIt?.('take across 2 processes: 25 concurrent takes each per key, exactly one winner per key', async () => {
+  persistentIt?.('across 2 processes, 25 concurrent calls each per key: one take wins, one compareAndSet wins, increments add up', async () => {
     const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < 60; i++) for (const c of ['take', 'codes', 'secrets']) pairs.push([c, `xp-${i}`]);
-    for (const [c, k] of pairs) await store.set(c, k, { k });
-    const workers = [0, 1].map(() => startWorker(backend.options, ['take', JSON.stringify(pairs), '25']));
+    for (let i = 0; i < 60; i++) pairs.push([['take', 'codes', 'secrets'][i % 3] ?? 'take', `xp-${i}`]);
+    for (const [i, [c, k]] of pairs.entries()) {
+      await store.set(c, k, { k });
+      await store.set('cas', `xp-${i}`, { gen: 0 });
+    }
+    const workers = [0, 1].map(() => startWorker(backend.options, ['race', JSON.stringify(pairs), '25']));
     await Promise.all(workers.map((w) => w.waitFor((l) => l === 'ready')));
     for (const w of workers) w.send('go');
-    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor((l) => l.startsWith('result '))).slice(7)) as Record<string, number>));
-    for (const [c, k] of pairs) {
-      const wins = results.reduce((sum, r) => sum + (r[`${c}/${k}`] ?? 0), 0);
-      expect(wins, `${c}/${k}`).toBe(1);
+    type Outcome = { takes: Record<string, number>; swaps: Record<string, number> };
+    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor((l) => l.startsWith('result '))).slice(7)) as Outcome));
+    for (const [i, [c, k]] of pairs.entries()) {
+      expect(results.reduce((sum, r) => sum + (r.takes[`${c}/${k}`] ?? 0), 0), `take ${c}/${k}`).toBe(1);
       expect(await store.get(c, k)).toBeUndefined();
+      expect(results.reduce((sum, r) => sum + (r.swaps[`xp-${i}`] ?? 0), 0), `compareAndSet xp-${i}`).toBe(1);
+      expect(await store.get('cas', `xp-${i}`)).toMatchObject({ gen: 1 });
     }
+    expect(await store.get('counters', 'xp-total')).toBe(2 * pairs.length * 25);
   });
 
   persistentIt?.('data written by one process is read by a new process', async () => {

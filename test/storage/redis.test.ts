@@ -97,6 +97,7 @@ describe('redis store faults (throwaway server)', () => {
     }
     expect(recovered).toBe(true);
     expect(await store.take('faults', 'k')).toBe(3);
+    expect(await store.get('faults', 'lost')).toBeUndefined(); // the failed write was not replayed on reconnect
     expect(await store.increment('faults', 'n', 2)).toBe(2);
     expect(await store.list('faults')).toEqual(['n']);
   });
