@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import { evaluateAccess, type ServerRule } from '../auth/authorization.js';
 import type { Registry } from '../server/registry.js';
+import { matchResource } from '../server/protocol.js';
 import type { SessionManager } from '../server/sessions.js';
 import { idOf, jsonRpcError, jsonRpcShape } from './jsonrpc.js';
 
@@ -41,7 +42,7 @@ export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
     const entry =
       m.method === 'tools/call' ? opts.registry.tools.get(String(m.params?.name))
       : m.method === 'prompts/get' ? opts.registry.prompts.get(String(m.params?.name))
-      : m.method === 'resources/read' ? opts.registry.resources.find((r) => r.uri === m.params?.uri)
+      : m.method === 'resources/read' ? matchResource(opts.registry.resources, String(m.params?.uri))?.entry
       : undefined;
     if (!entry) return undefined;
     const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, opts.rules);

@@ -103,6 +103,7 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     rules,
     createContext: options.createContext,
     logger,
+    onInsufficientScope: options.onInsufficientScope ?? 'hide',
   };
   const enforce = auth.enabled;
   const httpServerFor = (principal: Principal) => createProtocolServer(protocol, { transport: 'http', fallback: principal, enforce });

@@ -21,6 +21,8 @@ export interface ProtocolOptions {
   readonly rules: readonly ServerRule[];
   readonly createContext?: ContextFactory | undefined;
   readonly logger: Logger;
+  /** `challenge`: components denied only for missing scopes stay listed (calls get 403 at the HTTP layer). */
+  readonly onInsufficientScope?: 'hide' | 'challenge' | undefined;
 }
 
 export interface Binding {
@@ -56,10 +58,16 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     },
   );
 
+  const decide = (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) =>
+    evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, rules);
+  const listable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
+    if (!binding.enforce) return true;
+    const d = await decide(principal, entry);
+    return d.allowed || (opts.onInsufficientScope === 'challenge' && d.challengeScopes.length > 0);
+  };
   const visible = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
     if (!binding.enforce) return true;
-    const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, rules);
-    return d.allowed;
+    return (await decide(principal, entry)).allowed;
   };
   /** For calls: a denial is a security event worth a log line (lists are filtered silently). */
   const usable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
@@ -86,7 +94,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const tools = [];
     for (const t of registry.tools.values()) {
-      if (!(await visible(principal, t))) continue;
+      if (!(await listable(principal, t))) continue;
       tools.push({
         name: t.name,
         ...(t.title ? { title: t.title } : {}),
@@ -120,7 +128,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const resources = [];
     for (const r of registry.resources) {
-      if (r.uri === undefined || !(await visible(principal, r))) continue;
+      if (r.uri === undefined || !(await listable(principal, r))) continue;
       resources.push({ uri: r.uri, name: r.name, ...optional(r) });
     }
     return { resources };
@@ -130,7 +138,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const resourceTemplates = [];
     for (const r of registry.resources) {
-      if (r.uriTemplate === undefined || !(await visible(principal, r))) continue;
+      if (r.uriTemplate === undefined || !(await listable(principal, r))) continue;
       resourceTemplates.push({ uriTemplate: r.uriTemplate, name: r.name, ...optional(r) });
     }
     return { resourceTemplates };
@@ -156,7 +164,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const prompts = [];
     for (const p of registry.prompts.values()) {
-      if (!(await visible(principal, p))) continue;
+      if (!(await listable(principal, p))) continue;
       prompts.push({
         name: p.name,
         ...(p.title ? { title: p.title } : {}),
@@ -191,7 +199,7 @@ function optional(r: ResourceEntry) {
   };
 }
 
-function matchResource(resources: readonly ResourceEntry[], uri: string): { entry: ResourceEntry; variables: Record<string, string> } | undefined {
+export function matchResource(resources: readonly ResourceEntry[], uri: string): { entry: ResourceEntry; variables: Record<string, string> } | undefined {
   for (const r of resources) if (r.uri === uri) return { entry: r, variables: {} };
   for (const r of resources) {
     if (!r.template) continue;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import { JwtVerifier } from '../../src/auth/verifiers/jwt.js';
 import { IntrospectionVerifier } from '../../src/auth/verifiers/introspection.js';
 import { RemoteAuthProvider } from '../../src/auth/remote.js';
@@ -7,16 +6,9 @@ import { tokenAuth } from '../../src/auth/resource-server.js';
 import { createDemoRouter, demoRules } from '../../src/demo/router.js';
 import { startIdp, type TestIdp } from '../helpers/idp.js';
 import { HeadlessOAuthProvider, connectWithOAuth } from '../helpers/oauth-client.js';
-import { connectClient, initializeBody, rawPost, startServer, type Started } from '../helpers/mcp.js';
+import { connectClient, freePort, initializeBody, rawPost, startServer, type Started } from '../helpers/mcp.js';
 import { createMcpServer } from '../../src/server/create.js';
 
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('Remote OAuth with a real identity provider and the real MCP client', () => {
   let idp: TestIdp;

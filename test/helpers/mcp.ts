@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpServer, type McpServerOptions, type McpBastionServer, type RunningServer } from '../../src/server/create.js';
 import { createLogger } from '../../src/log.js';
@@ -45,4 +46,13 @@ export async function rawPost(url: string, body: string, headers: Record<string,
 
 export function initializeBody(version = '2025-11-25'): string {
   return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+}
+
+/** A port that was free a moment ago, for servers whose resource URL must be known before they start. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
