@@ -31,6 +31,8 @@ const PAIRS: [string, string][] = [
 ];
 
 const MAP = new Map<string, string>(PAIRS);
+// For reading words (not comparing skeletons) a capital І/Ӏ is an "i", as in "Іgnore".
+const WORD_FOLD = new Map<string, string>([...PAIRS, ['І', 'i'], ['Ӏ', 'i'], ['Ι', 'i']]);
 
 // Default-ignorable characters vanish from a skeleton.
 const IGNORABLE = /[\p{Cf}\u034F\u115F\u1160\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
@@ -59,7 +61,7 @@ export function foldToLatin(text: string): string {
   return text.replace(/[\p{L}]+/gu, (word) => {
     if (!/\p{Script=Latin}/u.test(word)) return word;
     let w = '';
-    for (const ch of word) w += /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u.test(ch) ? (MAP.get(ch) ?? ch) : ch;
+    for (const ch of word) w += /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}]/u.test(ch) ? (WORD_FOLD.get(ch) ?? ch) : ch;
     return w;
   });
 }
