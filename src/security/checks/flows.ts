@@ -14,7 +14,11 @@ import type { Finding, ScannedServer, ToolDef } from '../types.js';
 
 export type Capability = 'untrusted' | 'private' | 'sink' | 'destructive';
 
-const UNTRUSTED = /\b(?:fetch(?:es)?|browse|navigate|scrape|crawl|web ?search|search (?:the )?(?:web|internet|online)|url|urls|web ?pages?|websites?|html|rss|feeds?|inbox|incoming (?:emails?|messages?)|read (?:emails?|messages?|mail)|issues?|comments?|pull requests?|tickets?|reviews?|tweets?|posts?|channels?|chat messages?|download|third[- ]party content|public (?:data|content))\b/iu;
+// Content from outside: always untrusted when fetched from the web or mail; for user-generated
+// items (issues, comments, posts) only when the tool reads them.
+const UNTRUSTED = /\b(?:fetch(?:es)?|browse|navigate|scrape|crawl|web ?search|search (?:the )?(?:web|internet|online)|urls?|web ?pages?|websites?|html|rss|feeds?|inbox|incoming (?:emails?|messages?)|download|third[- ]party content|public (?:data|content))\b/iu;
+const UNTRUSTED_ITEMS = /\b(?:issues?|comments?|pull requests?|tickets?|reviews?|tweets?|posts?|channels?|messages?|emails?|mail|threads?|discussions?)\b/iu;
+const READ_VERB = /\b(?:read|reads|get|gets|list|lists|search|searches|query|show|view|open|load|retrieve|retrieves|fetch|find|describe|inspect|export|browse|lookup|cat|returns?)\b/iu;
 const PRIVATE = /\b(?:read[_ ]?files?|file ?system|files?|director(?:y|ies)|database|sql|quer(?:y|ies)|tables?|records?|memory|knowledge graph|notes?|documents?|calendar|contacts?|private|repositor(?:y|ies)|secrets?|credentials|environment|customers?|users? data|personal|accounts?|logs?|emails?)\b/iu;
 const SINK = /\b(?:send|post|publish|upload|e-?mail|message|notify|webhook|tweet|share|comment|create[_ ](?:issue|pull[_ ]?request|comment|gist|page)|push|submit|http (?:request|post)|request to|invite|forward|reply)\b/iu;
 const DESTRUCTIVE = /\b(?:delete|remove|drop|destroy|truncate|wipe|purge|erase|kill|terminate|overwrite|rm|uninstall|revoke|execute (?:commands?|shell|code)|run (?:commands?|shell|scripts?)|shell|exec|eval)\b/iu;
@@ -33,8 +37,9 @@ export function classifyTool(tool: ToolDef): Set<Capability> {
   const name = tool.name.replace(/[_-]+/g, ' ');
   const a = tool.annotations ?? {};
   const readOnly = a.readOnlyHint === true;
-  if (UNTRUSTED.test(t) || (a.openWorldHint === true && readOnly)) caps.add('untrusted');
-  if (PRIVATE.test(name) || (PRIVATE.test(t) && /\b(?:read|get|list|search|query|show|view|open|load|retrieve)\b/iu.test(t))) caps.add('private');
+  const reads = READ_VERB.test(t);
+  if (UNTRUSTED.test(t) || (UNTRUSTED_ITEMS.test(t) && reads) || (a.openWorldHint === true && readOnly)) caps.add('untrusted');
+  if (PRIVATE.test(t) && reads) caps.add('private');
   if (!readOnly && (SINK.test(name) || (SINK.test(t) && a.openWorldHint !== false))) caps.add('sink');
   if (!readOnly && a.destructiveHint !== false && (a.destructiveHint === true || DESTRUCTIVE.test(name) || DESTRUCTIVE.test(t))) caps.add('destructive');
   return caps;
