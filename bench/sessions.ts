@@ -9,7 +9,7 @@ function gc(): void {
 
 /** Resident and heap memory held by `count` idle 2025-era sessions, scaled to 1,000. */
 export async function benchSessionMemory(count = 1000): Promise<{ sessions: number; rssMiBPer1000: number; heapMiBPer1000: number; gcExposed: boolean }> {
-  const server = createMcpServer({ name: 'mem', version: '1', router: createDemoRouter(), logger: pino({ level: 'silent' }), http: { port: 0 }, sessions: { maxSessions: count + 10, maxSessionsPerPrincipal: count + 10 } });
+  const server = createMcpServer({ name: 'mem', version: '1', router: createDemoRouter(), logger: pino({ level: 'silent' }), http: { port: 0 }, sessions: { maxSessions: count + 100, maxSessionsPerPrincipal: count + 100 } });
   const running = await server.listen();
   const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'mem', version: '1' } } });
   const open = async () => {
