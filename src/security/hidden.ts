@@ -37,7 +37,8 @@ const HTML_COMMENT = /<!--([\s\S]*?)(?:-->|$)/g;
 const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const BASE64_RUN = /(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|(?:[A-Za-z0-9_-]{4}){8,}[A-Za-z0-9_-]{0,3}/g;
 const HEX_RUN = /(?:\\x|0x)?(?:[0-9a-fA-F]{2}(?:\\x|\s)?){16,}/g;
-const URL_ENC_RUN = /(?:%[0-9a-fA-F]{2}[^\s%]{0,3}){6,}/g;
+// Encoded runs: no whitespace, at least six escapes, any literal text between them.
+const URL_ENC_RUN = /(?:[^\s%]{0,16}%[0-9a-fA-F]{2}){6,}[^\s%]*/g;
 
 function escapeSample(s: string, max = 60): string {
   const out = Array.from(s.slice(0, max * 2))
