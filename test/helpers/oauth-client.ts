@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import { driveAuthorization } from './idp.js';
 
 type Stored = Awaited<ReturnType<OAuthClientProvider['tokens']>>;
@@ -37,6 +37,13 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
   }
   async redirectToAuthorization(url: URL) {
     this.lastCallback = await driveAuthorization(url, this.redirectUrl);
+  }
+  private discovery: OAuthDiscoveryState | undefined;
+  saveDiscoveryState(state: OAuthDiscoveryState) {
+    this.discovery = state;
+  }
+  discoveryState() {
+    return this.discovery;
   }
   saveCodeVerifier(v: string) {
     this.verifier = v;
