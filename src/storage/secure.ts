@@ -34,6 +34,11 @@ export class SecureStore implements Store {
     }
   }
 
+  /** The declared secret-keyed and encrypted collections, for start-up checks that must not guess. */
+  get security(): { readonly secretKeyCollections: readonly string[]; readonly encryptedCollections: readonly string[] } {
+    return { secretKeyCollections: [...this.secretKeys], encryptedCollections: [...this.encrypted] };
+  }
+
   /** Which backend is underneath ('memory' | 'file' | 'redis'), for logs and diagnostics. */
   get backend(): RawStore['backend'] {
     return this.raw.backend;

@@ -42,8 +42,9 @@ describe.each(BACKENDS)('Store conformance: %s', (name) => {
     await backend?.cleanup();
   });
 
-  it('reports its backend', () => {
+  it('reports its backend and declared secret collections', () => {
     expect(store.backend).toBe(name);
+    expect(store.security).toEqual({ secretKeyCollections: ['codes', 'tokens'], encryptedCollections: ['secrets', 'tokens'] });
   });
 
   it('round-trips JSON values and deletes them', async () => {
