@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
-import { isLoopbackHost } from './http/guard.js';
+import { isLoopbackAddress } from './http/guard.js';
+import { isLoopbackHost } from './auth/verifiers/url-policy.js';
 
 export interface HttpOptions {
   /** Address to bind. Default `127.0.0.1`. `localhost` is refused (it may resolve to anything). */
@@ -73,7 +74,7 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
   if (host.toLowerCase() === 'localhost') {
     throw new ConfigError(hostOption, 'refusing to bind "localhost": it can resolve to an unexpected address. Use 127.0.0.1 or ::1');
   }
-  const exposed = !isLoopbackHost(host);
+  const exposed = !isLoopbackAddress(host);
   if (exposed && !opts.allowAllInterfaces) {
     throw new ConfigError(hostOption, `binding ${host} exposes the server beyond this machine; pass --allow-all-interfaces (http.allowAllInterfaces: true) to confirm`);
   }
@@ -89,7 +90,7 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     } catch {
       throw new ConfigError(option, `"${baseRaw}" is not a URL`);
     }
-    if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackName(baseUrl.hostname))) {
+    if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname))) {
       throw new ConfigError(option, 'must be https (plain http is accepted only for loopback addresses)');
     }
     if (baseUrl.search || baseUrl.hash || baseUrl.username) throw new ConfigError(option, 'must not carry a query, fragment or credentials');
@@ -119,8 +120,4 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     trpcPath: opts.trpcPath === undefined ? '/trpc' : opts.trpcPath,
     exposed,
   };
-}
-
-function isLoopbackName(hostname: string): boolean {
-  return hostname === 'localhost' || isLoopbackHost(hostname);
 }

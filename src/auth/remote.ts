@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { isLoopbackHost } from './verifiers/url-policy.js';
 import { SafeFetchError, safeFetch } from '../http/safe-fetch.js';
 import type { TokenVerifier } from './principal.js';
 import { bindResourceServer, type AuthBindContext, type AuthProvider, type ResourceServerOptions } from './resource-server.js';
@@ -34,7 +35,7 @@ export class RemoteAuthProvider implements AuthProvider {
       } catch {
         throw new ConfigError('authorizationServers', `"${as}" is not a URL`);
       }
-      const loopbackHttp = u.protocol === 'http:' && opts.allowInsecureLoopback && /^(127\.|\[::1\]|localhost$)/.test(u.hostname);
+      const loopbackHttp = u.protocol === 'http:' && opts.allowInsecureLoopback === true && isLoopbackHost(u.hostname);
       if (u.protocol !== 'https:' && !loopbackHttp) throw new ConfigError('authorizationServers', `"${as}" must be https`);
     }
   }

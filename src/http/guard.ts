@@ -41,7 +41,8 @@ export function isOriginAllowed(origin: string | null, policy: OriginPolicy): bo
   return policy.allowedOrigins.includes(o);
 }
 
-export function isLoopbackHost(host: string): boolean {
+/** True for IP literals of this machine (127/8, ::1). Names such as "localhost" are not addresses and do not count. */
+export function isLoopbackAddress(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
   if (h === '::1') return true;
   return isIP(h) === 4 && h.startsWith('127.');
@@ -56,7 +57,7 @@ export function defaultOriginPolicy(bindHost: string, port: number, baseUrl?: UR
     const defaultPort = scheme === 'https' ? '443' : '80';
     origins.add(p && p !== defaultPort ? `${scheme}://${hostname}:${p}` : `${scheme}://${hostname}`);
   };
-  if (isLoopbackHost(bindHost) || bindHost === '0.0.0.0' || bindHost === '::') {
+  if (isLoopbackAddress(bindHost) || bindHost === '0.0.0.0' || bindHost === '::') {
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) add(name, String(port));
   } else {
     add(bindHost.includes(':') ? `[${bindHost}]` : bindHost, String(port));
