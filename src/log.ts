@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -41,7 +41,7 @@ export const REDACT_PATHS = [
  * Structured logs go to stderr (fd 2) always: on stdio, stdout carries only the protocol,
  * and on HTTP keeping one stream makes the two modes behave alike.
  */
-export function createLogger(opts: { level?: string; name?: string } = {}): Logger {
+export function createLogger(opts: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     {
       name: opts.name ?? 'mcp-bastion',
@@ -49,6 +49,6 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: undefined,
     },
-    pino.destination({ fd: 2, sync: true }),
+    opts.destination ?? pino.destination({ fd: 2, sync: true }),
   );
 }
