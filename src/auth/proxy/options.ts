@@ -1,0 +1,157 @@
+import type { JWK } from 'jose';
+import { ConfigError } from '../../errors.js';
+import type { Store } from '../../storage/index.js';
+import type { TokenVerifier } from '../principal.js';
+import { isLoopbackHost } from '../verifiers/url-policy.js';
+import { parseRedirectPattern, type RedirectPattern } from './redirect-uris.js';
+
+export type ConsentMode = 'always' | 'remember' | false;
+export type FetchImpl = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface OAuthProxyOptions {
+  readonly upstreamAuthorizationEndpoint: string;
+  readonly upstreamTokenEndpoint: string;
+  readonly upstreamRevocationEndpoint?: string | undefined;
+  /** The upstream issuer, when it sends RFC 9207 `iss` on redirects (OIDC providers); checked at the callback. */
+  readonly upstreamIssuer?: string | undefined;
+  readonly upstreamClientId: string;
+  readonly upstreamClientSecret: string;
+  /** How the proxy authenticates to the upstream token endpoint. Default client_secret_basic. */
+  readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
+  /** Validates upstream access tokens (JwtVerifier on the upstream JWKS, GitHub's API, introspection). */
+  readonly tokenVerifier: TokenVerifier;
+  /** Public URL of this server (issuer of our tokens). https, or http on loopback with allowInsecureLoopback. */
+  readonly baseUrl: string;
+  /** Upstream callback path, registered at the provider as `${baseUrl}${redirectPath}`. Default `/auth/callback`. */
+  readonly redirectPath?: string | undefined;
+  /** Patterns (parsed by component) client redirect URIs must match. Default: loopback and https. `[]` blocks all. */
+  readonly allowedClientRedirectUris?: readonly (string | RedirectPattern)[] | undefined;
+  /** Use PKCE toward the upstream too. Default true. */
+  readonly forwardPkce?: boolean | undefined;
+  /** Scopes clients may request. Default: the scopes the server's checks mention. */
+  readonly validScopes?: readonly string[] | undefined;
+  /** Scopes always requested upstream in addition to the client's (for example `openid email`). */
+  readonly upstreamScopes?: readonly string[] | undefined;
+  readonly extraAuthorizeParams?: Readonly<Record<string, string>> | undefined;
+  /** Consent page before going upstream. Default 'always'. */
+  readonly consent?: ConsentMode | undefined;
+  /** A store opened with PROXY_STORE_SECURITY (see createProxyStore). */
+  readonly storage: Store;
+  /** Our ES256 private JWK. Default: generated once and kept encrypted in the store. */
+  readonly signingKey?: JWK | undefined;
+  /** Lifetime of our access tokens. Default 3600. */
+  readonly accessTokenTtlSeconds?: number | undefined;
+  /** Lifetime of our refresh tokens (sliding: every rotation restarts it). Default 30 days. */
+  readonly refreshTokenTtlSeconds?: number | undefined;
+  /** How long a rotated refresh token still yields the same new pair (parallel retries). Default 15. */
+  readonly refreshGraceSeconds?: number | undefined;
+  /** Dynamically registered clients expire after this long unused. Default 30 days. */
+  readonly clientTtlSeconds?: number | undefined;
+  /** TEST ONLY: http upstream on loopback, and CIMD documents served from loopback. */
+  readonly allowInsecureLoopback?: boolean | undefined;
+  /** fetch used for upstream token, refresh and revocation calls (tests, benchmarks, egress proxies). */
+  readonly upstreamFetch?: FetchImpl | undefined;
+  readonly resourceName?: string | undefined;
+  /** Provider hook: our scope names as sent upstream (Azure prefixes its identifier URI). */
+  readonly translateScopes?: ((scopes: readonly string[]) => string[]) | undefined;
+  /**
+   * Provider hook: which requested scopes to grant, given the upstream's `scope` answer.
+   * Default: when the upstream names its granted scopes, only requested scopes it granted.
+   */
+  readonly grantedScopes?: ((requested: readonly string[], upstreamScope: string | undefined) => string[]) | undefined;
+}
+
+export interface ResolvedProxyOptions {
+  readonly raw: OAuthProxyOptions;
+  readonly issuer: string;
+  readonly baseUrl: URL;
+  /** Path prefix of baseUrl without trailing slash ('' at the root). */
+  readonly basePath: string;
+  readonly callbackUrl: string;
+  readonly redirectPath: string;
+  readonly patterns: readonly RedirectPattern[] | undefined;
+  readonly consent: ConsentMode;
+  readonly forwardPkce: boolean;
+  readonly accessTtl: number;
+  readonly refreshTtl: number;
+  readonly graceSeconds: number;
+  readonly clientTtl: number;
+  readonly allowInsecureLoopback: boolean;
+}
+
+/** Validates options at construction, naming the option at fault. */
+export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions {
+  if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'expected an options object');
+  const insecure = o.allowInsecureLoopback === true;
+  const baseUrl = secureUrl('baseUrl', o.baseUrl, insecure);
+  if (baseUrl.search || baseUrl.hash) throw new ConfigError('baseUrl', 'must not contain a query or fragment');
+  secureUrl('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
+  secureUrl('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
+  if (o.upstreamRevocationEndpoint !== undefined) secureUrl('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
+  if (o.upstreamIssuer !== undefined) secureUrl('upstreamIssuer', o.upstreamIssuer, insecure);
+  nonEmpty('upstreamClientId', o.upstreamClientId);
+  nonEmpty('upstreamClientSecret', o.upstreamClientSecret);
+  if (!o.tokenVerifier || typeof o.tokenVerifier.verify !== 'function') throw new ConfigError('tokenVerifier', 'a TokenVerifier for upstream access tokens is required');
+  if (!o.storage || typeof o.storage.take !== 'function') throw new ConfigError('storage', 'a Store is required (see createProxyStore)');
+  if (o.tokenEndpointAuthMethod !== undefined && o.tokenEndpointAuthMethod !== 'client_secret_basic' && o.tokenEndpointAuthMethod !== 'client_secret_post') {
+    throw new ConfigError('tokenEndpointAuthMethod', 'expected client_secret_basic or client_secret_post');
+  }
+  const consent = o.consent ?? 'always';
+  if (consent !== 'always' && consent !== 'remember' && consent !== false) throw new ConfigError('consent', "expected 'always', 'remember' or false");
+  const redirectPath = o.redirectPath ?? '/auth/callback';
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(redirectPath) || redirectPath.includes('..')) throw new ConfigError('redirectPath', 'expected an absolute path such as /auth/callback');
+  let patterns: RedirectPattern[] | undefined;
+  if (o.allowedClientRedirectUris !== undefined) {
+    if (!Array.isArray(o.allowedClientRedirectUris)) throw new ConfigError('allowedClientRedirectUris', 'expected a list of patterns');
+    patterns = o.allowedClientRedirectUris.map((p, i) => {
+      if (typeof p !== 'string') return p;
+      try {
+        return parseRedirectPattern(p);
+      } catch (err) {
+        throw new ConfigError(`allowedClientRedirectUris[${i}]`, (err as Error).message);
+      }
+    });
+  }
+  for (const s of o.validScopes ?? []) if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new ConfigError('validScopes', `"${String(s)}" is not a valid scope token`);
+  const basePath = baseUrl.pathname.replace(/\/$/, '');
+  return {
+    raw: o,
+    issuer: `${baseUrl.origin}${basePath}`,
+    baseUrl,
+    basePath,
+    callbackUrl: `${baseUrl.origin}${basePath}${redirectPath}`,
+    redirectPath: `${basePath}${redirectPath}`,
+    patterns,
+    consent,
+    forwardPkce: o.forwardPkce ?? true,
+    accessTtl: seconds('accessTokenTtlSeconds', o.accessTokenTtlSeconds, 3600, 60, 86_400),
+    refreshTtl: seconds('refreshTokenTtlSeconds', o.refreshTokenTtlSeconds, 30 * 86_400, 300, 400 * 86_400),
+    graceSeconds: seconds('refreshGraceSeconds', o.refreshGraceSeconds, 15, 0, 60),
+    clientTtl: seconds('clientTtlSeconds', o.clientTtlSeconds, 30 * 86_400, 3600, 400 * 86_400),
+    allowInsecureLoopback: insecure,
+  };
+}
+
+function secureUrl(option: string, raw: unknown, allowInsecureLoopback: boolean): URL {
+  if (typeof raw !== 'string' || raw === '') throw new ConfigError(option, 'is required');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(option, `"${raw}" is not a URL`);
+  }
+  if (url.username || url.password) throw new ConfigError(option, 'must not contain credentials');
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && allowInsecureLoopback && isLoopbackHost(url.hostname)) return url;
+  throw new ConfigError(option, `must be https (http is allowed only on loopback with allowInsecureLoopback, for tests)`);
+}
+
+function nonEmpty(option: string, v: unknown): void {
+  if (typeof v !== 'string' || v.trim() === '') throw new ConfigError(option, 'is required');
+}
+
+function seconds(option: string, v: number | undefined, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ConfigError(option, `expected a number of seconds between ${min} and ${max}`);
+  return v;
+}

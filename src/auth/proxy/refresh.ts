@@ -1,0 +1,91 @@
+import { AuthError } from '../principal.js';
+import type { ClientRecord } from './clients.js';
+import type { ProxyContext } from './context.js';
+import { now } from './context.js';
+import { OAuthError } from './errors.js';
+import { loadGrant, revokeGrant, saveGrant } from './grants.js';
+import { C } from './store.js';
+import { issueTokenPair, type RefreshRecord, type TokenResponse } from './tokens.js';
+import { ensureUpstream } from './upstream-session.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Refresh grant with rotation on every use. Exactly one caller wins the old token
+ * (compareAndSet active → rotating, works across instances) and stores the new pair under the
+ * old token for the grace window; a concurrent retry within the window gets that same pair.
+ * After the window, presenting a rotated token is reuse: the whole grant is revoked.
+ */
+export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, token: string | null, scope: string | null): Promise<TokenResponse> {
+  if (!token) throw new OAuthError('invalid_request', 'refresh_token is required');
+  let rec = await ctx.store.get<RefreshRecord>(C.refresh, token);
+  if (!rec) throw new OAuthError('invalid_grant', 'refresh token is invalid or expired');
+  if (rec.clientId !== client.client_id) {
+    // A refresh token in the hands of another client was stolen.
+    await revokeGrant(ctx, rec.grantId, 'refresh_wrong_client');
+    throw new OAuthError('invalid_grant', 'refresh token is invalid or expired');
+  }
+  if (rec.state === 'active') {
+    const claimed: RefreshRecord = { ...rec, state: 'rotating', at: now() };
+    if (await ctx.store.compareAndSet(C.refresh, token, rec, claimed, { ttlSeconds: ctx.opts.refreshTtl })) {
+      try {
+        return await rotate(ctx, token, claimed, scope);
+      } catch (err) {
+        // Transient failure: give the token back so the client can retry.
+        if (err instanceof OAuthError && err.code === 'temporarily_unavailable') await ctx.store.compareAndSet(C.refresh, token, claimed, rec, { ttlSeconds: ctx.opts.refreshTtl });
+        throw err;
+      }
+    }
+    rec = (await ctx.store.get<RefreshRecord>(C.refresh, token)) ?? rec;
+  }
+  return graceOrReuse(ctx, token, rec);
+}
+
+async function rotate(ctx: ProxyContext, token: string, claimed: RefreshRecord, scope: string | null): Promise<TokenResponse> {
+  const stored = await loadGrant(ctx, claimed.grantId);
+  if (!stored) throw new OAuthError('invalid_grant', 'the grant was revoked');
+  let grant = stored;
+  try {
+    grant = (await ensureUpstream(ctx, stored)).grant;
+  } catch (err) {
+    if (err instanceof AuthError && err.status === 503) throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
+    if (err instanceof AuthError) {
+      await revokeGrant(ctx, stored.id, 'upstream_session_ended');
+      throw new OAuthError('invalid_grant', 'the sign-in at the identity provider has ended');
+    }
+    throw err;
+  }
+  let scopes = grant.scopes;
+  if (scope) {
+    const asked = scope.split(' ').filter(Boolean);
+    // A refresh may narrow the scope, never widen it (RFC 6749 §6).
+    if (asked.some((s) => !grant.scopes.includes(s))) throw new OAuthError('invalid_scope', 'scope exceeds the original grant');
+    scopes = asked;
+  }
+  const pair = await issueTokenPair(ctx, grant, scopes);
+  await ctx.store.set(C.rotations, token, pair, { ttlSeconds: ctx.opts.graceSeconds + 5 });
+  await ctx.store.set(C.refresh, token, { ...claimed, state: 'rotated' } satisfies RefreshRecord, { ttlSeconds: ctx.opts.refreshTtl });
+  // Sliding lifetime: an active grant stays as long as it is refreshed.
+  await saveGrant(ctx, grant);
+  return pair;
+}
+
+async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord): Promise<TokenResponse> {
+  if (rec.at !== undefined && now() - rec.at <= ctx.opts.graceSeconds) {
+    // The winner may still be issuing: wait briefly for its pair.
+    for (let i = 0; i < 100; i++) {
+      const pair = await ctx.store.get<TokenResponse>(C.rotations, token);
+      if (pair) {
+        ctx.logger.info({ event: 'refresh_grace_retry', clientId: rec.clientId }, 'concurrent refresh retry served the same pair');
+        return pair;
+      }
+      const current = await ctx.store.get<RefreshRecord>(C.refresh, token);
+      if (!current) break;
+      if (current.state === 'active') throw new OAuthError('temporarily_unavailable', 'refresh in progress failed; try again');
+      await sleep(50);
+    }
+  }
+  await revokeGrant(ctx, rec.grantId, 'refresh_token_reuse');
+  await ctx.store.delete(C.refresh, token);
+  throw new OAuthError('invalid_grant', 'refresh token was already used; the session has been revoked');
+}
