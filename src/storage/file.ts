@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { checkCounterResult, parseCounter } from './validate.js';
@@ -45,6 +45,15 @@ export class FileRawStore implements RawStore {
       this.db = open<string, Buffer>({ path: join(options.path, 'data.mdb'), encoding: 'string', keyEncoding: 'binary', compression: false, overlappingSync: false });
     } catch (err) {
       throw new StoreError('STORE_UNAVAILABLE', `cannot open the file store at ${options.path}: ${(err as Error).message}`, { cause: err });
+    }
+    // LMDB creates its files 0644; the directory is 0700 when we create it, but it may pre-exist
+    // with looser permissions. Best effort: a file owned by another user keeps its mode.
+    for (const name of ['data.mdb', 'data.mdb-lock']) {
+      try {
+        chmodSync(join(options.path, name), 0o600);
+      } catch {
+        // not ours to change
+      }
     }
     this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), options.sweepIntervalMs ?? 60_000);
     this.sweeper.unref();

@@ -58,6 +58,16 @@ describe('file store', () => {
     await store.close();
   });
 
+  it('keeps its files private: data files 0600, a created directory 0700', async () => {
+    const path = join(freshDir(), 'nested', 'store');
+    const store = await createStore({ type: 'file', path }, {});
+    await store.set('c', 'k', 1);
+    await store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o700);
+    expect(statSync(join(path, 'data.mdb')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(path, 'data.mdb-lock')).mode & 0o777).toBe(0o600);
+  });
+
   it('creates the key file with mode 0600 on first use and reuses it', async () => {
     const path = freshDir();
     const options: StorageOptions = { type: 'file', path, encryptedCollections: ['secrets'] };
