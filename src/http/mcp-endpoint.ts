@@ -94,7 +94,8 @@ export function toAuthInfo(principal: Principal, token: string | undefined): Aut
     clientId: principal.clientId ?? principal.subject,
     scopes: [...principal.scopes],
     ...(principal.expiresAt !== undefined ? { expiresAt: principal.expiresAt } : {}),
-    ...(principal.resource ? { resource: new URL(principal.resource) } : {}),
+    // An audience need not be a URL (OpenSaaS uses "rpc-ai-backend"); only URLs are resource indicators.
+    ...(principal.resource && URL.canParse(principal.resource) ? { resource: new URL(principal.resource) } : {}),
     extra: { principal },
   };
 }
