@@ -32,7 +32,16 @@ function notFound(path: string): Response {
  */
 export async function handleTrpc(opts: TrpcRouteOptions, request: Request, body: string | undefined, principal: Principal): Promise<Response> {
   const url = new URL(request.url);
-  const paths = decodeURIComponent(url.pathname.slice(opts.endpoint.length + 1)).split(',');
+  let paths: string[];
+  try {
+    paths = decodeURIComponent(url.pathname.slice(opts.endpoint.length + 1)).split(',');
+  } catch {
+    return notFound(url.pathname.slice(opts.endpoint.length + 1));
+  }
+  // Fail closed: only exact procedure paths go on to tRPC, and in a canonical URL we build,
+  // so tRPC cannot resolve a variant (a trailing slash, an encoding) we did not check.
+  const procedures = opts.router._def.procedures as Record<string, unknown>;
+  for (const path of paths) if (!Object.hasOwn(procedures, path)) return notFound(path);
   if (opts.enforce) {
     for (const path of paths) {
       const entry = opts.registry.procedureChecks.get(path);
@@ -43,6 +52,7 @@ export async function handleTrpc(opts: TrpcRouteOptions, request: Request, body:
       return notFound(path);
     }
   }
+  url.pathname = `${opts.endpoint}/${paths.join(',')}`;
   const headers = new Headers(request.headers);
   // Streamed (jsonl) responses cannot be inspected for masking; answer batches as plain JSON.
   headers.delete('trpc-accept');

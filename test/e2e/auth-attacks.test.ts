@@ -176,6 +176,17 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
     await expect(ro.admin.reset.mutate()).rejects.toThrow(/No procedure found on path "admin.reset"/);
   });
 
+  it('/trpc cannot be bypassed with path variants (trailing slash, encodings, batches, bad escapes)', async () => {
+    const nobody = await mint({ sub: 'eve', scope: '' });
+    const get = (p: string) => fetch(`${s.url}/trpc/${p}`, { headers: { authorization: `Bearer ${nobody}` } });
+    for (const p of ['notes.list', 'notes.list/', 'notes.list//', 'notes%2Elist', 'notes%2elist/', 'whoami,notes.list?batch=1&input=%7B%7D', 'notes.list%', './notes.list', 'notes.list%00']) {
+      const res = await get(p);
+      expect(res.status, p).toBe(404);
+      expect(await res.text(), p).not.toContain('"result"');
+    }
+    expect((await get('whoami')).status).toBe(200);
+  });
+
   it('keeps each principal’s notes apart', async () => {
     const a = await connectClient(s.url, '2026-07-28', { authorization: `Bearer ${await mint({ sub: 'carol' })}` });
     const b = await connectClient(s.url, '2026-07-28', { authorization: `Bearer ${await mint({ sub: 'dave' })}` });
