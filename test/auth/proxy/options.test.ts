@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { OAuthProxy, createProxyStore, type OAuthProxyOptions } from '../../../src/auth/proxy/index.js';
+import { assertStoreSecurity } from '../../../src/auth/proxy/store.js';
+import type { TokenVerifier } from '../../../src/auth/principal.js';
+import { createStore } from '../../../src/storage/index.js';
+
+const upstreamVerifier: TokenVerifier = { checksAudience: false, requiredScopes: [], verify: () => Promise.reject(new Error('unused')) };
+
+async function base(over: Partial<OAuthProxyOptions> = {}): Promise<OAuthProxyOptions> {
+  return {
+    upstreamAuthorizationEndpoint: 'https://idp.example/authorize',
+    upstreamTokenEndpoint: 'https://idp.example/token',
+    upstreamClientId: 'id',
+    upstreamClientSecret: 'secret',
+    tokenVerifier: upstreamVerifier,
+    baseUrl: 'https://mcp.example',
+    storage: await createProxyStore({ type: 'memory' }),
+    ...over,
+  };
+}
+
+describe('options are validated with errors naming the option', () => {
+  it.each([
+    [{ baseUrl: 'http://mcp.example' }, /baseUrl/],
+    [{ baseUrl: 'http://127.0.0.1:3000' }, /baseUrl.*allowInsecureLoopback/],
+    [{ baseUrl: 'https://mcp.example/?x=1' }, /baseUrl.*query/],
+    [{ upstreamTokenEndpoint: 'http://idp.example/token' }, /upstreamTokenEndpoint/],
+    [{ upstreamAuthorizationEndpoint: 'not a url' }, /upstreamAuthorizationEndpoint/],
+    [{ upstreamClientId: '' }, /upstreamClientId/],
+    [{ upstreamClientSecret: ' ' }, /upstreamClientSecret/],
+    [{ consent: 'sometimes' as unknown as false }, /consent/],
+    [{ redirectPath: 'callback' }, /redirectPath/],
+    [{ redirectPath: '/a/../b' }, /redirectPath/],
+    [{ allowedClientRedirectUris: ['http://localhost:*@evil'] }, /allowedClientRedirectUris\[0\]/],
+    [{ accessTokenTtlSeconds: 5 }, /accessTokenTtlSeconds/],
+    [{ refreshGraceSeconds: 600 }, /refreshGraceSeconds/],
+    [{ tokenEndpointAuthMethod: 'private_key_jwt' as unknown as 'client_secret_post' }, /tokenEndpointAuthMethod/],
+    [{ validScopes: ['a b'] }, /validScopes/],
+  ])('%j', async (over, re) => {
+    const o = await base(over as Partial<OAuthProxyOptions>);
+    expect(() => new OAuthProxy(o)).toThrow(re);
+    await o.storage.close();
+  });
+
+  it('accepts http loopback with the test switch and derives the callback URL', async () => {
+    const o = await base({ baseUrl: 'http://127.0.0.1:3000', upstreamTokenEndpoint: 'http://127.0.0.1:4000/token', allowInsecureLoopback: true });
+    expect(new OAuthProxy(o).options.callbackUrl).toBe('http://127.0.0.1:3000/auth/callback');
+    await o.storage.close();
+  });
+
+  it('a store opened without the proxy security options is refused (secrets would be stored in the clear)', async () => {
+    const plain = await createStore({ type: 'memory' });
+    await expect(assertStoreSecurity(plain)).rejects.toThrow(/storage: .*secret-keyed/);
+    await plain.close();
+    const hashedOnly = await createStore({ type: 'memory', secretKeyCollections: ['oauthproxy.tx', 'oauthproxy.pending', 'oauthproxy.csrf', 'oauthproxy.codes', 'oauthproxy.usedcodes', 'oauthproxy.refresh', 'oauthproxy.rotations', 'oauthproxy.consents'] });
+    await expect(assertStoreSecurity(hashedOnly)).rejects.toThrow(/storage: .*must be encrypted/);
+    await hashedOnly.close();
+    const good = await createProxyStore({ type: 'memory' });
+    await expect(assertStoreSecurity(good)).resolves.toBeUndefined();
+    await good.close();
+  });
+});
