@@ -141,7 +141,7 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     const outcome = await bound(s).authenticate(new Request(`${s.base}/mcp`, { headers: { authorization: `Bearer ${provider.tokens()?.access_token as string}` } }));
     expect(outcome.ok).toBe(true);
     if (outcome.ok) {
-      const extra = outcome.principal.extra as ProxyPrincipalExtra;
+      const extra = outcome.principal.extra as unknown as ProxyPrincipalExtra;
       expect(extra.upstream.accessToken).toBeTruthy();
       expect(extra.upstream.accessToken).not.toBe(provider.tokens()?.access_token);
       expect((await s.idp.introspect(extra.upstream.accessToken)).active).toBe(true);
