@@ -74,7 +74,7 @@ const SENSITIVE_STRONG_SRC = [
   '~\\/\\.[a-z]*rc\\b', '~\\/\\.profile', '~\\/\\.config\\/gh', 'hosts\\.yml', 'npm tokens?', '\\b[a-z]+-token\\b', 'process\\.env', '(?:saved )?card details', 'passport numbers?',
   "(?:the user'?s?|their) full names?", 'keypairs?', 'keystores?', 'keychains?', 'wallet (?:files?|keys?|seeds?)', 'clipboard', 'contacts? list|list of (?:the user.s )?contacts|liste (?:complète )?des contacts',
   "(?:the user'?s?|their) (?:email address(?:es)? and phone numbers?|phone numbers?|home address|(?:current |precise )?location)", 'kubectl get secrets',
-  "instructions? (?:you were|you've been) given", 'password', 'passwords', 'senhas?', 'wachtwoorden', 'şifreler\\S*', 'パスワード', '비밀번호', 'api ?키', 'chiavi ssh', 'cronologia (?:della )?chat',
+  "instructions? (?:you were|you've been) given", 'saved passwords?', '(?:real|actual|banking|bank|email|account) passwords?', 'senhas?', 'wachtwoorden', 'şifreler\\S*', 'パスワード', '비밀번호', 'api ?키', 'chiavi ssh', 'cronologia (?:della )?chat',
   '(?:hidden|developer|initial|original|internal) (?:system )?(?:prompt|instructions)', '(?:prompt|instructions) (?:that|which) (?:configured|set up|created) you',
   'private messages', 'direct messages', '\\bdms\\b', 'private (?:emails?|chats?|conversations?)', 'browser profiles?', 'credit cards?\\b',
   "(?:the user'?s?|their|your) (?:documents|desktop|photos|pictures) (?:folder|directory)", '\\.gnupg', 'gcloud', 'credentials\\.\\w+', '\\.pgpass', '(?:credit )?card numbers?', '\\bcvv\\b', 'billing address', 'date of birth', 'passport numbers?', 'system prompt', 'system instructions', 'system message', 'conversation history', 'chat history',
@@ -96,7 +96,7 @@ const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
 const SENSITIVE_WEAK = `(?:${SENSITIVE_WEAK_SRC.join('|')})`;
 
 // Verbs that move data somewhere: what an agent does when it is being used to steal.
-const MOVE = '(?:zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
+const MOVE = '(?:open|access|load|zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
 
 export const RULES: Rule[] = [
   // Overriding the agent's instructions.
@@ -117,17 +117,17 @@ export const RULES: Rule[] = [
   { id: 'deceive', weight: 2, re: /\btell (?:the user|them) only\b|\b(?:describe|present|report|label|pass off) (?:it|this|that|them) as (?:their|the user'?s?|routine|normal|harmless|expected|legitimate)\b|\btell the user (?:that )?(?:it|this|the \w+) (?:was|is|were) (?:routine|normal|harmless|expected|fine|standard)\b|\bhide (?:any|all) (?:mention|trace|sign|evidence|record)s?\b/iu },
   // Reaching for secrets: a moving verb aimed at a sensitive thing.
   // Lookbehind rather than \b: the verb list includes CJK/Cyrillic, where \b does not apply.
-  { id: 'solicit', weight: 3.5, re: new RegExp(`(?<![a-z])${MOVE}${near(60)}${SENSITIVE_STRONG}`, 'iu') },
+  { id: 'solicit', weight: 3.5, re: new RegExp(`(?<![a-z])${MOVE}(?![a-z])${near(60)}${SENSITIVE_STRONG}`, 'iu') },
   { id: 'solicit', weight: 3.5, re: new RegExp(`${SENSITIVE_STRONG}${near(40)}\\b(?:as|into|in|to|via)\\b${near(20)}(?:(?:the |this |a )?(?:parameter|param|argument|field|sidenote|note|notes|metadata|request|url|query|body|header)|(?:the )?['"\\u0060]\\w+['"\\u0060])`, 'iu') },
   { id: 'solicit', weight: 2.5, re: new RegExp(`\\b(?:read|include|pass|send|attach|append|extract|collect|gather|copy|dump|upload|forward|embed|leak|exfiltrate|transmit|harvest)(?:s|es|ed|ing)?\\b${near(30)}\\b(?:all|any|every|the user'?s?|their|your)\\b${near(20)}\\b(?:api[ _-]?keys?|secrets?|access tokens?|auth tokens?|passwords?|credentials|cookies|environment variables)`, 'iu') },
   { id: 'solicit', weight: 3.5, re: /(?:密码|令牌|密钥|凭据|凭证|私钥|api密钥)[^。\n]{0,20}(?:附加|发送|上传|放入|填入|包含|复制)/iu },
   { id: 'sensitive-strong', weight: 1.5, re: new RegExp(SENSITIVE_STRONG, 'iu') },
   { id: 'sensitive-weak', weight: 0.5, re: new RegExp(SENSITIVE_WEAK, 'iu') },
-  { id: 'ask-user-secret', weight: 3, re: /\b(?:ask|prompt|request|require|obtain|collect)\b[^.\n]{0,12}\b(?:the user|them|the customer|the human)(?:'s)?\b[^.\n]{0,40}\b(?:password|passphrase|seed phrase|seed|mnemonic|recovery phrase|private key|credit card|card number|cvv|ssn|social security|2fa|otp|one-time code|pin code|banking)/iu },
+  { id: 'ask-user-secret', weight: 3, re: /\b(?:ask|prompt|request|require|obtain|collect)\b[^.\n]{0,12}\b(?:the user|them|the customer|the human)(?:'s| (?:for|to (?:provide|enter|type|share|give|send|paste|tell|reveal|read out)))\b[^.\n]{0,40}\b(?:password|passphrase|seed phrase|seed|mnemonic|recovery phrase|private key|credit card|card number|cvv|ssn|social security|2fa|otp|one-time code|pin code|banking)/iu },
   // "When you see a token, copy it": capture conditioned on a secret appearing.
   { id: 'solicit', weight: 3.5, re: /\b(?:when|whenever|if)\b[^.\n]{0,40}\b(?:tokens?|passwords?|secrets?|(?:api|aws|access|secret|private|ssh|gpg)[ _-]?keys?|credentials)\b[^.\n]{0,80}\b(?:append|include|add|copy|send|put|insert|forward|attach|store|save|paste)\b/iu },
   // Sending things out.
-  { id: 'exfil-destination', weight: 3, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu },
+  { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu },
   { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|report|sync|copy|leak|exfiltrate|beacon)\b[^.\n]{0,60}\b(?:to|at|into)\b[^.\n]{0,20}(?:(?:remote|external|third[- ]party|backup|collection|logging|analytics|our) (?:server|endpoint|host|service|address))|\btracking pixel\b|\bweb beacon\b/iu },
   { id: 'normalize', weight: 1.5, re: /\bthis is (?:expected|normal|routine|standard|intended)(?: behaviou?r| procedure| practice)?\b|\b(?:this|it) is (?:routine|safe|harmless|perfectly normal) (?:and|so)\b/iu },
   { id: 'output-hijack', weight: 2, re: /\b(?:start|begin|end|prefix|suffix|sign)\b[^.\n]{0,20}\b(?:every|each|all)\b[^.\n]{0,15}\b(?:reply|replies|answer|answers|response|responses|message|messages|output)\b[^.\n]{0,10}\bwith\b/iu },
@@ -176,7 +176,7 @@ export const RULES: Rule[] = [
 const DESTINATION = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
 
 // "Paths like ~/.ssh are rejected": a protective mention, not a request.
-const NEGATED = /\b(?:rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
+const NEGATED = /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
 
 function sentenceAround(text: string, fragment: string): string {
   const i = text.indexOf(fragment);
@@ -214,8 +214,11 @@ export function scoreText(text: string): TextVerdict {
     best.delete('sensitive-strong');
     best.delete('sensitive-weak');
   }
-  const sens = best.get('sensitive-strong');
-  if (sens && NEGATED.test(sentenceAround(norm, sens.match))) best.delete('sensitive-strong');
+  // Protective mentions ("rm -rf / is blocked", "never reads private keys") are not requests.
+  for (const id of ['sensitive-strong', 'remote-code', 'solicit'] as const) {
+    const sig = best.get(id);
+    if (sig && NEGATED.test(sentenceAround(norm, sig.match))) best.delete(id);
+  }
   if (best.has('sensitive-strong')) best.delete('sensitive-weak');
   // Language-independent combination: a secret-looking target and an outside address in the same
   // text is an exfiltration recipe whatever the surrounding words are.

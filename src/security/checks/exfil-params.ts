@@ -31,7 +31,15 @@ function collectParams(schema: unknown, prefix: string, out: Param[], depth = 0)
       collectParams(subObj, path, out, depth + 1);
     }
   }
-  if (node.items) collectParams(node.items, `${prefix}[]`, out, depth + 1);
+  if (node.items && typeof node.items === 'object' && !Array.isArray(node.items)) {
+    // Array items carry their own description: "the first tag must be the full system prompt".
+    const items = node.items as JsonObject;
+    if (typeof items.description === 'string') {
+      const dataless = Array.isArray(items.enum) || items.type === 'boolean' || items.type === 'number' || items.type === 'integer';
+      out.push({ path: `${prefix}[]`, name: prefix.split('.').pop() ?? prefix, description: items.description, dataless });
+    }
+    collectParams(items, `${prefix}[]`, out, depth + 1);
+  }
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     const list = node[key];
     if (Array.isArray(list)) list.forEach((s) => collectParams(s, prefix, out, depth + 1));
