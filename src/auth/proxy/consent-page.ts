@@ -24,6 +24,7 @@ h1{font-size:1.35rem;margin:0 0 1rem}.host{font-size:1.6rem;font-weight:700;word
 code{background:#f1f3f4;padding:.1rem .35rem;border-radius:4px;word-break:break-all}
 ul{padding-left:1.2rem}.warn{background:#fff4e5;border:1px solid #f0a030;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
 .buttons{display:flex;gap:1rem;margin-top:1.5rem}button{font:inherit;padding:.6rem 1.4rem;border-radius:8px;border:1px solid #c4c7c5;cursor:pointer;background:#fff}
+p.meta{font-size:.85rem;color:#5f6368}
 button.approve{background:#0b57d0;color:#fff;border-color:#0b57d0}`;
 
 /** CSP hash of the one inline stylesheet: no 'unsafe-inline' needed. */
@@ -40,7 +41,7 @@ export function renderConsentPage(v: ConsentView): string {
   const kind = v.clientKind === 'cimd' ? `Identified by <code>${escapeHtml(v.clientId)}</code>` : `Registered client <code>${escapeHtml(v.clientId)}</code>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>Authorize ${escapeHtml(name)}</title><style>${CSS}</style></head>
+<meta name="referrer" content="same-origin"><title>Authorize ${escapeHtml(name)}</title><style>${CSS}</style></head>
 <body><main>
 <h1><strong>${escapeHtml(name)}</strong> wants to access ${escapeHtml(v.serverName)}</h1>
 <div class="label">After you approve, you will be sent to</div>
@@ -48,7 +49,7 @@ export function renderConsentPage(v: ConsentView): string {
 <div>Full address: <code>${escapeHtml(v.redirectUri)}</code></div>
 ${warning}
 <div class="label">Permissions requested</div><ul id="scopes">${scopes}</ul>
-<p class="label">${kind}</p>
+<p class="meta">${kind}</p>
 <form method="post" action="${escapeHtml(v.action)}">
 <input type="hidden" name="txn" value="${escapeHtml(v.txn)}"><input type="hidden" name="csrf" value="${escapeHtml(v.csrf)}"><input type="hidden" name="render" value="${escapeHtml(v.render)}">
 <div class="buttons"><button class="approve" type="submit" name="action" value="approve" id="approve">Approve</button><button type="submit" name="action" value="deny" id="deny">Deny</button></div>
@@ -67,7 +68,9 @@ export function consentHeaders(formTargets: readonly string[]): Record<string, s
     'x-frame-options': 'DENY',
     'content-security-policy': `default-src 'none'; style-src ${CSS_HASH}; form-action ${targets}; frame-ancestors 'none'; base-uri 'none'`,
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    // Not no-referrer: with it Chromium sends `Origin: null` on the form post, which the
+    // Origin check refuses. same-origin still keeps the transaction id away from other sites.
+    'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
   };
 }
