@@ -22,7 +22,8 @@ describe('consent page rendering', () => {
     const html = renderConsentPage(view);
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<script>');
-    expect(html).not.toContain('"><');
+    expect(html).not.toContain('txn"><x');
+    expect(html).not.toContain('x="<b>');
     expect(html).toContain('&#60;img src&#61;x onerror&#61;alert(1)&#62;');
   });
 
