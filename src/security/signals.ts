@@ -29,6 +29,7 @@ export type SignalId =
   | 'redirect'
   | 'substitute'
   | 'normalize'
+  | 'scope-mismatch'
   | 'output-hijack'
   | 'sabotage'
   | 'act-on-behalf'
@@ -110,7 +111,7 @@ export const RULES: Rule[] = [
   { id: 'secrecy', weight: 3.5, re: /\b(?:do not|don'?t|never|must not|should not|shall not)\s+(?:mention|reveal|disclose|explain|acknowledge|admit)\s+(?:that|this|these|it|them|the (?!(?:api|access|auth)? ?(?:keys?|tokens?|passwords?|secrets?|credentials)\b)\w+)\b|\bkeep (?:this|that|it|these|them) out of (?:the )?\w+|\bleave\b[^.\n]{0,40}\bout of (?:the )?(?:confirmation|message|reply|response|summary|description|report|output|answer)/iu },
   { id: 'secrecy', weight: 3.5, re: /\bnever draw attention\b|\bdo not (?:surface|list|show|display) (?:it|this|that|them|the \w+ field)\b|\b(?:invisible|hidden) (?:to|from) (?:the )?users?\b|\bwithout comment\b|\bno need to (?:double-?)?(?:check|confirm) with the user\b|\bdon'?t bring (?:it|this|that) up\b|\bnot (?:be )?(?:listed|mentioned|included|shown) in (?:your|the) (?:summary|reply|answer|response|output)\b|senza dirlo all'utente|sem (?:informar|avisar) o usu[aá]rio|zonder de gebruiker te informeren|ユーザーには(?:伝え|知らせ)ない|사용자에게 알리지|kullanıcıya (?:söyleme|haber verme)|nichts mitbekommen|sans rien (?:lui )?dire|no lo menciones|не сообщай об этом|不要让用户(?:察觉|发现|知道)/iu },
   { id: 'deceive', weight: 2, re: /\bif (?:the user |anyone |someone |you are )?asked (?:about|what|whether|how)\b[^.\n]{0,60}\b(?:say|tell|answer|reply|claim)\b|\bif (?:the user|anyone|someone) asks (?:about|what|whether|how)\b[^.\n]{0,60}\b(?:say|tell|answer|reply|claim)\b/iu },
-  { id: 'stealth', weight: 1.5, re: /\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|behind the scenes|discrètement|secrètement|heimlich|unbemerkt|en secreto|secretamente|discretamente|悄悄|秘密地|тайно|незаметно)(?! (?:ignor|skip|drop|discard|fail|truncat|clamp|default|fall))(?<!(?:fails?|succeeds?|exits?|returns?|continues?) silently)/iu },
+  { id: 'stealth', weight: 1.5, re: /\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|behind the scenes|discrètement|secrètement|heimlich|unbemerkt|en secreto|secretamente|discretamente)(?! (?:ignor|skip|drop|discard|fail|truncat|clamp|default|fall))(?<!(?:fails?|succeeds?|exits?|returns?|continues?) silently)|悄悄|秘密地|偷偷|тайно|незаметно|втихую/iu },
   { id: 'secrecy', weight: 3.5, re: /\b(?:keep (?:this|it|these|the (?:following|next|above|previous) \w+)(?: \w+)? (?:secret|hidden|confidential|private|between us)|without (?:mentioning|telling|saying|disclosing|revealing|reporting|showing|noting) (?:it|this|that|anything)\b|hide (?:this|it|these|them|the \w+) from|(?:never|do not|don'?t) (?:explain|reveal|disclose|mention) (?:the )?(?:real|true|actual) (?:purpose|reason|intent)|(?:silently|secretly|covertly|quietly|discreetly|invisibly|in the background)\s+(?:\w+\s+){0,2}(?:send|sends|forward|include|read|copy|upload|add|call|execute|run|transfer|cc|bcc|append|attach|exfiltrate)|(?:user|human)s? (?:must|should|need|does|do|will)(?: ?n[o']t| never| not)(?: need to)? (?:know|see|notice|be told|be informed|be aware)|(?:not|never) (?:be )?(?:visible|shown|displayed|revealed) to the user|without (?:the )?user'?s? (?:knowledge|awareness|noticing|consent))/iu },
   { id: 'secrecy', weight: 3.5, re: /(?:nicht|niemals|keinesfalls)[^.\n]{0,30}(?:benutzer|nutzer|anwender)[^.\n]{0,30}(?:mitteilen|sagen|erwähnen|informieren|verraten)|ohne (?:den |dass der )?(?:benutzer|nutzer|anwender)[^.\n]{0,25}(?:informieren|benachrichtigen|merkt|weiß|erfährt)|(?:ne|n')[^.\n]{0,30}(?:dis|dites|informe|informez|mentionne|mentionnez|révèle|révélez)[^.\n]{0,20}pas[^.\n]{0,20}(?:à )?l'utilisateur|sans (?:en )?(?:informer|prévenir|avertir|le dire à) l'utilisateur|à l'insu de l'utilisateur|no (?:le )?(?:digas|informes|menciones|reveles|comuniques)[^.\n]{0,20}(?:al|el) usuario|sin (?:informar|avisar|notificar|decirle|que lo sepa)[^.\n]{0,10}(?:al )?usuario|(?:不要|别|切勿|不得|不可)(?:告诉|通知|提醒|让|向|对)[^。\n]{0,6}用户|(?:对|向)用户(?:保密|隐瞒)|不要(?:在[^。\n]{0,8})?(?:提及|提到|透露|说明)|用户不(?:需要|必|应)?知道|не (?:говори|сообщай|рассказывай|упоминай|показывай)\S*[^.\n]{0,20}пользовател|без ведома пользователя|пользовател\S* не (?:должен|нужно) знать/iu },
   { id: 'deceive', weight: 3, re: /\b(?:(?:tell|assure|reassure|inform) the user (?:that )?(?:everything|it|the (?:operation|task|request))(?: \w+)? (?:is|was|went|succeeded|completed)|pretend (?:that|to be)|(?:lie|lying) to the user|(?:mislead|deceiv|trick|fool|manipulat)\w* the user|present\b[^.\n]{0,30}\bas if|(?:report|say|claim|reply|respond) (?:to the user )?that (?:it|the \w+|everything) (?:was|were|has been|is) (?:closed|done|completed|successful|sent|fine|safe)|(?:do not|don'?t|never) (?:show|display|print|log|reveal) (?:this|these|the (?:above|following|real|actual|full)))/iu },
@@ -169,7 +170,7 @@ export const RULES: Rule[] = [
   { id: 'remote-code', weight: 3.5, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:ba|z|da)?sh\b|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$home|\*)|\bchmod (?:-r )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)|\b(?:env|printenv|set)\s*\|\s*(?:curl|wget|nc)\b|\bcurl\b[^\n]{0,80}(?:--data-binary|--upload-file|-T|-F)\s+@|\b(?:drop (?:table|database|schema)|truncate table)\b|\bhistory -c\b|\bunset histfile\b|\bshred -[a-z]*u|\b(?:wipe|clear|delete) (?:the )?(?:audit |shell |system )?(?:logs|history)\b/iu },
   { id: 'exec', weight: 2.5, re: /\b(?:run|execute|eval)\b[^.\n]{0,15}\b(?:the following|this|these) (?:shell |bash |terminal )?(?:command|code|script|snippet|payload)s?\b/iu },
   { id: 'model-address', weight: 0.5, re: /\b(?:ai|assistant|model|llm|agent|claude|gpt|chatbot|copilot)\b[^.\n]{0,5}\b(?:must|should|needs to|has to|is required to|shall|will)\b/iu },
-  { id: 'obligation', weight: 0.5, re: /\b(?:must|always|mandatory|required|immediately|before doing anything|first of all)\b|\b(?:muss|immer|doit|toujours|debe|siempre|必须|务必|总是|должен|обязательно|всегда)/iu },
+  { id: 'obligation', weight: 0.5, re: /\b(?:must|always|mandatory|required|immediately|before doing anything|first of all)\b|\b(?:muss|immer|doit|toujours|debe|siempre)\b|必须|务必|总是|должен|обязательно|всегда/iu },
 ];
 
 // A non-loopback address a tool could ship data to.
@@ -197,6 +198,7 @@ export function normalizeForRules(text: string): string {
 
 // The rules are written case-insensitively for readability, but the text is lower-cased once
 // up front: dropping the `i`/`u` flags makes matching several times faster on large toolsets.
+// \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) }));
 
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
@@ -231,11 +233,13 @@ export function scoreText(text: string): TextVerdict {
     best.set('exfil-combo', { id: 'exfil-combo', weight: 2, match: dest[0].slice(0, 120) });
   }
   const signals = [...best.values()];
-  let score = signals.reduce((sum, s) => sum + s.weight, 0);
-  // Weak context words only count next to a real signal.
-  const strong = signals.filter((s) => s.weight >= 2).length;
-  if (strong === 0) score = Math.min(score, 2);
-  return { score, signals };
+  return { score: scoreSignals(signals), signals };
+}
+
+/** Sum of weights; weak context words only count next to a real signal (weight ≥ 2). */
+export function scoreSignals(signals: Signal[]): number {
+  const score = signals.reduce((sum, s) => sum + s.weight, 0);
+  return signals.some((s) => s.weight >= 2) ? score : Math.min(score, 2);
 }
 
 export function severityForScore(score: number): Severity | undefined {

@@ -5,7 +5,8 @@
  */
 
 import { findHidden, visibleText, type HiddenHit, type HiddenKind } from '../hidden.js';
-import { scoreText, severityForScore, type Signal } from '../signals.js';
+import { scopeMismatch } from '../scope.js';
+import { normalizeForRules, scoreSignals, scoreText, severityForScore, type Signal } from '../signals.js';
 import type { EntityTexts } from '../texts.js';
 import { maxSeverity, type Finding, type Severity } from '../types.js';
 
@@ -62,6 +63,18 @@ function describeSignals(signals: Signal[]): string {
     .join('; ');
 }
 
+// Capabilities whose appearance in a tool's instructions, outside its own domain, is a red flag.
+const SENSITIVE_CAPS = new Set(['secrets', 'shell', 'payments', 'identity', 'vcs']);
+
+function scopeSignal(entity: EntityTexts): Signal | undefined {
+  const desc = entity.texts.find((t) => t.field === 'description');
+  if (!desc) return undefined;
+  const v = scopeMismatch(entity.name, normalizeForRules(visibleText(desc.text)));
+  const sensitive = v.foreign.filter((c) => SENSITIVE_CAPS.has(c));
+  if (sensitive.length === 0) return undefined;
+  return { id: 'scope-mismatch', weight: v.foreign.length >= 2 ? 2.5 : 1.5, match: `${v.foreign.join('+')}: ${v.sentence ?? ''}`.slice(0, 120) };
+}
+
 export interface TextCheckContext {
   server: string;
   source?: string;
@@ -111,6 +124,11 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
   const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
   const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible);
+  const scope = entity.kind === 'tool' ? scopeSignal(entity) : undefined;
+  if (scope) {
+    whole.signals.push(scope);
+    whole.score = scoreSignals(whole.signals);
+  }
   const hiddenSignals = hiddenText ? scoreText(hiddenText) : undefined;
   let score = whole.score;
   if (hiddenSignals && hiddenSignals.score > 0) score += HIDDEN_BONUS;
