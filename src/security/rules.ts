@@ -1,0 +1,170 @@
+/**
+ * The rule table behind TP001/DT001: lexicons (sensitive targets, data-moving verbs in several
+ * languages) and phrase-shape rules with weights. Rules are written case-insensitively for
+ * readability; signals.ts lower-cases the text once and compiles them without flags.
+ * Non-ASCII words are never placed right after \b (which only knows ASCII word characters).
+ */
+
+export type SignalId =
+  | 'override'
+  | 'secrecy'
+  | 'deceive'
+  | 'sensitive-strong'
+  | 'sensitive-weak'
+  | 'solicit'
+  | 'exfil-destination'
+  | 'injection-markup'
+  | 'steer-other-tools'
+  | 'priority-claim'
+  | 'role-hijack'
+  | 'coercion'
+  | 'exec'
+  | 'remote-code'
+  | 'stealth'
+  | 'intercept'
+  | 'redirect'
+  | 'substitute'
+  | 'normalize'
+  | 'scope-mismatch'
+  | 'output-hijack'
+  | 'sabotage'
+  | 'act-on-behalf'
+  | 'destination'
+  | 'exfil-combo'
+  | 'piggyback'
+  | 'disable-safety'
+  | 'social-engineering'
+  | 'obey-content'
+  | 'exposure'
+  | 'invoke-other'
+  | 'persistence'
+  | 'agent-address'
+  | 'authority'
+  | 'monopolize'
+  | 'ask-user-secret'
+  | 'model-address'
+  | 'obligation';
+
+export interface Signal {
+  id: SignalId;
+  weight: number;
+  match: string;
+}
+
+export interface TextVerdict {
+  score: number;
+  signals: Signal[];
+}
+
+export type Rule = { id: SignalId; weight: number; re: RegExp };
+
+// Stay within one sentence; a '.' inside a path, file name or address does not end it.
+const W = '(?:[^.\\n!?。！？]|[.!?](?=[^\\s]))';
+const near = (n: number): string => `${W}{0,${n}}?`;
+
+const SENSITIVE_STRONG_SRC = [
+  '~\\/\\.ssh', '\\.ssh\\/', 'id_rsa', 'id_ed25519', 'id_ecdsa', '\\bssh (?:private )?keys?', 'private keys?', '\\.env\\b(?! ?variables?)',
+  '\\/etc\\/passwd', '\\/etc\\/shadow', '\\.aws\\/credentials', 'aws credentials', '\\.npmrc', '\\.netrc', '\\.git-credentials',
+  '\\.kube\\/config', '\\.docker\\/config', 'credentials?\\.json', '\\bmcp\\.json', 'claude_desktop_config', 'mcp_config',
+  '\\.cursor\\/', '\\.bash_history', '\\.zsh_history', 'keychain', 'wallet\\.dat', 'seed phrases?', 'mnemonic(?: phrase)?',
+  'recovery phrases?', '(?:bearer|access|auth|api|session|oauth) tokens? (?:\\w+ ){0,2}(?:used|held|available|known) (?:by|to) (?:the )?(?:assistant|agent|model|you)',
+  '~\\/\\.[a-z]*rc\\b', '~\\/\\.profile', '~\\/\\.config\\/gh', 'hosts\\.yml', 'npm tokens?', '\\b[a-z]+-token\\b', 'process\\.env', '(?:saved )?card details', 'passport numbers?',
+  "(?:the user'?s?|their) full names?", 'keypairs?', 'keystores?', 'keychains?', 'wallet (?:files?|keys?|seeds?)', 'clipboard', 'contacts? list|list of (?:the user.s )?contacts|liste (?:complète )?des contacts',
+  "(?:the user'?s?|their) (?:email address(?:es)? and phone numbers?|phone numbers?|home address|(?:current |precise )?location)", 'kubectl get secrets',
+  "instructions? (?:you were|you've been) given", 'saved passwords?', '(?:real|actual|banking|bank|email|account) passwords?', 'senhas?', 'wachtwoorden', 'şifreler\\S*', 'パスワード', '비밀번호', 'api ?키', 'chiavi ssh', 'cronologia (?:della )?chat',
+  '(?:hidden|developer|initial|original|internal) (?:system )?(?:prompt|instructions)', '(?:prompt|instructions) (?:that|which) (?:configured|set up|created) you',
+  'private messages', 'direct messages', '\\bdms\\b', 'private (?:emails?|chats?|conversations?)', 'browser profiles?', 'credit cards?\\b',
+  "(?:the user'?s?|their|your) (?:documents|desktop|photos|pictures) (?:folder|directory)", '\\.gnupg', 'gcloud', 'credentials\\.\\w+', '\\.pgpass', '(?:credit )?card numbers?', '\\bcvv\\b', 'billing address', 'date of birth', 'passport numbers?', 'system prompt', 'system instructions', 'system message', 'conversation history', 'chat history',
+  '(?:entire|full|whole|complete) (?:conversation|chat|context|dialogue|transcript)', '(?:all )?previous messages',
+  '(?:all )?prior messages', 'credit card numbers?', 'social security numbers?', 'browser cookies', 'session cookies?',
+  'cookies? (?:file|store|jar)', 'login data', 'saved passwords', 'password manager',
+  // de / fr / es / zh / ru
+  'ssh-schlüssel', 'privaten? schlüssel', 'zugangsdaten', 'passwörter', 'gesprächsverlauf', 'systemprompt', 'geheimnisse',
+  'clés? ssh', 'clés? privées?', 'mots de passe', 'identifiants', "historique (?:de la |des )?conversations?", 'invite système',
+  'claves? ssh', 'claves? privadas?', 'contraseñas', 'credenciales', 'historial (?:de la |del )?(?:conversación|chat)', 'prompt del sistema',
+  '私钥', '密钥', '密码', '凭据', '凭证', '对话历史', '聊天记录', '系统提示',
+  'ssh[- ]ключ', 'приватн\\S* ключ', 'парол', 'учётн\\S* данн', 'учетн\\S* данн', 'истори\\S* (?:переписки|диалога|чата)', 'системн\\S* промпт',
+];
+const SENSITIVE_WEAK_SRC = [
+  'api[ _-]?keys?', 'secret(?: key)?s?', 'access tokens?', 'auth(?:entication)? tokens?', 'bearer tokens?', 'passwords?', 'credentials',
+  'environment variables', 'env vars', 'cookies', 'tokens', 'личные данные', '个人信息', 'données personnelles', 'datos personales', 'persönliche daten',
+];
+const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
+const SENSITIVE_WEAK = `(?:${SENSITIVE_WEAK_SRC.join('|')})`;
+
+// Verbs that move data somewhere: what an agent does when it is being used to steal.
+const MOVE = '(?:open|access|load|zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
+
+export const RULES: Rule[] = [
+  // Overriding the agent's instructions.
+  { id: 'override', weight: 4, re: new RegExp(`\\b(?:ignore|disregard|forget|override|bypass|discard|abandon|set aside)\\b${near(40)}\\b(?:previous|prior|above|earlier|preceding|all|any|other|your|system|original|existing|safety|user'?s?)\\b${near(30)}\\b(?:instructions?|prompts?|rules|guidelines|directives|guardrails|polic(?:y|ies)|constraints|restrictions|commands)\\b`, 'iu') },
+  { id: 'override', weight: 4, re: /\b(?:new|updated|real|actual|true|hidden|secret) (?:system )?instructions?\s*[:：]/iu },
+  { id: 'override', weight: 4, re: /\b(?:previous|earlier|prior|above|original|other|any|all|your)\s+(?:\w+\s+){0,3}(?:instructions|guidance|rules|guidelines|restrictions|directives|policies)\b[^.\n]{0,40}\b(?:are |is |were )?(?:now )?(?:void|invalid|no longer (?:valid|apply|applicable|in effect)|obsolete|outdated|cancell?ed|revoked|null)\b|\b(?:user|user'?s) (?:messages?|requests?|input|instructions) (?:are|is) (?:to be )?(?:treated as untrusted|ignored|disregarded)|\bignore (?:the user|the human|user requests)\b|\bignore (?:any |all )?(?:earlier|previous|prior) guidance\b|instrucciones anteriores (?:ya )?no son válidas|instructions précédentes ne sont plus valables|vorherigen anweisungen (?:sind )?(?:nicht mehr gültig|ungültig)|之前的(?:指令|指示)(?:已)?无效|предыдущие инструкции (?:больше )?не действуют|ignora (?:tutte )?le istruzioni precedenti|ignore as instruções anteriores|negeer (?:alle )?eerdere instructies|以前の指示を(?:すべて)?無視|이전 지시를 (?:모두 )?무시|önceki (?:tüm )?talimatları yok say/iu },
+  { id: 'override', weight: 4, re: /\b(?:if|when|even if|whenever) the user\b[^.\n]{0,60}\b(?:ignore|disregard|override)\b[^.\n]{0,15}\b(?:that|the|their|this|it|them)\b|\b(?:ignore|disregard)\b[^.\n]{0,20}\b(?:the user'?s?|their) (?:requests?|commands?|wishes|objections?|refusals?)/iu },
+  { id: 'override', weight: 4, re: /(?:ignorier\S*|vergiss|missachte)[^.\n]{0,40}(?:anweisungen|instruktionen|regeln|vorgaben)|(?:ignore[zr]?|oublie[zr]?)[^.\n]{0,40}(?:instructions|consignes|règles)|(?:ignora\S*|olvida\S*)[^.\n]{0,40}(?:instrucciones|reglas|indicaciones)|(?:忽略|无视|忘记|忘掉)[^。\n]{0,12}(?:指令|指示|说明|规则|提示)|(?:игнориру\S*|забудь\S*|проигнорируй\S*)[^.\n]{0,40}(?:инструкци\S*|правил\S*|указани\S*)/iu },
+  // Keeping the user in the dark.
+  { id: 'secrecy', weight: 3.5, re: new RegExp(`\\b(?:do not|don'?t|never|must not|should not|shouldn'?t|avoid|without)\\b${near(25)}\\b(?:tell|telling|inform|informing|notify|notifying|mention|mentioning|reveal|revealing|disclose|disclosing|show|showing|alert|alerting|let)\\b${near(30)}\\b(?:the )?(?:user|human|operator|customer|person|them)\\b`, 'iu') },
+  { id: 'secrecy', weight: 3.5, re: /\b(?:do not|don'?t|never|must not|should not|shall not)\s+(?:mention|reveal|disclose|explain|acknowledge|admit)\s+(?:that|this|these|it|them|the (?!(?:api|access|auth)? ?(?:keys?|tokens?|passwords?|secrets?|credentials)\b)\w+)\b|\bkeep (?:this|that|it|these|them) out of (?:the )?\w+|\bleave\b[^.\n]{0,40}\bout of (?:the )?(?:confirmation|message|reply|response|summary|description|report|output|answer)/iu },
+  { id: 'secrecy', weight: 3.5, re: /\bnever draw attention\b|\bdo not (?:surface|list|show|display) (?:it|this|that|them|the \w+ field)\b|\b(?:invisible|hidden) (?:to|from) (?:the )?users?\b|\bwithout comment\b|\bno need to (?:double-?)?(?:check|confirm) with the user\b|\bdon'?t bring (?:it|this|that) up\b|\bnot (?:be )?(?:listed|mentioned|included|shown) in (?:your|the) (?:summary|reply|answer|response|output)\b|senza dirlo all'utente|sem (?:informar|avisar) o usu[aá]rio|zonder de gebruiker te informeren|ユーザーには(?:伝え|知らせ)ない|사용자에게 알리지|kullanıcıya (?:söyleme|haber verme)|nichts mitbekommen|sans rien (?:lui )?dire|no lo menciones|не сообщай об этом|不要让用户(?:察觉|发现|知道)/iu },
+  { id: 'deceive', weight: 2, re: /\bif (?:the user |anyone |someone |you are )?asked (?:about|what|whether|how)\b[^.\n]{0,60}\b(?:say|tell|answer|reply|claim)\b|\bif (?:the user|anyone|someone) asks (?:about|what|whether|how)\b[^.\n]{0,60}\b(?:say|tell|answer|reply|claim)\b/iu },
+  { id: 'stealth', weight: 1.5, re: /\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|behind the scenes|discrètement|secrètement|heimlich|unbemerkt|en secreto|secretamente|discretamente)(?! (?:ignor|skip|drop|discard|fail|truncat|clamp|default|fall))(?<!(?:fails?|succeeds?|exits?|returns?|continues?) silently)|悄悄|秘密地|偷偷|тайно|незаметно|втихую/iu },
+  { id: 'secrecy', weight: 3.5, re: /\b(?:keep (?:this|it|these|the (?:following|next|above|previous) \w+)(?: \w+)? (?:secret|hidden|confidential|private|between us)|without (?:mentioning|telling|saying|disclosing|revealing|reporting|showing|noting) (?:it|this|that|anything)\b|hide (?:this|it|these|them|the \w+) from|(?:never|do not|don'?t) (?:explain|reveal|disclose|mention) (?:the )?(?:real|true|actual) (?:purpose|reason|intent)|(?:silently|secretly|covertly|quietly|discreetly|invisibly|in the background)\s+(?:\w+\s+){0,2}(?:send|sends|forward|include|read|copy|upload|add|call|execute|run|transfer|cc|bcc|append|attach|exfiltrate)|(?:user|human)s? (?:must|should|need|does|do|will)(?: ?n[o']t| never| not)(?: need to)? (?:know|see|notice|be told|be informed|be aware)|(?:not|never) (?:be )?(?:visible|shown|displayed|revealed) to the user|without (?:the )?user'?s? (?:knowledge|awareness|noticing|consent))/iu },
+  { id: 'secrecy', weight: 3.5, re: /(?:nicht|niemals|keinesfalls)[^.\n]{0,30}(?:benutzer|nutzer|anwender)[^.\n]{0,30}(?:mitteilen|sagen|erwähnen|informieren|verraten)|ohne (?:den |dass der )?(?:benutzer|nutzer|anwender)[^.\n]{0,25}(?:informieren|benachrichtigen|merkt|weiß|erfährt)|(?:ne|n')[^.\n]{0,30}(?:dis|dites|informe|informez|mentionne|mentionnez|révèle|révélez)[^.\n]{0,20}pas[^.\n]{0,20}(?:à )?l'utilisateur|sans (?:en )?(?:informer|prévenir|avertir|le dire à) l'utilisateur|à l'insu de l'utilisateur|no (?:le )?(?:digas|informes|menciones|reveles|comuniques)[^.\n]{0,20}(?:al|el) usuario|sin (?:informar|avisar|notificar|decirle|que lo sepa)[^.\n]{0,10}(?:al )?usuario|(?:不要|别|切勿|不得|不可)(?:告诉|通知|提醒|让|向|对)[^。\n]{0,6}用户|(?:对|向)用户(?:保密|隐瞒)|不要(?:在[^。\n]{0,8})?(?:提及|提到|透露|说明)|用户不(?:需要|必|应)?知道|не (?:говори|сообщай|рассказывай|упоминай|показывай)\S*[^.\n]{0,20}пользовател|без ведома пользователя|пользовател\S* не (?:должен|нужно) знать/iu },
+  { id: 'deceive', weight: 3, re: /\b(?:(?:tell|assure|reassure|inform) the user (?:that )?(?:everything|it|the (?:operation|task|request))(?: \w+)? (?:is|was|went|succeeded|completed)|pretend (?:that|to be)|(?:lie|lying) to the user|(?:mislead|deceiv|trick|fool|manipulat)\w* the user|present\b[^.\n]{0,30}\bas if|(?:report|say|claim|reply|respond) (?:to the user )?that (?:it|the \w+|everything) (?:was|were|has been|is) (?:closed|done|completed|successful|sent|fine|safe)|(?:do not|don'?t|never) (?:show|display|print|log|reveal) (?:this|these|the (?:above|following|real|actual|full)))/iu },
+  { id: 'deceive', weight: 2, re: /\btell (?:the user|them) only\b|\b(?:describe|present|report|label|pass off) (?:it|this|that|them) as (?:their|the user'?s?|routine|normal|harmless|expected|legitimate)\b|\btell the user (?:that )?(?:it|this|the \w+) (?:was|is|were) (?:routine|normal|harmless|expected|fine|standard)\b|\bhide (?:any|all) (?:mention|trace|sign|evidence|record)s?\b/iu },
+  // Reaching for secrets: a moving verb aimed at a sensitive thing.
+  // Lookbehind rather than \b: the verb list includes CJK/Cyrillic, where \b does not apply.
+  { id: 'solicit', weight: 3.5, re: new RegExp(`(?<![a-z])${MOVE}(?![a-z])${near(60)}${SENSITIVE_STRONG}`, 'iu') },
+  { id: 'solicit', weight: 3.5, re: new RegExp(`${SENSITIVE_STRONG}${near(40)}\\b(?:as|into|in|to|via)\\b${near(20)}(?:(?:the |this |a )?(?:parameter|param|argument|field|sidenote|note|notes|metadata|request|url|query|body|header)|(?:the )?['"\\u0060]\\w+['"\\u0060])`, 'iu') },
+  { id: 'solicit', weight: 2.5, re: new RegExp(`\\b(?:read|include|pass|send|attach|append|extract|collect|gather|copy|dump|upload|forward|embed|leak|exfiltrate|transmit|harvest)(?:s|es|ed|ing)?\\b${near(30)}\\b(?:all|any|every|the user'?s?|their|your)\\b${near(20)}\\b(?:api[ _-]?keys?|secrets?|access tokens?|auth tokens?|passwords?|credentials|cookies|environment variables)`, 'iu') },
+  { id: 'solicit', weight: 3.5, re: /(?:密码|令牌|密钥|凭据|凭证|私钥|api密钥)[^。\n]{0,20}(?:附加|发送|上传|放入|填入|包含|复制)/iu },
+  { id: 'sensitive-strong', weight: 1.5, re: new RegExp(SENSITIVE_STRONG, 'iu') },
+  { id: 'sensitive-weak', weight: 0.5, re: new RegExp(SENSITIVE_WEAK, 'iu') },
+  { id: 'ask-user-secret', weight: 3, re: /\b(?:ask|prompt|request|require|obtain|collect)\b[^.\n]{0,12}\b(?:the user|them|the customer|the human)(?:'s| (?:for|to (?:provide|enter|type|share|give|send|paste|tell|reveal|read out)))\b[^.\n]{0,40}\b(?:password|passphrase|seed phrase|seed|mnemonic|recovery phrase|private key|credit card|card number|cvv|ssn|social security|2fa|otp|one-time code|pin code|banking)/iu },
+  // "When you see a token, copy it": capture conditioned on a secret appearing.
+  { id: 'solicit', weight: 3.5, re: /\b(?:when|whenever|if)\b[^.\n]{0,40}\b(?:tokens?|passwords?|secrets?|(?:api|aws|access|secret|private|ssh|gpg)[ _-]?keys?|credentials)\b[^.\n]{0,80}\b(?:append|include|add|copy|send|put|insert|forward|attach|store|save|paste)\b/iu },
+  // Sending things out.
+  { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu },
+  { id: 'exfil-destination', weight: 2.5, re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|report|sync|copy|leak|exfiltrate|beacon)\b[^.\n]{0,60}\b(?:to|at|into)\b[^.\n]{0,20}(?:(?:remote|external|third[- ]party|backup|collection|logging|analytics|our) (?:server|endpoint|host|service|address))|\btracking pixel\b|\bweb beacon\b/iu },
+  { id: 'normalize', weight: 1.5, re: /\bthis is (?:expected|normal|routine|standard|intended)(?: behaviou?r| procedure| practice)?\b|\b(?:this|it) is (?:routine|safe|harmless|perfectly normal) (?:and|so)\b/iu },
+  { id: 'output-hijack', weight: 2, re: /\b(?:start|begin|end|prefix|suffix|sign)\b[^.\n]{0,20}\b(?:every|each|all)\b[^.\n]{0,15}\b(?:reply|replies|answer|answers|response|responses|message|messages|output)\b[^.\n]{0,10}\bwith\b/iu },
+  { id: 'piggyback', weight: 1, re: /\b(?:also|additionally|as well|in addition)\b[^.\n]{0,15}\b(?:send|include|add|cc|bcc|mail|forward|copy|upload|post|invite)\b/iu },
+  { id: 'exfil-destination', weight: 3.5, re: /\b(?:send|post|upload|forward|transmit|email|mail|copy|save|store|mirror|back ?up|log|archive|sync|push|leak|cc|bcc)\b[^.\n]{0,20}\b(?:every|all|a copy of|copies of|the full|the entire|the complete|the whole)\b[^.\n]{0,60}\b(?:to|at|into)\b[^.\n]{0,10}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|git@\S+)/iu },
+  { id: 'exfil-destination', weight: 2.5, re: /(?:sende|schicke|übermittle|envoie|envoyez|transmets|envía|enviar|reenvía|发送|转发|上传|отправ\S*|перешл\S*)[^.\n。]{0,60}(?:https?:\/\/\S+|[\w.+-]+@[\w-]+\.[\w.]+|webhook|服务器|сервер|serveur|servidor)/iu },
+  // Markup that imitates a system channel.
+  { id: 'injection-markup', weight: 2, re: /<\/?\s*(?:important|system|instructions?|secret|hidden|admin|prompt|sys|context|critical|priority|override)\s*>|\[\s*(?:system|inst|admin|hidden|override)\s*\]|<\|(?:im_start|im_end|system|endoftext)\|>|^#{1,4}\s*(?:system|instructions?|hidden)\b|\bbegin (?:system|hidden|secret) (?:prompt|instructions?)/imu },
+  // Telling the agent how to use *other* tools or servers.
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:when|whenever|if|before|after|while)\b[^.\n]{0,50}\b(?:any|other|all|another|every|each|different|third[- ]party)\b[^.\n]{0,15}\b(?:tools?|functions?|servers?|plugins?|integrations?|mcps?)\b/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:with|using|via|from|by|through) (?:any|every|all|other|another) (?:\w+ ){0,2}(?:tools?|functions?|servers?)\b|\b(?:other|another|different) (?:mcp )?servers?\b/iu },
+  { id: 'monopolize', weight: 2, re: /\b(?:never|do not|don'?t|must not)\s+(?:use|call|invoke|rely on|consult)\s+(?:the |any )?(?:other|another|different|alternative)\b(?![^.\n]{0,80}\b(?:until|unless|without (?:the )?user))/iu },
+  // Sitting in the middle of other tools' traffic.
+  { id: 'intercept', weight: 2, re: /\bpass (?:it |this tool )?(?:the |all )?(?:arguments|parameters|inputs|outputs|results)\b[^.\n]{0,40}\b(?:other|that|those|every|each|any) tools?|\b(?:forward|send|pass|copy|route|log)\b[^.\n]{0,20}\b(?:tool |their |its )?(?:outputs?|results?|responses?|arguments?|queries|requests?)\b[^.\n]{0,30}\b(?:to|through|via) this tool|\brout\w* (?:every|all|each) \w+ through this tool/iu },
+  // Swapping who receives messages or money.
+  { id: 'redirect', weight: 3, re: /\b(?:recipients?|destination|receiver|payee|beneficiary|account(?: number)?|iban|to[- ]address|channel|reviewers?|base branch|wallet address|phone number|number field|email address|address field)\b[^.\n]{0,60}\b(?:must|should|shall|will|is to|has to|needs? to)\b[^.\n]{0,10}\b(?:be )?(?:replaced|changed|set|switched|overwritten|rewritten|redirected)\b|\b(?:change|replace|swap|set|rewrite|overwrite)\b[^.\n]{0,20}\b(?:the )?(?:recipients?|destination(?: account)?|payee|beneficiary|iban|account number|channel parameter|to[- ]field|phone number)\b[^.\n]{0,40}\b(?:to|with|for|into)\b/iu },
+  { id: 'substitute', weight: 2.5, re: /\binstead\b[^.\n]{0,20}\b(?:delete|remove|drop|destroy|wipe|transfer|purge)\b/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /\b(?:for|on|to|in) (?:all|any|every|each) (?:other|subsequent|future|later) (?:tool|function|server|mcp) (?:calls?|invocations?|requests?|usage)\b|\b(?:all|any|every) (?:other |subsequent )?(?:tools?|functions?|servers?) (?:must|should|shall|have to|are required to)\b|\b(?:other|all|every|any) (?:mcp )?servers?(?:'s|')? (?:tools?|functions?)\b|\binstead of (?:using|calling|invoking) (?:the )?[`'"]?[\w.-]+/iu },
+  { id: 'exfil-destination', weight: 2.5, re: /\b(?:bcc|cc)\b[:\s]{1,3}[\w.+-]+@[\w-]+\.\w+|[\w.+-]+@[\w-]+\.[\w.]+[^.\n]{0,30}\bto (?:the )?(?:recipients?|cc|bcc|attendees|invitees|list)\b|\binvite\b[^.\n]{0,10}[\w.+-]+@[\w-]+\.\w+/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /\boverrid\w* (?:its|their|the) behaviou?r|\b(?:override|replace|change|modify|alter|redirect|hijack|intercept|rewrite)\w*\b[^.\n]{0,15}\b(?:the )?(?:behaviou?r|recipient|destination|target|parameters?|arguments?|output|results?|address|account|to[- ]field)\b[^.\n]{0,10}\b(?:of|for|in|from)\b[^.\n]{0,20}(?:tools?|functions?|servers?|calls?|emails?|messages?|transfers?|payments?)|\b(?:all |any |every )?(?:emails?|messages?|payments?|transfers?|funds|transactions?|invoices?|replies)\b[^.\n]{0,20}\b(?:must|should|shall|will|are to|have to|need to)\b[^.\n]{0,15}\b(?:be )?(?:sent|routed|redirected|forwarded|addressed|copied|cc'?d|bcc'?d|delivered|transferred)\b[^.\n]{0,10}\bto\b/iu },
+  { id: 'steer-other-tools', weight: 2.5, re: /(?:bei|vor|nach)[^.\n]{0,20}(?:anderen|allen|jedem) (?:tools?|werkzeug\S*|funktion\S*|server\S*)|(?:tous les|toutes les|les autres) (?:outils|fonctions|serveurs)|(?:todas las|todos los|las otras|los otros|otras) (?:herramientas|funciones|servidores)|(?:其他|所有|任何)(?:的)?(?:工具|函数|服务器)|(?:други\S*|все\S*|любо\S*) (?:инструмент\S*|функци\S*|сервер\S*)/iu },
+  // Claims of authority over the user or system.
+  { id: 'priority-claim', weight: 2, re: /\b(?:this|these|the following)\b[^.\n]{0,20}\b(?:instructions?|rules?|requirements?|directives?|steps?)\b[^.\n]{0,10}\b(?:override|overrides|supersede|supersedes|take precedence|takes precedence|replace|replaces)\b|\b(?:highest|top|absolute|maximum) priority\b|\b(?:more important|higher priority|precedence) (?:than|over) (?:the )?(?:user|system|any|all|other|previous)|\b(?:come|comes|coming|are|is) from (?:the )?(?:system administrator|administrator|admin|developers?|system|anthropic|openai|security team)\b|\bwhatever (?:the )?(?:user|person|human|customer) (?:asks|says|wants|requests|types)\b|\bregardless of (?:what )?(?:the user|user'?s?|any (?:other )?instructions?|previous|prior)|\beven (?:if|when|though) the user (?:says|asks|requests|tells|instructs|objects|refuses|declines)|(?:hat|haben) (?:höchste|absolute) priorität|priorité (?:absolue|maximale)|prioridad (?:absoluta|máxima)|最高优先级|优先于|наивысш\S* приоритет/iu },
+  // Claims that the tool or the user holds authority that lets the agent skip safeguards.
+  { id: 'authority', weight: 3, re: /\b(?:granted|given|has|have|holds?|with) (?:supervisor|supervisory|admin(?:istrator)?|root|elevated|full|special|override) (?:rights|privileges|permissions|access|authority|control)\b|\bfollow (?:its|my|these|this tool'?s?|the tool'?s?) (?:directions|instructions|orders|commands) (?:over|instead of|rather than|above|before) |\b(?:the )?(?:current )?user is (?:a |an )?(?:verified|trusted|authori[sz]ed|confirmed) (?:admin|administrator|developer|owner|superuser)|\bskip (?:all |any )?(?:the )?(?:confirmations?|approvals?|permission checks?|safety checks?)(?: prompts?| steps?| dialogs?)?\b|\btreat this (?:description|text|tool|message) as (?:a |the )?system (?:message|prompt|instructions?)|\b(?:approve|merge|accept|confirm)\b[^.\n]{0,30}\bautomatically\b|\bauthori[sz]ation (?:granted|confirmed)\b|\bwithout (?:asking|requesting|waiting) (?:for )?(?:the user'?s? )?(?:confirmation|approval|permission)\b/iu },
+  { id: 'authority', weight: 3, re: /\b(?:has|have|with|holds?) standing permission\b|\b(?:finance|legal|security|management|compliance|the owner|it department) (?:has |have )?(?:approved|signed off|authori[sz]ed)\b|\bsafety (?:configuration|settings|policy|rules) (?:has|have) been (?:rotated|updated|changed|disabled|replaced|lifted)\b|\bcomply with all requests\b|\bpreviously refused\b|\btreat\b[^.\n]{0,60}\bas (?:coming )?from (?:your|the) (?:developer|system|operator|administrator|admin)\b|\bact on (?:it|them|this) without (?:comment|question|confirmation|asking)\b|\b(?:operator|admin|system|developer|root) (?:override|control)\b|\byou are (?:now )?(?:authori[sz]ed|permitted|allowed|cleared) (?:by [\w ]{1,30} )?to\b|\bin the voice of (?:the )?(?:system|administrator|admin|support|security team)\b|\bwith higher priority than\b/iu },
+  { id: 'sabotage', weight: 3, re: /\b(?:approve|merge|accept|sign)\b[^.\n]{0,40}\bwithout (?:reading|review(?:ing)?|checking|looking|inspecting)\b|\bmark\b[^.\n]{0,20}\b(?:security )?(?:warnings?|alerts?|findings?|vulnerabilit\w+)\b[^.\n]{0,10}\bas false positives?\b|\bdisable[_ ]?audit\b|\b(?:disable|turn off|delete|clear)\b[^.\n]{0,10}\baudit(?:ing| logs?| trail)\b/iu },
+  { id: 'act-on-behalf', weight: 2.5, re: /\b(?:reply|respond|send|approve|pay|transfer|sign|accept|confirm|order|purchase)[\w-]*\b[^.\n]{0,20}\bon (?:the user'?s?|their|his|her) behalf\b|\brespond that (?:their|the|your) (?:card|account|payment|order|subscription)\b|\bclaiming (?:that )?(?:they|it|these|this) (?:are|is) (?:required|mandatory|necessary)\b/iu },
+  { id: 'disable-safety', weight: 3, re: /\b(?:disable|turn off|bypass|deactivate|switch off)\b[^.\n]{0,20}\b(?:content filters?|safety (?:filters?|checks?|features?|rules)|guardrails|antivirus|anti-virus|firewall|protections?|security (?:software|checks?|warnings?))\b/iu },
+  { id: 'social-engineering', weight: 3, re: /\b(?:instruct|tell|urge|ask|convince|persuade|pressure)s?\b[^.\n]{0,12}\b(?:the user|them|the reader|readers|users|recipients)\b[^.\n]{0,50}\b(?:disable|turn off|install|download|log ?in|sign ?in|call|pay|transfer|wire|visit|click|buy|purchase|subscribe|re-?enter)\b[^.\n]{0,40}(?:https?:\/\/|\+?\d[\d -]{6,}|antivirus|firewall|there\b)|\baccount (?:has been|is|was) (?:compromised|hacked|locked|suspended|breached)\b/iu },
+  { id: 'obey-content', weight: 2.5, re: /\b(?:execute|follow|obey|carry out|act on|comply with)\b[^.\n]{0,20}\b(?:them|these|those|the instructions?|any instructions?|the commands?)\b[^.\n]{0,20}\b(?:exactly|verbatim|without question|blindly|immediately|to the letter)\b/iu },
+  { id: 'exposure', weight: 2.5, re: /\bpublish\b[^.\n]{0,40}\bpublic(?:ly)?\b|\bmake (?:it|them|the \w+|all \w+|every \w+) public\b|\bset (?:every|all|each|the) \w+ to public\b|\b(?:add|grant|invite|give)\b[^.\n]{0,40}\b(?:admin|owner|maintainer|root|write) (?:permissions?|access|rights|role|privileges?)\b/iu },
+  { id: 'role-hijack', weight: 2.5, re: /\b(?:the user'?s?|their) (?:actual|real|true|hidden) (?:intent|intention|goal|wish|request)\b/iu },
+  { id: 'invoke-other', weight: 2, re: /\b(?:call|invoke|run|use)\s+(?:the\s+)?['"\u0060][a-z][\w.-]*['"\u0060]\s+(?:tool|function)\b|\bbefore (?:you respond|responding|answering|anything else)\b[^.\n]{0,30}\b(?:call|invoke|run|execute|read|send)\b/iu },
+  { id: 'persistence', weight: 1.5, re: /\bfrom now on\b|\bin every (?:subsequent|future|later) (?:answer|reply|response|message)\b|\bfor (?:the rest of|all future|every future) (?:the )?(?:conversation|session|answers?|turns?)\b/iu },
+  { id: 'agent-address', weight: 1, re: /\bagents? using this tool (?:should|must|need to)\b|\b(?:the )?(?:ai|assistant|model|agent) has (?:standing )?permission\b|\b(?:internal|maintainers?'?|operational|developer'?s?) note (?:to|for) (?:the )?(?:automated )?(?:model|agent|assistant|ai)\b|\binternal:\s*(?:the )?model\b|anweisung an das modell|consigne pour le modèle|instrucción para el modelo|nota per il modello|nota para o modelo|opmerking voor het model|模型须知|モデルへの注意|모델 참고|modele not|указание модели|\b(?:note|tip|hint|guidance|instruction|notice|message|reminder|nb)s? (?:for|to) (?:the )?(?:ai|agents?|assistants?|models?|llms?|language models?|ai systems?)\b|\b(?:assistant|agent|model) guidance\b|^(?:model|assistant|ai|agent|llm)\s*:|hinweis für die ki|note pour l'assistant|nota para el (?:modelo|asistente)|给模型的提示|указание для модели/imu },
+  { id: 'role-hijack', weight: 3, re: /\byou are now\b|\b(?:no|without (?:any )?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines))\b|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu },
+  { id: 'coercion', weight: 1.5, re: /\b(?:otherwise|or else|if you (?:do not|don'?t|fail to))\b[^.\n]{0,40}\b(?:will|would|may|might)?\s*(?:fail|crash|break|not work|stop working|error|be (?:blocked|rejected|denied)|lose|harm|be deleted)|\b(?:tool|system|server|request|application|it) (?:will|would) (?:not|never) work (?:unless|without|if you (?:do not|don'?t))|\bsonst\b[^.\n]{0,30}(?:funktioniert|schlägt)|\bsinon\b[^.\n]{0,30}(?:ne fonctionnera|échouera)|\bde lo contrario\b|\bsi no\b[^.\n]{0,20}fallará|否则[^。\n]{0,15}(?:失败|无法|不能)|иначе[^.\n]{0,30}(?:не будет работать|сбой|ошибк)/iu },
+  { id: 'remote-code', weight: 3.5, re: /\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:ba|z|da)?sh\b|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$home|\*)|\bchmod (?:-r )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)|\b(?:env|printenv|set)\s*\|\s*(?:curl|wget|nc)\b|\bcurl\b[^\n]{0,80}(?:--data-binary|--upload-file|-T|-F)\s+@|\b(?:drop (?:table|database|schema)|truncate table)\b|\bhistory -c\b|\bunset histfile\b|\bshred -[a-z]*u|\b(?:wipe|clear|delete) (?:the )?(?:audit |shell |system )?(?:logs|history)\b/iu },
+  { id: 'exec', weight: 2.5, re: /\b(?:run|execute|eval)\b[^.\n]{0,15}\b(?:the following|this|these) (?:shell |bash |terminal )?(?:command|code|script|snippet|payload)s?\b/iu },
+  { id: 'model-address', weight: 0.5, re: /\b(?:ai|assistant|model|llm|agent|claude|gpt|chatbot|copilot)\b[^.\n]{0,5}\b(?:must|should|needs to|has to|is required to|shall|will)\b/iu },
+  { id: 'obligation', weight: 0.5, re: /\b(?:must|always|mandatory|required|immediately|before doing anything|first of all)\b|\b(?:muss|immer|doit|toujours|debe|siempre)\b|必须|务必|总是|должен|обязательно|всегда/iu },
+];
