@@ -15,6 +15,8 @@ export interface Stack {
   server: Started;
   store: SecureStore;
   base: string;
+  /** Where this instance listens (equals base unless publicPort was given). */
+  direct: string;
   resource: string;
   close(): Promise<void>;
 }
@@ -29,12 +31,14 @@ export interface StackOptions {
   proxy?: Partial<OAuthProxyOptions>;
   /** Base URL host name (127.0.0.1 or localhost). */
   host?: string;
+  /** Port of the public base URL when it differs from the listening port (several instances behind one URL). */
+  publicPort?: number;
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const port = o.port ?? (await freePort());
-  const base = `http://${o.host ?? '127.0.0.1'}:${port}`;
+  const base = `http://${o.host ?? '127.0.0.1'}:${o.publicPort ?? port}`;
   const idp = o.idp ?? (await startUpstreamIdp({ callbackUrl: `${base}/auth/callback`, scopes: SCOPES, grantScopes: ['notes:read', 'notes:write'], accessTokenTtl: o.upstreamAccessTtl }));
   const store = o.store ?? (await createProxyStore(o.storage ?? { type: 'memory' }));
   const proxy = new OAuthProxy({
@@ -52,13 +56,14 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     allowInsecureLoopback: true,
     ...o.proxy,
   });
-  const server = await startServer({ name: 'proxy-test', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port, ...(o.host === 'localhost' ? { baseUrl: base } : {}) } });
+  const server = await startServer({ name: 'proxy-test', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port, ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}) } });
   return {
     idp,
     proxy,
     server,
     store,
     base,
+    direct: `http://127.0.0.1:${port}`,
     resource: `${base}/mcp`,
     async close() {
       await server.close();
