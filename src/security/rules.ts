@@ -69,7 +69,7 @@ const SENSITIVE_STRONG_SRC = [
   '\\.cursor\\/', '\\.bash_history', '\\.zsh_history', 'keychain', 'wallet\\.dat', 'seed phrases?', 'mnemonic(?: phrase)?',
   'recovery phrases?', '(?:bearer|access|auth|api|session|oauth) tokens? (?:\\w+ ){0,2}(?:used|held|available|known) (?:by|to) (?:the )?(?:assistant|agent|model|you)',
   '~\\/\\.[a-z]*rc\\b', '~\\/\\.profile', '~\\/\\.config\\/gh', 'hosts\\.yml', 'npm tokens?', '\\b[a-z]+-token\\b', 'process\\.env', '(?:saved )?card details', 'passport numbers?',
-  "(?:the user'?s?|their) full names?", 'keypairs?', 'keystores?', 'keychains?', 'wallet (?:files?|keys?|seeds?)', 'clipboard', 'contacts? list|list of (?:the user.s )?contacts|liste (?:complète )?des contacts',
+  "(?:the user'?s?|their) full names?", '\\b[a-z0-9]+_(?:token|api_key|secret|secret_key|password|access_key)\\b', 'keypairs?', 'keystores?', 'keychains?', 'wallet (?:files?|keys?|seeds?)', 'clipboard', 'contacts? list|list of (?:the user.s )?contacts|liste (?:complète )?des contacts',
   "(?:the user'?s?|their) (?:email address(?:es)? and phone numbers?|phone numbers?|home address|(?:current |precise )?location)", 'kubectl get secrets',
   "instructions? (?:you were|you've been) given", 'saved passwords?', '(?:real|actual|banking|bank|email|account) passwords?', 'senhas?', 'wachtwoorden', 'şifreler\\S*', 'パスワード', '비밀번호', 'api ?키', 'chiavi ssh', 'cronologia (?:della )?chat',
   '(?:hidden|developer|initial|original|internal) (?:system )?(?:prompt|instructions)', '(?:prompt|instructions) (?:that|which) (?:configured|set up|created) you',

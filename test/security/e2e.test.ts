@@ -157,6 +157,30 @@ describe.skipIf(!hasBwrap)('end to end: pins catch a rug pull', () => {
   });
 });
 
+describe('end to end: discovery of client configs', () => {
+  it('with no inputs, scans the well-known configs under the given home and cwd', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mb-dhome-'));
+    const cwd = mkdtempSync(join(tmpdir(), 'mb-dcwd-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(home, '.cursor'), { recursive: true });
+    writeFileSync(join(home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { remote: { url: 'http://203.0.113.10/mcp', headers: { Authorization: 'Bearer abc' } } } }));
+    writeFileSync(join(cwd, '.mcp.json'), JSON.stringify({ mcpServers: { local: { command: 'npx', args: ['-y', 'some-server'] } } }));
+    let notices = '';
+    let out = '';
+    const code = await runScan(options({ home, cwd, platform: 'linux', yes: false, timeoutMs: 1_000 }), { stdout: (s) => (out += s), stderr: () => undefined, notice: (m) => (notices += `${m}\n`) });
+    const report = JSON.parse(out) as ScanReport;
+    expect(notices).toContain(join(home, '.cursor', 'mcp.json'));
+    expect(report.servers.map((s) => `${s.name}:${s.status}`).sort()).toEqual(['local:error', 'remote:error']);
+    expect(report.findings.map((f) => `${f.code}:${f.server}`).sort()).toEqual(['CF001:local', 'CF002:remote']);
+    expect(code).toBe(1); // CF002 with an Authorization header is high
+  });
+
+  it('exits 2 when nothing can be found to scan', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mb-empty-'));
+    expect((await run({ home: empty, cwd: empty, platform: 'linux' })).code).toBe(2);
+  });
+});
+
 describe('exit codes and usage errors', () => {
   it('0 for a clean manifest, 1 for findings at or above --fail-on, 2 for usage/config errors', async () => {
     const benign = join(FIXTURES, 'benign', 'modelcontextprotocol__server-memory@2026.8.31.json');
