@@ -36,7 +36,7 @@ export async function handleConsentGet(ctx: ProxyContext, request: Request, url:
   const csrf = randomToken();
   const render = randomToken(6);
   await ctx.store.set(C.csrf, csrf, { txId: tx.id, render } satisfies CsrfRecord, { ttlSeconds: txTtlLeft(tx) });
-  const headers = new Headers(consentHeaders([new URL(ctx.opts.raw.upstreamAuthorizationEndpoint).origin, cspSourceFor(tx.redirectUri)]));
+  const headers = new Headers(consentHeaders([ctx.upstream.authorizationOrigin, cspSourceFor(tx.redirectUri)]));
   const name = `${CSRF_PREFIX}${render}`;
   headers.append('set-cookie', hostCookie(name, signCookieValue(ctx.keys.cookieKey, name, csrf), txTtlLeft(tx)));
   // Bound the number of CSRF cookies a browser accumulates from reloads.

@@ -9,11 +9,22 @@ export type ConsentMode = 'always' | 'remember' | false;
 export type FetchImpl = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface OAuthProxyOptions {
-  readonly upstreamAuthorizationEndpoint: string;
-  readonly upstreamTokenEndpoint: string;
+  /** Required unless upstreamDiscoveryUrl is set. */
+  readonly upstreamAuthorizationEndpoint?: string | undefined;
+  /** Required unless upstreamDiscoveryUrl is set. */
+  readonly upstreamTokenEndpoint?: string | undefined;
   readonly upstreamRevocationEndpoint?: string | undefined;
   /** The upstream issuer, when it sends RFC 9207 `iss` on redirects (OIDC providers); checked at the callback. */
   readonly upstreamIssuer?: string | undefined;
+  /** JWKS of the upstream, for validating ID tokens it returns (requesting `openid` without discovery). */
+  readonly upstreamJwksUri?: string | undefined;
+  /**
+   * OIDC discovery URL (issuer, or its `/.well-known/openid-configuration`). When set, the
+   * upstream endpoints come from discovery and the endpoint options are ignored.
+   */
+  readonly upstreamDiscoveryUrl?: string | undefined;
+  /** Extra client metadata for the upstream client (e.g. `id_token_signed_response_alg`). */
+  readonly upstreamClientMetadata?: Readonly<Record<string, string>> | undefined;
   readonly upstreamClientId: string;
   readonly upstreamClientSecret: string;
   /** How the proxy authenticates to the upstream token endpoint. Default client_secret_basic. */
@@ -85,8 +96,12 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
   const insecure = o.allowInsecureLoopback === true;
   const baseUrl = secureUrl('baseUrl', o.baseUrl, insecure);
   if (baseUrl.search || baseUrl.hash) throw new ConfigError('baseUrl', 'must not contain a query or fragment');
-  secureUrl('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
-  secureUrl('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
+  if (o.upstreamDiscoveryUrl !== undefined) secureUrl('upstreamDiscoveryUrl', o.upstreamDiscoveryUrl, insecure);
+  else {
+    secureUrl('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
+    secureUrl('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
+  }
+  if (o.upstreamJwksUri !== undefined) secureUrl('upstreamJwksUri', o.upstreamJwksUri, insecure);
   if (o.upstreamRevocationEndpoint !== undefined) secureUrl('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
   if (o.upstreamIssuer !== undefined) secureUrl('upstreamIssuer', o.upstreamIssuer, insecure);
   nonEmpty('upstreamClientId', o.upstreamClientId);

@@ -49,10 +49,10 @@ export class OAuthProxy implements AuthProvider {
     const validScopes = [...(opts.raw.validScopes ?? bctx.knownScopes)];
     const base = opts.basePath;
     const paths = { authorize: `${base}/authorize`, token: `${base}/token`, register: `${base}/register`, revoke: `${base}/revoke`, consent: `${base}/consent`, callback: opts.redirectPath };
-    const upstream = new UpstreamClient(opts);
     const init = async (): Promise<ProxyContext> => {
       await assertStoreSecurity(opts.raw.storage);
       const keys = await loadKeys(opts.raw.storage, opts.raw.signingKey);
+      const upstream = await UpstreamClient.create(opts);
       const accessVerifier = new JwtVerifier({ publicKey: keys.publicJwk, issuer: opts.issuer, audience: bctx.resourceUrl.href, algorithms: ['ES256'], typ: 'at+jwt' });
       return { opts, store: opts.raw.storage, keys, upstream, resourceUrl: bctx.resourceUrl, validScopes, logger: bctx.logger, upstreamVerifier: opts.raw.tokenVerifier, accessVerifier, paths };
     };

@@ -38,26 +38,47 @@ export function sanitiseUpstreamCode(code: unknown): string | undefined {
  * work (PKCE, state, RFC 9207 iss, token response validation) is done by openid-client.
  */
 export class UpstreamClient {
-  readonly config: client.Configuration;
   readonly hasRevocation: boolean;
+  /** Origin of the upstream authorization endpoint (the consent page's form-action allows it). */
+  readonly authorizationOrigin: string;
 
-  constructor(private readonly opts: ResolvedProxyOptions) {
+  private constructor(
+    private readonly opts: ResolvedProxyOptions,
+    readonly config: client.Configuration,
+  ) {
+    const f = opts.raw.upstreamFetch;
+    if (f) this.config[client.customFetch] = (url, init) => f(url, init as RequestInit);
+    if (opts.allowInsecureLoopback) client.allowInsecureRequests(this.config);
+    const meta = config.serverMetadata();
+    this.hasRevocation = typeof meta.revocation_endpoint === 'string';
+    this.authorizationOrigin = new URL(meta.authorization_endpoint as string).origin;
+  }
+
+  /** From configured endpoints, or (OIDC) from the provider's discovery document. */
+  static async create(opts: ResolvedProxyOptions): Promise<UpstreamClient> {
     const o = opts.raw;
-    const issuer = o.upstreamIssuer ?? new URL(o.upstreamAuthorizationEndpoint).origin;
+    const auth = o.tokenEndpointAuthMethod === 'client_secret_post' ? client.ClientSecretPost(o.upstreamClientSecret) : client.ClientSecretBasic(o.upstreamClientSecret);
+    const metadata = { client_secret: o.upstreamClientSecret, ...(o.upstreamClientMetadata ?? {}) };
+    if (o.upstreamDiscoveryUrl) {
+      const f = o.upstreamFetch;
+      const config = await client.discovery(new URL(o.upstreamDiscoveryUrl), o.upstreamClientId, metadata, auth, {
+        ...(opts.allowInsecureLoopback ? { execute: [client.allowInsecureRequests] } : {}),
+        ...(f ? { [client.customFetch]: (url: string, init: client.CustomFetchOptions) => f(url, init as RequestInit) } : {}),
+        timeout: 10,
+      });
+      return new UpstreamClient(opts, config);
+    }
+    const issuer = o.upstreamIssuer ?? new URL(o.upstreamAuthorizationEndpoint as string).origin;
     const server: client.ServerMetadata = {
       issuer,
-      authorization_endpoint: o.upstreamAuthorizationEndpoint,
-      token_endpoint: o.upstreamTokenEndpoint,
+      authorization_endpoint: o.upstreamAuthorizationEndpoint as string,
+      token_endpoint: o.upstreamTokenEndpoint as string,
       ...(o.upstreamRevocationEndpoint ? { revocation_endpoint: o.upstreamRevocationEndpoint } : {}),
+      ...(o.upstreamJwksUri ? { jwks_uri: o.upstreamJwksUri } : {}),
       // Only an issuer we were told about is checked against `iss` on the callback.
       ...(o.upstreamIssuer ? { authorization_response_iss_parameter_supported: true } : {}),
     };
-    const auth = o.tokenEndpointAuthMethod === 'client_secret_post' ? client.ClientSecretPost(o.upstreamClientSecret) : client.ClientSecretBasic(o.upstreamClientSecret);
-    this.config = new client.Configuration(server, o.upstreamClientId, { client_secret: o.upstreamClientSecret }, auth);
-    if (opts.allowInsecureLoopback) client.allowInsecureRequests(this.config);
-    const f = o.upstreamFetch;
-    if (f) this.config[client.customFetch] = (url, init) => f(url, init as RequestInit);
-    this.hasRevocation = o.upstreamRevocationEndpoint !== undefined;
+    return new UpstreamClient(opts, new client.Configuration(server, o.upstreamClientId, metadata, auth));
   }
 
   authorizationUrl(params: { state: string; scope: string; codeChallenge?: string | undefined }): URL {
@@ -124,7 +145,6 @@ function toTokens(res: client.TokenEndpointResponse): UpstreamTokens {
 }
 
 function mapError(err: unknown): UpstreamError {
-  if (process.env.TRACE) console.log("UPSTREAM ERR", err);
   if (err instanceof client.ResponseBodyError) {
     if (err.status >= 500) return new UpstreamError('unavailable', undefined);
     return new UpstreamError('rejected', sanitiseUpstreamCode(err.error));

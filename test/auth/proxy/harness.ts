@@ -120,7 +120,6 @@ export class Browser {
     for (let hop = 0; hop < 25; hop++) {
       if (url.startsWith(stopAt)) return { url: new URL(url) };
       if (url.includes('/auth/callback')) hooks.beforeCallback?.(this, url);
-      if (process.env.TRACE) console.log("HOP", init.method ?? "GET", url);
       const res = await this.fetch(url, init);
       init = {};
       const location = res.headers.get('location');
