@@ -13,3 +13,9 @@ export {
   isLoopbackRedirect,
   type RedirectPattern,
 } from './redirect-uris.js';
+export { GitHubProvider, gitHubTokenVerifier, parseGitHubScopes, type GitHubProviderOptions } from './providers/github.js';
+export { GoogleProvider, googleTokenVerifier, GOOGLE_ISSUER, type GoogleProviderOptions } from './providers/google.js';
+export { AzureProvider, azureScopes, type AzureProviderOptions } from './providers/azure.js';
+export { OidcProxy, DiscoveredJwtVerifier, type OidcProxyOptions } from './providers/oidc.js';
+export { ApiTokenVerifier, type ApiVerifierOptions } from './providers/http-verifier.js';
+export { proxyFromEnv, PROXY_AUTH_KINDS, type ProxyFromEnvContext } from './from-env.js';

@@ -31,6 +31,8 @@ export interface StackOptions {
   proxy?: Partial<OAuthProxyOptions>;
   /** Base URL host name (127.0.0.1 or localhost). */
   host?: string;
+  /** Builds the provider instead of a plain OAuthProxy (providers' end-to-end tests). */
+  make?: (common: { baseUrl: string; storage: SecureStore; idp: UpstreamIdp }) => OAuthProxy;
   /** Port of the public base URL when it differs from the listening port (several instances behind one URL). */
   publicPort?: number;
 }
@@ -41,7 +43,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const base = `http://${o.host ?? '127.0.0.1'}:${o.publicPort ?? port}`;
   const idp = o.idp ?? (await startUpstreamIdp({ callbackUrl: `${base}/auth/callback`, scopes: SCOPES, grantScopes: ['notes:read', 'notes:write'], accessTokenTtl: o.upstreamAccessTtl }));
   const store = o.store ?? (await createProxyStore(o.storage ?? { type: 'memory' }));
-  const proxy = new OAuthProxy({
+  const proxy = o.make ? o.make({ baseUrl: base, storage: store, idp }) : new OAuthProxy({
     upstreamAuthorizationEndpoint: idp.authorizationEndpoint,
     upstreamTokenEndpoint: idp.tokenEndpoint,
     upstreamRevocationEndpoint: idp.revocationEndpoint,
