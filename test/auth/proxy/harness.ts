@@ -91,7 +91,7 @@ export async function registerClient(base: string, body: Record<string, unknown>
 /** A cookie-keeping browser stand-in that follows redirects and can submit the consent form. */
 export class Browser {
   readonly jar = new Map<string, string>();
-  constructor(private readonly opts: { consent?: 'approve' | 'deny' } = {}) {}
+  constructor(private readonly opts: { consent?: 'approve' | 'deny'; headers?: Record<string, string> } = {}) {}
 
   cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -110,7 +110,7 @@ export class Browser {
   }
 
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } });
+    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...this.opts.headers, ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } });
     this.store(res);
     return res;
   }
