@@ -26,6 +26,8 @@ export function pkceMatches(verifier: string | null, challenge: string): boolean
 export async function exchangeCode(ctx: ProxyContext, client: ClientRecord, form: URLSearchParams): Promise<TokenResponse> {
   const code = form.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is required');
+  // Before taking the code: a wrong resource is a client bug, not a reason to burn the grant.
+  if (form.has('resource')) checkResource(form.get('resource'), ctx.resourceUrl);
   const rec = await ctx.store.take<CodeRecord>(C.codes, code);
   if (!rec) {
     const used = await ctx.store.get<{ grantId: string }>(C.usedCodes, code);
@@ -42,7 +44,6 @@ export async function exchangeCode(ctx: ProxyContext, client: ClientRecord, form
   if (redirectUri !== null && redirectUri !== rec.redirectUri) return refuse('code_wrong_redirect', 'redirect_uri does not match the authorization request');
   if (!form.get('code_verifier')) return refuse('pkce_missing', 'code_verifier is required');
   if (!pkceMatches(form.get('code_verifier'), rec.codeChallenge)) return refuse('pkce_mismatch', 'code_verifier does not match the code challenge');
-  if (form.has('resource')) checkResource(form.get('resource'), ctx.resourceUrl);
   const grant = await loadGrant(ctx, rec.grantId);
   if (!grant) throw new OAuthError('invalid_grant', 'the grant was revoked');
   return issueTokenPair(ctx, grant);
