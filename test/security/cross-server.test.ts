@@ -55,6 +55,9 @@ describe('toxic flows', () => {
     expect([...classifyTool(fs.tools[1]!)]).toContain('destructive');
     expect([...classifyTool(slack.tools[0]!)]).toContain('sink');
     expect([...classifyTool({ name: 'delete_cache', description: 'Deletes the cache.', annotations: { readOnlyHint: true } })]).not.toContain('destructive');
+    // Parameter names count too: a `recipient` input makes a sink, a `command` input can destroy.
+    expect([...classifyTool({ name: 'notify', description: 'Notifies.', inputSchema: { type: 'object', properties: { recipient: { type: 'string' } } } })]).toContain('sink');
+    expect([...classifyTool({ name: 'job', description: 'Starts a job.', inputSchema: { type: 'object', properties: { command: { type: 'string' } } } })]).toContain('destructive');
   });
 
   it('reports the lethal trifecta formed across servers on the sink, listing the other legs (TF001 high)', () => {

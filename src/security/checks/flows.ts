@@ -30,18 +30,29 @@ function text(tool: ToolDef): string {
   return `${tool.name.replace(/[_-]+/g, ' ')} ${tool.title ?? ''} ${first.slice(0, 240)}`;
 }
 
-/** What a tool can do. Annotations win over wording when they are explicit. */
+/** Top-level input parameter names: a `url` input fetches, a `recipient` input sends, a `command` input runs. */
+function paramNames(tool: ToolDef): string[] {
+  const props = tool.inputSchema?.properties;
+  return props && typeof props === 'object' && !Array.isArray(props) ? Object.keys(props).map((k) => k.toLowerCase()) : [];
+}
+
+const URL_PARAM = /^(?:url|uri|urls|href|link|page_?url|website)$/;
+const SINK_PARAM = /^(?:to|cc|bcc|recipients?|channel(?:_?id)?|webhook(?:_?url)?|email_?to|phone(?:_?number)?|destination)$/;
+const EXEC_PARAM = /^(?:command|cmd|script|code|shell|query_to_execute)$/;
+
+/** What a tool can do, from name, title, first sentence, parameter names and annotations (explicit annotations win). */
 export function classifyTool(tool: ToolDef): Set<Capability> {
   const caps = new Set<Capability>();
   const t = text(tool);
   const name = tool.name.replace(/[_-]+/g, ' ');
+  const params = paramNames(tool);
   const a = tool.annotations ?? {};
   const readOnly = a.readOnlyHint === true;
   const reads = READ_VERB.test(t);
-  if (UNTRUSTED.test(t) || (UNTRUSTED_ITEMS.test(t) && reads) || (a.openWorldHint === true && readOnly)) caps.add('untrusted');
+  if (UNTRUSTED.test(t) || (UNTRUSTED_ITEMS.test(t) && reads) || (a.openWorldHint === true && readOnly) || (reads && params.some((p) => URL_PARAM.test(p)))) caps.add('untrusted');
   if (PRIVATE.test(t) && reads) caps.add('private');
-  if (!readOnly && (SINK.test(name) || (SINK.test(t) && a.openWorldHint !== false))) caps.add('sink');
-  if (!readOnly && a.destructiveHint !== false && (a.destructiveHint === true || DESTRUCTIVE.test(name) || DESTRUCTIVE.test(t))) caps.add('destructive');
+  if (!readOnly && (SINK.test(name) || (SINK.test(t) && a.openWorldHint !== false) || params.some((p) => SINK_PARAM.test(p)))) caps.add('sink');
+  if (!readOnly && a.destructiveHint !== false && (a.destructiveHint === true || DESTRUCTIVE.test(name) || DESTRUCTIVE.test(t) || params.some((p) => EXEC_PARAM.test(p)))) caps.add('destructive');
   return caps;
 }
 
