@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxyStore } from '../../../src/auth/proxy/store.js';
 import type { SecureStore } from '../../../src/storage/index.js';
@@ -34,10 +35,19 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
   afterAll(async () => {
     await b?.close();
     await a?.close();
-    for (const k of (await storeA?.list('oauthproxy.keys')) ?? []) await storeA.delete('oauthproxy.keys', k);
     await storeA?.close();
     await storeB?.close();
     await idp?.close();
+    // Leave nothing behind in the shared Redis: every key of this run carries the unique prefix.
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
   });
 
   it('both instances use one signing key', async () => {
