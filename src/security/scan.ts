@@ -49,7 +49,15 @@ export function scanTools(servers: ScannedServer[], options: ScanOptions = {}): 
   }
   findings.push(...checkNames(servers));
   findings.push(...checkCrossReferences(servers));
-  if (options.flows !== false) findings.push(...checkToxicFlows(servers));
+  if (options.flows !== false) {
+    // Accepted (ignored / allow-listed) findings do not escalate a flow.
+    const tainted = new Set(
+      filterFindings(findings, options)
+        .filter((f) => f.entity.kind === 'tool' && /^(?:TP|DT|HC)/.test(f.code) && f.severity !== 'low')
+        .map((f) => `${f.server}/${f.entity.name}`),
+    );
+    findings.push(...checkToxicFlows(servers, tainted));
+  }
   findings.push(
     ...checkSize(servers, {
       maxTools: options.maxTools ?? DEFAULT_SIZE_LIMITS.maxTools,

@@ -79,12 +79,17 @@ function names(legs: Leg[], max = 5): { server: string; kind: 'tool'; name: stri
   return legs.slice(0, max).map((l) => ({ server: l.server, kind: 'tool' as const, name: l.tool }));
 }
 
-export function checkToxicFlows(servers: ScannedServer[]): Finding[] {
+/**
+ * `tainted` holds `server/tool` keys of tools that already carry a content finding (poisoning,
+ * hidden text, exfiltration parameter): a flow through such a tool is an attack path, not just a
+ * risky combination, and is raised to high.
+ */
+export function checkToxicFlows(servers: ScannedServer[], tainted: ReadonlySet<string> = new Set()): Finding[] {
   const legs = collect(servers);
   const findings: Finding[] = [];
-  const flows: { code: string; needed: Capability[]; completes: Capability; crossSeverity: 'high' | 'medium'; label: string }[] = [
-    { code: 'TF001', needed: ['untrusted', 'private', 'sink'], completes: 'sink', crossSeverity: 'high', label: 'untrusted content + private data + external sink (lethal trifecta)' },
-    { code: 'TF002', needed: ['untrusted', 'destructive'], completes: 'destructive', crossSeverity: 'medium', label: 'untrusted content + destructive action' },
+  const flows: { code: string; needed: Capability[]; completes: Capability; crossSeverity: 'medium' | 'low'; label: string }[] = [
+    { code: 'TF001', needed: ['untrusted', 'private', 'sink'], completes: 'sink', crossSeverity: 'medium', label: 'untrusted content + private data + external sink (lethal trifecta)' },
+    { code: 'TF002', needed: ['untrusted', 'destructive'], completes: 'destructive', crossSeverity: 'low', label: 'untrusted content + destructive action' },
   ];
   for (const flow of flows) {
     if (!flow.needed.every((c) => (legs.get(c) ?? []).length > 0)) continue;
@@ -101,12 +106,14 @@ export function checkToxicFlows(servers: ScannedServer[]): Finding[] {
       };
       const extra: Record<string, unknown> = {};
       for (const c of flow.needed) extra[c === 'untrusted' ? 'untrustedSources' : c === 'private' ? 'privateData' : c === 'sink' ? 'sinks' : 'destructive'] = names(pick(c));
+      const legsUsed = flow.needed.flatMap((c) => pick(c));
+      const poisoned = legsUsed.some((l) => tainted.has(`${l.server}/${l.tool}`));
       findings.push({
         code: flow.code,
-        severity: inherent ? 'low' : flow.crossSeverity,
+        severity: poisoned ? 'high' : inherent ? 'low' : flow.crossSeverity,
         server,
         entity: { kind: 'tool', name: leg.tool },
-        message: `${inherent ? 'Server toolset' : 'Combined toolset across servers'} forms a toxic flow: ${flow.label}; "${leg.tool}" completes it.`,
+        message: `${inherent ? 'Server toolset' : 'Combined toolset across servers'} forms a toxic flow: ${flow.label}; "${leg.tool}" completes it${poisoned ? ', and a tool on the path carries poisoning findings' : ''}.`,
         evidence: flow.needed.map((c) => `${c}: ${pick(c).slice(0, 3).map((l) => `${l.server}/${l.tool}`).join(', ')}`).join(' | '),
         related: flow.needed.flatMap((c) => names(pick(c), 3)).filter((r) => !(r.server === server && r.name === leg.tool)),
         ...extra,

@@ -60,7 +60,10 @@ const TOKEN = /[a-z0-9][\w.-]*[a-z0-9]/g;
 
 function findReference(norm: string, index: TargetIndex, self: string): { target: Target; at: number; length: number } | undefined {
   for (const m of norm.matchAll(TOKEN)) {
-    const hit = index.tools.get(m[0])?.find((t) => t.server !== self);
+    const candidates = index.tools.get(m[0]) ?? [];
+    // A name the server itself also offers refers to its own tool (duplicates are SH003's job).
+    if (candidates.some((t) => t.server === self)) continue;
+    const hit = candidates[0];
     if (hit) return { target: hit, at: m.index ?? 0, length: m[0].length };
   }
   for (const p of index.servers) {
@@ -128,9 +131,11 @@ export function checkNames(servers: ScannedServer[]): Finding[] {
       const exact = others.filter((o) => o.name === entry.name);
       const lookAlike = others.filter((o) => o.name !== entry.name);
       if (exact.length > 0) {
+        // Low: clients namespace tools per server and unrelated servers often share plain names
+        // (github/gitlab `create_issue`); look-alikes (SH002/SH004) are the dangerous case.
         findings.push({
           code: 'SH003',
-          severity: 'medium',
+          severity: 'low',
           server: entry.server,
           entity: { kind: 'tool', name: entry.name },
           message: `tool name "${entry.name}" is also offered by ${exact.map((o) => `"${o.server}"`).join(', ')}; clients may call the wrong one.`,
