@@ -32,4 +32,15 @@ describe('held-out sets (generalisation)', () => {
     console.log(`held-out benign: ${flagged}/${total} flagged, FPR ${(flagged / total).toFixed(4)}`);
     expect(flagged / total).toBeLessThanOrEqual(0.02);
   });
+
+  it('prints the figure for all benign servers scanned together (cross-server checks and flows included)', () => {
+    const servers = [...loadManifests('benign'), ...loadManifests('heldout-benign')];
+    const findings = scanTools(servers);
+    const total = servers.reduce((n, s) => n + s.tools.length, 0);
+    const flagged = new Set(findings.filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium')).map((f) => `${f.server}/${f.entity.name}`));
+    const codes = [...new Set(findings.filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium')).map((f) => f.code))];
+    console.log(`all benign servers together: ${flagged.size}/${total} tools with a finding >= medium (${codes.join(', ') || 'none'}); these are cross-server toxic flows, which are real composition risks`);
+    // Only composition findings may appear when unrelated honest servers are combined.
+    expect(codes.every((c) => c.startsWith('TF'))).toBe(true);
+  });
 });
