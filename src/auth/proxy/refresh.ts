@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * old token for the grace window; a concurrent retry within the window gets that same pair.
  * After the window, presenting a rotated token is reuse: the whole grant is revoked.
  */
-export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, token: string | null, scope: string | null): Promise<TokenResponse> {
+export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, token: string | null, scope: string | null, depth = 0): Promise<TokenResponse> {
   if (!token) throw new OAuthError('invalid_request', 'refresh_token is required');
   let rec = await ctx.store.get<RefreshRecord>(C.refresh, token);
   if (!rec) throw new OAuthError('invalid_grant', 'refresh token is invalid or expired');
@@ -38,7 +38,7 @@ export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, toke
     }
     rec = (await ctx.store.get<RefreshRecord>(C.refresh, token)) ?? rec;
   }
-  return graceOrReuse(ctx, token, rec);
+  return graceOrReuse(ctx, token, rec, client, scope, depth);
 }
 
 async function rotate(ctx: ProxyContext, token: string, claimed: RefreshRecord, scope: string | null): Promise<TokenResponse> {
@@ -70,9 +70,18 @@ async function rotate(ctx: ProxyContext, token: string, claimed: RefreshRecord, 
   return pair;
 }
 
-async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord): Promise<TokenResponse> {
-  if (rec.at !== undefined && now() - rec.at <= ctx.opts.graceSeconds) {
-    // The winner may still be issuing: wait briefly for its pair.
+/** A claim older than this whose holder never finished (crashed instance) is released. */
+const STUCK_CLAIM_SECONDS = 30;
+
+async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord, client: ClientRecord, scope: string | null, depth = 0): Promise<TokenResponse> {
+  const age = now() - (rec.at ?? 0);
+  if (rec.state === 'rotating' && age > STUCK_CLAIM_SECONDS && depth === 0) {
+    // The winner died between claiming and rotating: give the token back and try once more.
+    await ctx.store.compareAndSet(C.refresh, token, rec, { grantId: rec.grantId, clientId: rec.clientId, state: 'active' } satisfies RefreshRecord, { ttlSeconds: ctx.opts.refreshTtl });
+    return refreshGrant(ctx, client, token, scope, depth + 1);
+  }
+  if (rec.state === 'rotating' || age <= ctx.opts.graceSeconds) {
+    // Within the window (or still being rotated): wait briefly for the winner's pair.
     for (let i = 0; i < 100; i++) {
       const pair = await ctx.store.get<TokenResponse>(C.rotations, token);
       if (pair) {
@@ -81,9 +90,13 @@ async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord
       }
       const current = await ctx.store.get<RefreshRecord>(C.refresh, token);
       if (!current) break;
-      if (current.state === 'active') throw new OAuthError('temporarily_unavailable', 'refresh in progress failed; try again');
+      if (current.state === 'active') throw new OAuthError('temporarily_unavailable', 'a concurrent refresh failed; try again');
+      if (current.state === 'rotated' && now() - (current.at ?? 0) > ctx.opts.graceSeconds) break;
       await sleep(50);
     }
+    const current = await ctx.store.get<RefreshRecord>(C.refresh, token);
+    // Still being rotated after waiting: a slow store or upstream, not an attack.
+    if (current?.state === 'rotating') throw new OAuthError('temporarily_unavailable', 'refresh in progress; try again');
   }
   await revokeGrant(ctx, rec.grantId, 'refresh_token_reuse');
   await ctx.store.delete(C.refresh, token);

@@ -3,7 +3,7 @@ import type { ProxyContext } from './context.js';
 import { now } from './context.js';
 import { OAuthError, jsonResponse } from './errors.js';
 import { readJson } from './http-util.js';
-import { checkRegistrableRedirectUri } from './redirect-uris.js';
+import { checkRegistrableRedirectUri, isLoopbackRedirect } from './redirect-uris.js';
 import { randomToken, sha256Hex } from './secrets.js';
 import { C } from './store.js';
 
@@ -21,6 +21,7 @@ export function validateRegistration(body: unknown, ctx: Pick<ProxyContext, 'opt
     throw new OAuthError('invalid_redirect_uri', 'redirect_uris must list 1 to 10 URIs');
   }
   const redirectUris = b.redirect_uris.map((u) => checkRegistrableRedirectUri(u, ctx.opts.patterns));
+  checkApplicationType(b.application_type, redirectUris);
   const method = (b.token_endpoint_auth_method ?? 'none') as ClientAuthMethod;
   if (!AUTH_METHODS.includes(method)) throw new OAuthError('invalid_client_metadata', 'token_endpoint_auth_method must be none, client_secret_basic or client_secret_post');
   const grants = b.grant_types === undefined ? GRANTS : b.grant_types;
@@ -37,6 +38,19 @@ export function validateRegistration(body: unknown, ctx: Pick<ProxyContext, 'opt
     clientUri = b.client_uri;
   }
   return { kind: 'dcr', client_name: b.client_name as string | undefined, client_uri: clientUri, redirect_uris: redirectUris, token_endpoint_auth_method: method, grant_types: grants as string[] };
+}
+
+/**
+ * SEP-837 / OIDC `application_type`: a `web` client redirects to https on a real host; a
+ * `native` client may use plain http only on loopback (the policy already enforces that).
+ */
+export function checkApplicationType(type: unknown, redirectUris: readonly string[]): void {
+  if (type === undefined || type === 'native') return;
+  if (type !== 'web') throw new OAuthError('invalid_client_metadata', 'application_type must be web or native');
+  for (const u of redirectUris) {
+    const url = new URL(u);
+    if (url.protocol !== 'https:' || isLoopbackRedirect(url)) throw new OAuthError('invalid_redirect_uri', 'a web application must use https redirect URIs on a non-loopback host');
+  }
 }
 
 export async function handleRegister(ctx: ProxyContext, request: Request): Promise<Response> {

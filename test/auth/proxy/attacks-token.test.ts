@@ -108,6 +108,15 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
     expect((await rawPost(s.base, initializeBody(), bearer(retry.body.access_token))).status).toBe(200);
   });
 
+  it('a refresh claim left by a crashed instance is released after 30 s instead of locking the user out', async () => {
+    const { clientId, tokens } = await fullFlow(s);
+    const ctx = await s.proxy.context();
+    const rec = (await ctx.store.get('oauthproxy.refresh', tokens.refresh_token as string)) as Record<string, unknown>;
+    await ctx.store.set('oauthproxy.refresh', tokens.refresh_token as string, { ...rec, state: 'rotating', at: Math.floor(Date.now() / 1000) - 60 });
+    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    expect(r.status).toBe(200);
+  });
+
   it('a refresh token presented by another client is refused and revokes the grant', async () => {
     const { tokens } = await fullFlow(s);
     const other = await registerClient(s.base);

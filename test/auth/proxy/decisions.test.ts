@@ -96,8 +96,14 @@ describe('validateRegistration', () => {
     [{ redirect_uris: ['https://a.example/cb'], client_name: 'x'.repeat(201) }, 'invalid_client_metadata'],
     [{ redirect_uris: ['https://a.example/cb'], client_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
     [[], 'invalid_client_metadata'],
+    [{ redirect_uris: ['http://127.0.0.1:1/cb'], application_type: 'web' }, 'invalid_redirect_uri'],
+    [{ redirect_uris: ['https://a.example/cb'], application_type: 'desktop' }, 'invalid_client_metadata'],
   ])('%j → %s', (body, code) => {
     expect(err(() => validateRegistration(body, ctx))).toBe(code);
+  });
+  it('web clients with https redirects and native clients with loopback redirects are accepted', () => {
+    expect(err(() => validateRegistration({ redirect_uris: ['https://a.example/cb'], application_type: 'web' }, ctx))).toBe('ok');
+    expect(err(() => validateRegistration({ redirect_uris: ['http://127.0.0.1:5/cb'], application_type: 'native' }, ctx))).toBe('ok');
   });
   it('defaults to a public client with both grants', () => {
     expect(validateRegistration({ redirect_uris: ['https://a.example/cb'] }, ctx)).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
