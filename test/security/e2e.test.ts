@@ -61,8 +61,13 @@ describe.skipIf(!hasBwrap)('end to end: stdio servers in the bubblewrap sandbox'
   });
 
   it('the sandbox hides $HOME, keeps / read-only, clears the environment except the config env', async () => {
-    const marker = join(process.env.HOME ?? '/root', '.mb-marker');
-    writeFileSync(marker, 'x');
+    // A file in the real home must be invisible inside the sandbox (its home is a tmpfs).
+    const marker = join(process.env.HOME ?? '/root', `.mb-marker-${process.pid}`);
+    try {
+      writeFileSync(marker, 'x');
+    } catch {
+      // read-only home: the probe still checks that the path is absent inside the sandbox
+    }
     const cfg = { name: 'probe', ...tsxServer('env-server.ts'), env: { PROBE_MARKER: marker, PROBE_WRITE: join(ROOT, 'mb-should-not-exist'), ONLY_THIS: '1' } };
     const [outcome] = await collectAll([cfg], { concurrency: 1, timeoutMs: 20_000, sandbox: { sandbox: true, net: false, home: process.env.HOME ?? '/root', bwrap: which('bwrap') }, consent: async () => true }).finally(() => rmSync(marker, { force: true }));
     expect(outcome?.status).toBe('ok');
