@@ -102,6 +102,17 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     expect((await s.idp.introspect(grant.upstream.refreshToken)).active).toBe(false);
   });
 
+  it('the 2026-07-28 protocol client (RFC 9207 iss checked by the SDK) completes the flow too', async () => {
+    const provider = new HeadlessOAuthProvider();
+    const client = await connectWithOAuth(`${s.base}/mcp`, provider, { pin: '2026-07-28' });
+    try {
+      expect(provider.lastCallback?.get('iss')).toBe(s.base);
+      expect((await client.callTool({ name: 'whoami', arguments: {} })).structuredContent).toMatchObject({ subject: 'alice' });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('CIMD client: an https client_id URL instead of registration, then tools work', async () => {
     const previous = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     // The document server's certificate is self-signed for this test only.

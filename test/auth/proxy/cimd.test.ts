@@ -7,7 +7,8 @@ import { createProxyStore } from '../../../src/auth/proxy/store.js';
 import { createLogger } from '../../../src/log.js';
 import type { SecureStore } from '../../../src/storage/index.js';
 import { startDocServer, type DocServer } from './cimd-server.js';
-import { authorizeUrl, pkce, startStack, type Stack } from './harness.js';
+import { initializeBody, rawPost } from '../../helpers/mcp.js';
+import { authorizeCode, authorizeUrl, pkce, startStack, tokenRequest, type Stack } from './harness.js';
 
 function fakeCtx(store: SecureStore, allowInsecureLoopback: boolean): ProxyContext {
   return { store, logger: createLogger({ level: 'silent' }), opts: { allowInsecureLoopback, clientTtl: 3600 } } as unknown as ProxyContext;
@@ -126,6 +127,19 @@ describe('CIMD clients at /authorize', () => {
     const res = await fetch(authorizeUrl(s.base, { clientId: url, redirectUri: 'https://evil.example/cb', challenge: pkce().challenge, method: 'S256', resource: s.resource }), { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
+  });
+
+  it('an http loopback document (test switch) works for the whole flow: authorize, token, refresh, tools', async () => {
+    const url = docs.serve('/flow.json', { client_id: `${docs.origin}/flow.json`, client_name: 'Loopback CIMD', redirect_uris: ['http://127.0.0.1:53682/callback'] });
+    const { verifier, challenge } = pkce();
+    const q = await authorizeCode(s, url, challenge);
+    const t = await tokenRequest(s.base, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier, client_id: url, redirect_uri: 'http://127.0.0.1:53682/callback' });
+    expect(t.status).toBe(200);
+    expect((await rawPost(s.base, initializeBody(), { authorization: `Bearer ${String(t.body.access_token)}` })).status).toBe(200);
+    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token as string, client_id: url });
+    expect(r.status).toBe(200);
+    // A CIMD client cannot authenticate with a secret.
+    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: r.body.refresh_token as string, client_id: url, client_secret: 'x' })).status).toBe(401);
   });
 
   it('a document whose client_id differs from its URL gets an error page', async () => {
