@@ -32,7 +32,8 @@ export interface ProxyPrincipalExtra {
  */
 export class OAuthProxy implements AuthProvider {
   readonly options: ResolvedProxyOptions;
-  #ctx: Promise<ProxyContext> | undefined;
+  /** The most recent binding's context loader (each bind has its own resource URL). */
+  #ready: (() => Promise<ProxyContext>) | undefined;
 
   constructor(options: OAuthProxyOptions) {
     this.options = resolveProxyOptions(options);
@@ -40,8 +41,8 @@ export class OAuthProxy implements AuthProvider {
 
   /** The shared context once bound and initialised (keys loaded, store checked). For tests and tooling. */
   context(): Promise<ProxyContext> {
-    if (!this.#ctx) throw new Error('OAuthProxy is not bound to a server yet');
-    return this.#ctx;
+    if (!this.#ready) throw new Error('OAuthProxy is not bound to a server yet');
+    return this.#ready();
   }
 
   bind(bctx: AuthBindContext): HttpAuthenticator {
@@ -56,13 +57,16 @@ export class OAuthProxy implements AuthProvider {
       const accessVerifier = new JwtVerifier({ publicKey: keys.publicJwk, issuer: opts.issuer, audience: bctx.resourceUrl.href, algorithms: ['ES256'], typ: 'at+jwt' });
       return { opts, store: opts.raw.storage, keys, upstream, resourceUrl: bctx.resourceUrl, validScopes, logger: bctx.logger, upstreamVerifier: opts.raw.tokenVerifier, accessVerifier, paths };
     };
+    let loading: Promise<ProxyContext> | undefined;
     const ready = (): Promise<ProxyContext> => {
-      this.#ctx ??= init().catch((err: unknown) => {
-        this.#ctx = undefined;
+      // A failed start (store down, discovery unreachable) is retried on the next request.
+      loading ??= init().catch((err: unknown) => {
+        loading = undefined;
         throw err;
       });
-      return this.#ctx;
+      return loading;
     };
+    this.#ready = ready;
     void ready().catch((err: unknown) => bctx.logger.error({ err }, 'OAuth proxy failed to initialise'));
 
     const verifier: TokenVerifier = {
