@@ -58,6 +58,12 @@ export interface OAuthProxyOptions {
   readonly refreshGraceSeconds?: number | undefined;
   /** Dynamically registered clients expire after this long unused. Default 30 days. */
   readonly clientTtlSeconds?: number | undefined;
+  /**
+   * Trust a successful upstream token validation for this long (stored by token hash), so a busy
+   * session does not call the provider's API on every request. Default 0: validate every time.
+   * Our own revocation is always immediate; an upstream-side revocation is noticed within this delay.
+   */
+  readonly upstreamValidationCacheSeconds?: number | undefined;
   /** TEST ONLY: http upstream on loopback, and CIMD documents served from loopback. */
   readonly allowInsecureLoopback?: boolean | undefined;
   /** fetch used for upstream token, refresh and revocation calls (tests, benchmarks, egress proxies). */
@@ -88,6 +94,7 @@ export interface ResolvedProxyOptions {
   readonly graceSeconds: number;
   readonly clientTtl: number;
   readonly allowInsecureLoopback: boolean;
+  readonly validationCache: number;
 }
 
 /** Validates options at construction, naming the option at fault. */
@@ -144,6 +151,7 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
     graceSeconds: seconds('refreshGraceSeconds', o.refreshGraceSeconds, 15, 0, 60),
     clientTtl: seconds('clientTtlSeconds', o.clientTtlSeconds, 30 * 86_400, 3600, 400 * 86_400),
     allowInsecureLoopback: insecure,
+    validationCache: seconds('upstreamValidationCacheSeconds', o.upstreamValidationCacheSeconds, 0, 0, 3600),
   };
 }
 

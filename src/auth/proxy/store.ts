@@ -21,12 +21,13 @@ export const C = {
   rotations: 'oauthproxy.rotations',
   consents: 'oauthproxy.consents',
   locks: 'oauthproxy.locks',
+  validated: 'oauthproxy.validated',
   keys: 'oauthproxy.keys',
 } as const;
 
 /** The security options a store used by the proxy must be opened with. */
 export const PROXY_STORE_SECURITY = Object.freeze({
-  secretKeyCollections: Object.freeze([C.tx, C.pending, C.csrf, C.codes, C.usedCodes, C.refresh, C.rotations, C.consents]),
+  secretKeyCollections: Object.freeze([C.tx, C.pending, C.csrf, C.codes, C.usedCodes, C.refresh, C.rotations, C.consents, C.validated]),
   encryptedCollections: Object.freeze([C.clients, C.tx, C.grants, C.rotations, C.keys]),
 });
 

@@ -1,4 +1,4 @@
-import { AuthError, type Principal } from '../principal.js';
+import { AuthError } from '../principal.js';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
 import { loadGrant, revokeGrant, saveGrant, type Grant } from './grants.js';
@@ -66,17 +66,36 @@ export async function refreshUpstream(ctx: ProxyContext, stale: Grant): Promise<
 }
 
 /**
+ * Asks the upstream verifier whether the token is alive, or (when validationCache is set)
+ * trusts a recent positive answer from the store, so a busy session does not call the
+ * provider's API on every request. Only positive answers are cached, keyed by the token's hash.
+ */
+async function validateUpstream(ctx: ProxyContext, grant: Grant): Promise<string> {
+  const ttl = ctx.opts.validationCache;
+  const token = grant.upstream.accessToken;
+  if (ttl > 0) {
+    const hit = await ctx.store.get<{ subject: string }>(C.validated, token);
+    if (hit) return hit.subject;
+  }
+  const { subject } = await ctx.upstreamVerifier.verify(token);
+  const left = grant.upstream.expiresAt === undefined ? ttl : Math.min(ttl, grant.upstream.expiresAt - now());
+  if (left > 0) await ctx.store.set(C.validated, token, { subject }, { ttlSeconds: left });
+  return subject;
+}
+
+/**
  * A grant whose upstream token is current and accepted by the upstream verifier, refreshing
  * it transparently when it expired (by its `expires_in`, or because the verifier says so).
+ * Returns the upstream subject too.
  */
-export async function ensureUpstream(ctx: ProxyContext, grant: Grant): Promise<{ grant: Grant; principal: Principal }> {
+export async function ensureUpstream(ctx: ProxyContext, grant: Grant): Promise<{ grant: Grant; subject: string }> {
   let g = isFresh(grant) ? grant : await refreshUpstream(ctx, grant);
   try {
-    return { grant: g, principal: await ctx.upstreamVerifier.verify(g.upstream.accessToken) };
+    return { grant: g, subject: await validateUpstream(ctx, g) };
   } catch (err) {
     if (!(err instanceof AuthError) || err.status === 503 || !g.upstream.refreshToken) throw err;
     g = await refreshUpstream(ctx, g);
-    return { grant: g, principal: await ctx.upstreamVerifier.verify(g.upstream.accessToken) };
+    return { grant: g, subject: await validateUpstream(ctx, g) };
   }
 }
 

@@ -52,7 +52,7 @@ describe('options are validated with errors naming the option', () => {
     const plain = await createStore({ type: 'memory' });
     await expect(assertStoreSecurity(plain)).rejects.toThrow(/storage: .*secret-keyed/);
     await plain.close();
-    const hashedOnly = await createStore({ type: 'memory', secretKeyCollections: ['oauthproxy.tx', 'oauthproxy.pending', 'oauthproxy.csrf', 'oauthproxy.codes', 'oauthproxy.usedcodes', 'oauthproxy.refresh', 'oauthproxy.rotations', 'oauthproxy.consents'] });
+    const hashedOnly = await createStore({ type: 'memory', secretKeyCollections: ['oauthproxy.tx', 'oauthproxy.pending', 'oauthproxy.csrf', 'oauthproxy.codes', 'oauthproxy.usedcodes', 'oauthproxy.refresh', 'oauthproxy.rotations', 'oauthproxy.consents', 'oauthproxy.validated'] });
     await expect(assertStoreSecurity(hashedOnly)).rejects.toThrow(/storage: .*must be encrypted/);
     await hashedOnly.close();
     const good = await createProxyStore({ type: 'memory' });

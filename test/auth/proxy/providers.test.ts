@@ -21,10 +21,11 @@ import { freePort, initializeBody, rawPost } from '../../helpers/mcp.js';
 import { fullFlow, startStack } from './harness.js';
 
 /** A local stand-in for github.com and api.github.com: authorize, token (client_secret_post + PKCE) and /user. */
-async function startFakeGitHub(clientId: string, clientSecret: string): Promise<{ origin: string; tokenCalls: URLSearchParams[]; close(): Promise<void> }> {
+async function startFakeGitHub(clientId: string, clientSecret: string): Promise<{ origin: string; tokenCalls: URLSearchParams[]; userCalls: () => number; close(): Promise<void> }> {
   const codes = new Map<string, { challenge: string | null; redirect: string }>();
   const tokens = new Set<string>();
   const tokenCalls: URLSearchParams[] = [];
+  let userCalls = 0;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/login/oauth/authorize') {
@@ -57,6 +58,7 @@ async function startFakeGitHub(clientId: string, clientSecret: string): Promise<
       return;
     }
     if (url.pathname === '/user') {
+      userCalls++;
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       if (!tokens.has(token)) {
         res.writeHead(401, { 'content-type': 'application/json' });
@@ -74,6 +76,7 @@ async function startFakeGitHub(clientId: string, clientSecret: string): Promise<
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     tokenCalls,
+    userCalls: () => userCalls,
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());
@@ -110,7 +113,11 @@ describe('GitHubProvider', () => {
       const claims = JSON.parse(Buffer.from(String(tokens.access_token).split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
       expect(claims.sub).toBe('4242');
       expect(gh.tokenCalls.at(-1)?.get('code_verifier')).toBeTruthy();
+      const calls = gh.userCalls();
       expect((await rawPost(s.base, initializeBody(), { authorization: `Bearer ${String(tokens.access_token)}` })).status).toBe(200);
+      expect((await rawPost(s.base, initializeBody(), { authorization: `Bearer ${String(tokens.access_token)}` })).status).toBe(200);
+      // One API validation, then the positive answer is trusted for upstreamValidationCacheSeconds (30).
+      expect(gh.userCalls() - calls).toBe(1);
       const ctx = await s.proxy.context();
       const auth = s.proxy.bind({ logger: ctx.logger, resourceUrl: ctx.resourceUrl, knownScopes: [] });
       const out = await auth.authenticate(new Request(`${s.base}/mcp`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } }));

@@ -57,6 +57,8 @@ export class GitHubProvider extends OAuthProxy {
       upstreamScopes: [...(opts.githubScopes ?? ['read:user']), ...(opts.upstreamScopes ?? [])],
       upstreamFetch: opts.upstreamFetch ?? opts.fetch,
       // Our scopes are this server's; GitHub grants GitHub scopes. The user approved ours on the consent page.
+      // The provider API has rate limits: trust a positive validation for a short while.
+      upstreamValidationCacheSeconds: opts.upstreamValidationCacheSeconds ?? 30,
       grantedScopes: opts.grantedScopes ?? ((requested) => [...requested]),
       tokenVerifier: gitHubTokenVerifier({ apiBaseUrl: opts.apiBaseUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
     });

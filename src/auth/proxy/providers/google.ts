@@ -39,6 +39,8 @@ export class GoogleProvider extends OidcProxy {
       configUrl: `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
       upstreamScopes: [...(opts.googleScopes ?? ['openid', 'email', 'profile']), ...(opts.upstreamScopes ?? [])],
       extraAuthorizeParams: { access_type: 'offline', prompt: 'consent', ...(opts.extraAuthorizeParams ?? {}) },
+      // The provider API has rate limits: trust a positive validation for a short while.
+      upstreamValidationCacheSeconds: opts.upstreamValidationCacheSeconds ?? 30,
       grantedScopes: opts.grantedScopes ?? ((requested) => [...requested]),
       tokenVerifier: opts.tokenVerifier ?? googleTokenVerifier({ userinfoUrl: opts.userinfoUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
     });
