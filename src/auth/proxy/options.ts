@@ -118,6 +118,9 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
   if (o.tokenEndpointAuthMethod !== undefined && o.tokenEndpointAuthMethod !== 'client_secret_basic' && o.tokenEndpointAuthMethod !== 'client_secret_post') {
     throw new ConfigError('tokenEndpointAuthMethod', 'expected client_secret_basic or client_secret_post');
   }
+  if (o.signingKey !== undefined && (typeof o.signingKey !== 'object' || o.signingKey === null || o.signingKey.kty !== 'EC' || o.signingKey.crv !== 'P-256' || typeof o.signingKey.d !== 'string')) {
+    throw new ConfigError('signingKey', 'expected a private ES256 JWK (kty EC, crv P-256, with d)');
+  }
   const consent = o.consent ?? 'always';
   if (consent !== 'always' && consent !== 'remember' && consent !== false) throw new ConfigError('consent', "expected 'always', 'remember' or false");
   const redirectPath = o.redirectPath ?? '/auth/callback';

@@ -36,6 +36,8 @@ describe('options are validated with errors naming the option', () => {
     [{ refreshGraceSeconds: 600 }, /refreshGraceSeconds/],
     [{ tokenEndpointAuthMethod: 'private_key_jwt' as unknown as 'client_secret_post' }, /tokenEndpointAuthMethod/],
     [{ validScopes: ['a b'] }, /validScopes/],
+    [{ signingKey: { kty: 'oct', k: 'abc' } }, /signingKey/],
+    [{ signingKey: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b' } }, /signingKey.*with d/],
   ])('%j', async (over, re) => {
     const o = await base(over as Partial<OAuthProxyOptions>);
     expect(() => new OAuthProxy(o)).toThrow(re);
@@ -45,6 +47,20 @@ describe('options are validated with errors naming the option', () => {
   it('accepts http loopback with the test switch and derives the callback URL', async () => {
     const o = await base({ baseUrl: 'http://127.0.0.1:3000', upstreamTokenEndpoint: 'http://127.0.0.1:4000/token', allowInsecureLoopback: true });
     expect(new OAuthProxy(o).options.callbackUrl).toBe('http://127.0.0.1:3000/auth/callback');
+    await o.storage.close();
+  });
+
+  it('a configured signing key is used and published to no one but our verifier', async () => {
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(privateKey)), kid: 'pinned-key' };
+    const o = await base({ signingKey: jwk });
+    const proxy = new OAuthProxy(o);
+    const { createLogger } = await import('../../../src/log.js');
+    proxy.bind({ logger: createLogger({ level: 'silent' }), resourceUrl: new URL('https://mcp.example/mcp'), knownScopes: [] });
+    const ctx = await proxy.context();
+    expect(ctx.keys.kid).toBe('pinned-key');
+    expect(ctx.keys.publicJwk.d).toBeUndefined();
     await o.storage.close();
   });
 
