@@ -86,6 +86,20 @@ export async function loadCimdClient(ctx: ProxyContext, clientId: string): Promi
   const cacheKey = sha256Hex(clientId);
   const cached = await ctx.store.get<ClientRecord>(C.cimd, cacheKey);
   if (cached && cached.client_id === clientId) return cached;
+  // A failing URL is not fetched again for a minute: /authorize must not become a request amplifier.
+  const failed = await ctx.store.get<{ message: string }>(C.cimd, `failed-${cacheKey}`);
+  if (failed) throw new OAuthError('invalid_client', failed.message);
+  try {
+    return await fetchAndValidate(ctx, url, clientId, cacheKey);
+  } catch (err) {
+    if (err instanceof OAuthError) await ctx.store.set(C.cimd, `failed-${cacheKey}`, { message: err.message }, { ttlSeconds: NEGATIVE_TTL });
+    throw err;
+  }
+}
+
+const NEGATIVE_TTL = 60;
+
+async function fetchAndValidate(ctx: ProxyContext, url: URL, clientId: string, cacheKey: string): Promise<ClientRecord> {
   let res;
   try {
     res = await safeFetch(url, { allowLoopback: ctx.opts.allowInsecureLoopback, maxBytes: CIMD_MAX_BYTES, timeoutMs: 5_000 });

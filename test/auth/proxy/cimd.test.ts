@@ -88,6 +88,14 @@ describe('CIMD: SSRF and document validation', () => {
     expect(docs.hits.get('/nocache.json')).toBe(2);
   });
 
+  it('a failing document URL is not fetched again for a minute (no request amplification)', async () => {
+    const url = `${docs.origin}/missing.json`;
+    const ctx = fakeCtx(store, true);
+    expect(await code(loadCimdClient(ctx, url))).toMatch(/could not be retrieved/);
+    expect(await code(loadCimdClient(ctx, url))).toMatch(/could not be retrieved/);
+    expect(docs.hits.get('/missing.json')).toBe(1);
+  });
+
   it('cache lifetimes are bounded', () => {
     expect(cimdCacheSeconds('max-age=5')).toBe(60);
     expect(cimdCacheSeconds('max-age=99999999')).toBe(86_400);
