@@ -3,11 +3,15 @@ import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { registerServeCommand } from './serve.js';
 import { keygenCommand, tokenCommand } from './keys.js';
+import { registerScanCommand } from './scan.js';
+import { registerPinCommand } from './pin.js';
 import { demoOptions, DEMO_ISSUER } from '../demo/options.js';
 
 const program = new Command();
 program.name('mcp-bastion').description('Secure MCP servers from tRPC routers, and MCP security tooling').version('0.1.0');
 registerServeCommand(program, demoOptions);
+registerScanCommand(program);
+registerPinCommand(program);
 
 program
   .command('keygen')
