@@ -6,7 +6,7 @@ import { errorPage, readForm, redirectTo } from './http-util.js';
 import { isLoopbackRedirect } from './redirect-uris.js';
 import { randomToken, safeEqual } from './secrets.js';
 import { C } from './store.js';
-import { TX_TTL, redirectUpstream, txTtlLeft, type Transaction } from './transactions.js';
+import { redirectUpstream, txTtlLeft, type Transaction } from './transactions.js';
 
 const CSRF_PREFIX = `${COOKIE_PREFIX}csrf-`;
 const BROWSER_COOKIE = `${COOKIE_PREFIX}browser`;
@@ -140,4 +140,3 @@ async function rememberApproval(ctx: ProxyContext, request: Request, tx: Transac
   return cookies;
 }
 
-export { TX_TTL };

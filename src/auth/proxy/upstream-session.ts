@@ -1,7 +1,7 @@
 import { AuthError } from '../principal.js';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
-import { loadGrant, revokeGrant, saveGrant, type Grant } from './grants.js';
+import { loadGrant, revokeGrant, type Grant } from './grants.js';
 import { randomToken } from './secrets.js';
 import { C } from './store.js';
 import { UpstreamError } from './upstream.js';
@@ -99,4 +99,3 @@ export async function ensureUpstream(ctx: ProxyContext, grant: Grant): Promise<{
   }
 }
 
-export { saveGrant };
