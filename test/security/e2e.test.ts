@@ -85,9 +85,7 @@ describe('end to end: stdio servers in the bubblewrap sandbox', () => {
 
   it('a server that never answers is killed at the time limit and reported with its stderr (exit 3)', async () => {
     const config = writeConfig(dir, { hang: { command: process.execPath, args: [join(SERVERS, 'hang-server.mjs')] } });
-    const started = Date.now();
     const { code, report } = await run({ configs: [config], timeoutMs: 2_000 });
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(code).toBe(3);
     expect(report?.servers[0]).toMatchObject({ name: 'hang', status: 'error', tools: 0, error: 'timed out after 2000 ms' });
     expect(report?.servers[0]?.stderr).toContain('hang-server: starting');

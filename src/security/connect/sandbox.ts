@@ -4,8 +4,8 @@
  * environment with just the config's own `env` plus a minimal PATH, killed with its parent.
  */
 
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { ServerConfig } from '../types.js';
 
 export interface LaunchSpec {
@@ -62,6 +62,7 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
     '--proc', '/proc',
     '--tmpfs', '/tmp',
     '--tmpfs', o.home,
+    ...visiblePaths(cfg).flatMap((p) => ['--ro-bind', p, p]),
     '--unshare-all',
     ...(o.net ? ['--share-net'] : []),
     '--die-with-parent',
@@ -75,4 +76,24 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
   ];
   // bwrap itself gets an empty environment; the server's comes from --setenv.
   return { command: o.bwrap, args, env: { PATH: path } };
+}
+
+/**
+ * What the server must still see above the private /tmp and home: its working directory and
+ * the directories of absolute file paths in its arguments (`node /home/u/mcp/server.js`),
+ * all read-only. Nothing else of home or /tmp is exposed.
+ */
+export function visiblePaths(cfg: ServerConfig): string[] {
+  const out = new Set<string>();
+  if (cfg.cwd) out.add(cfg.cwd);
+  for (const arg of cfg.args ?? []) {
+    if (!isAbsolute(arg)) continue;
+    try {
+      const st = statSync(arg);
+      out.add(st.isDirectory() ? arg : dirname(arg));
+    } catch {
+      // not a path on this machine
+    }
+  }
+  return [...out];
 }
