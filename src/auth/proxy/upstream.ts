@@ -49,6 +49,8 @@ export class UpstreamClient {
     const f = opts.raw.upstreamFetch;
     if (f) this.config[client.customFetch] = (url, init) => f(url, init as RequestInit);
     if (opts.allowInsecureLoopback) client.allowInsecureRequests(this.config);
+    // Seconds: a hung provider must not hold a callback or a refresh open indefinitely.
+    this.config.timeout = 10;
     const meta = config.serverMetadata();
     this.hasRevocation = typeof meta.revocation_endpoint === 'string';
     this.authorizationOrigin = new URL(meta.authorization_endpoint as string).origin;
