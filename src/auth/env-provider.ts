@@ -1,13 +1,26 @@
 import type { Logger } from '../log.js';
+import { ConfigError } from '../errors.js';
 import { verifierFromEnv } from './verifiers/from-env.js';
 import { RemoteAuthProvider } from './remote.js';
 import { tokenAuth, type AuthProvider } from './resource-server.js';
+import { PROXY_AUTH_KINDS, proxyFromEnv } from './proxy/from-env.js';
+import { createProxyStore } from './proxy/store.js';
 
 /**
- * Auth for `mcp-bastion serve` from MCP_BASTION_AUTH and friends. Returns undefined for
- * `none` (or when the variable is unset and `fallback` is not given).
+ * Auth for `mcp-bastion serve` from MCP_BASTION_AUTH and friends: a token verifier
+ * (`static`, `jwt`, `introspection`, `remote`) or an OAuth proxy (`github`, `google`, `azure`,
+ * `oidc`, whose state goes to the store configured by MCP_BASTION_STORAGE*). Undefined for `none`.
  */
-export function authFromEnv(env: NodeJS.ProcessEnv, opts: { resourceUrl: string; logger: Logger }): AuthProvider | undefined {
+export async function authFromEnv(env: NodeJS.ProcessEnv, opts: { resourceUrl: string; logger: Logger }): Promise<AuthProvider | undefined> {
+  const mode = env.MCP_BASTION_AUTH?.trim().toLowerCase() ?? '';
+  if ((PROXY_AUTH_KINDS as readonly string[]).includes(mode)) {
+    const baseUrl = opts.resourceUrl.replace(/\/mcp$/, '');
+    if (!baseUrl.startsWith('https://')) {
+      throw new ConfigError('MCP_BASTION_BASE_URL', `MCP_BASTION_AUTH=${mode} needs the public https URL of this server (the provider redirects browsers to ${baseUrl}/auth/callback, which must be https); got ${baseUrl}`);
+    }
+    const storage = await createProxyStore();
+    return proxyFromEnv(env, { baseUrl, storage, logger: opts.logger });
+  }
   const warn = { warn: (obj: object, msg: string) => opts.logger.warn(obj, msg) };
   const onEvent = (e: { type: string }) => opts.logger.info({ event: e.type, ...e }, 'verifier event');
   const loopbackDev = new URL(opts.resourceUrl).protocol === 'http:';

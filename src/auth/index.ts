@@ -17,3 +17,4 @@ export {
   type ServerRule,
   type AccessDecision,
 } from './authorization.js';
+export * from './proxy/index.js';

@@ -34,7 +34,7 @@ export async function demoOptions(http: HttpOptions, logger: Logger): Promise<{ 
     rules: demoRules,
   };
   if (process.env.MCP_BASTION_AUTH !== undefined && process.env.MCP_BASTION_AUTH !== '') {
-    const auth = authFromEnv(process.env, { resourceUrl, logger });
+    const auth = await authFromEnv(process.env, { resourceUrl, logger });
     return { options: { ...options, ...(auth ? { auth } : {}) }, banner: (url) => `\nmcp-bastion demo: MCP at ${url}/mcp, tRPC at ${url}/trpc (auth: ${process.env.MCP_BASTION_AUTH})\n` };
   }
 

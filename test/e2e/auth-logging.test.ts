@@ -42,9 +42,9 @@ describe('security events in the log', () => {
   it('redacts credentials wherever they appear in a log object', () => {
     const lines: string[] = [];
     const sink = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
-    sink.info({ req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=1' } }, headers: { authorization: 'Bearer x' }, upstream: { access_token: 'gho_secret', refresh_token: 'r1' }, client_secret: 'shh' }, 'x');
+    sink.info({ principal: { subject: 'a', extra: { upstream: { accessToken: 'gho_upstream_token' } } }, req: { headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=1' } }, headers: { authorization: 'Bearer x' }, upstream: { access_token: 'gho_secret', refresh_token: 'r1' }, client_secret: 'shh' }, 'x');
     const out = lines.join('');
-    for (const secret of ['abc.def.ghi', 'sid=1', 'Bearer x', 'gho_secret', 'r1', 'shh']) expect(out).not.toContain(secret);
+    for (const secret of ['gho_upstream_token', 'abc.def.ghi', 'sid=1', 'Bearer x', 'gho_secret', 'r1', 'shh']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { connectClient, freePort } from '../helpers/mcp.js';
+import { rawHttp } from '../helpers/raw-http.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,7 +25,7 @@ function serve(args: string[], env: Record<string, string>, cwd: string): Promis
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
-      if (err.includes('mcp-bastion listening') && (err.includes('tRPC at') || err.includes('Or over tRPC'))) {
+      if (err.includes('mcp-bastion listening') && (err.includes('tRPC at') || err.includes('Or over tRPC') || !err.includes('mcp-bastion demo'))) {
         setTimeout(() => {
           clearTimeout(timer);
           resolvePromise(err);
@@ -71,6 +72,17 @@ describe('the demo (`npm start`) and the CLI', () => {
     await client.close();
   });
 
+  it('serves an OAuth proxy for GitHub from the environment (old GITHUB_CLIENT_ID names accepted)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bastion-gh-'));
+    const port = await freePort();
+    await serve(['--port', String(port)], { MCP_BASTION_AUTH: 'github', GITHUB_CLIENT_ID: 'Iv1.abc', GITHUB_CLIENT_SECRET: 'gh-secret', MCP_BASTION_BASE_URL: 'https://mcp.example.com', MCP_BASTION_STORAGE: 'memory', MCP_BASTION_STORAGE_KEY: Buffer.alloc(32, 7).toString('base64') }, cwd);
+    const meta = await rawHttp(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`, { headers: { host: 'mcp.example.com' } });
+    expect(JSON.parse(meta.body)).toMatchObject({ issuer: 'https://mcp.example.com', code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true });
+    const challenge = await rawHttp(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { host: 'mcp.example.com', 'content-type': 'application/json' }, body: '{}' });
+    expect(challenge.status).toBe(401);
+    expect(String(challenge.headers['www-authenticate'])).toContain('resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+  });
+
   it('fails at start with a message naming the variable at fault, and exit code 2', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'bastion-bad-'));
     const cases: [Record<string, string>, RegExp][] = [
@@ -78,6 +90,8 @@ describe('the demo (`npm start`) and the CLI', () => {
       [{ MCP_BASTION_AUTH: 'kerberos' }, /MCP_BASTION_AUTH/],
       [{ MCP_BASTION_AUTH: 'none', MCP_BASTION_ALLOWED_ORIGINS: 'not a url' }, /MCP_BASTION_ALLOWED_ORIGINS/],
       [{ MCP_BASTION_AUTH: 'none', MCP_BASTION_HOST: 'localhost' }, /MCP_BASTION_HOST/],
+      [{ MCP_BASTION_AUTH: 'github', MCP_BASTION_STORAGE: 'memory', MCP_BASTION_BASE_URL: 'https://mcp.example.com' }, /MCP_BASTION_GITHUB_CLIENT_ID/],
+      [{ MCP_BASTION_AUTH: 'google', MCP_BASTION_STORAGE: 'memory', GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' }, /MCP_BASTION_BASE_URL/],
     ];
     for (const [env, pattern] of cases) {
       const result = await run(process.execPath, [...CLI, 'serve', '--port', '0'], { cwd, env: { ...process.env, ...env } }).then(
