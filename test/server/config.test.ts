@@ -65,3 +65,24 @@ describe('Host and Origin allow-lists derived from the bind address and base URL
     for (const o of ['null', 'https://evil.example', 'http://localhost:3001', 'https://mcp.example.com.evil.example', 'http://mcp.example.com']) expect(isOriginAllowed(o, policy)).toBe(false);
   });
 });
+
+describe('binding every interface', () => {
+  it('needs the explicit flag and then warns in the log', async () => {
+    const { Writable } = await import('node:stream');
+    const { pino } = await import('pino');
+    const { createMcpServer } = await import('../../src/server/create.js');
+    const { createDemoRouter } = await import('../../src/demo/router.js');
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    expect(() => createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), logger, http: { host: '0.0.0.0', port: 0 } })).toThrow(/allow-all-interfaces/);
+    const server = createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), logger, http: { host: '0.0.0.0', port: 0, allowAllInterfaces: true } });
+    const running = await server.listen();
+    try {
+      expect(lines.map((l) => JSON.parse(l).event)).toContain('exposed_bind');
+      // Reachable on loopback, and the Host allow-list still holds.
+      expect((await fetch(`http://127.0.0.1:${running.port}/health`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
