@@ -19,7 +19,9 @@ const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 export function resolveRedirectUri(ctx: Pick<ProxyContext, 'opts'>, client: ClientRecord, requested: string | null): string {
   if (requested === null) {
     if (client.redirect_uris.length !== 1) throw new OAuthError('invalid_request', 'redirect_uri is required');
-    return client.redirect_uris[0] as string;
+    // The sole registered URI gets the same checks as a requested one: a CIMD document's URIs
+    // were never checked against the policy, and the policy may have narrowed since a DCR registration.
+    requested = client.redirect_uris[0] as string;
   }
   const url = parseSafeRedirectUri(requested);
   if (!redirectUriMatches(requested, client.redirect_uris)) throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');
