@@ -77,14 +77,27 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
   const https = url.protocol === 'https:';
   if (!https && !(url.protocol === 'http:' && opts.allowLoopback)) throw new SafeFetchError('URL_NOT_ALLOWED', 'only https URLs are fetched');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  // One deadline for the whole exchange (DNS, connect, headers, body): a socket idle timeout
+  // alone lets a server that drips a byte at a time hold the fetch open indefinitely.
+  const deadline = Date.now() + timeoutMs;
 
   let addresses: { address: string; family: number }[];
   if (isIP(hostname)) addresses = [{ address: hostname, family: isIP(hostname) }];
   else {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      addresses = await lookup(hostname, { all: true, verbatim: true });
-    } catch {
+      addresses = await Promise.race([
+        lookup(hostname, { all: true, verbatim: true }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new SafeFetchError('TIMEOUT', `no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (err) {
+      if (err instanceof SafeFetchError) throw err;
       throw new SafeFetchError('DNS', `cannot resolve ${hostname}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   if (addresses.length === 0 || addresses.some((a) => isBlockedAddress(a.address, opts.allowLoopback))) {
@@ -94,10 +107,18 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
     throw new SafeFetchError('URL_NOT_ALLOWED', 'plain http is allowed only for loopback addresses');
   }
   const pinned = addresses[0] as { address: string; family: number };
-  const timeoutMs = opts.timeoutMs ?? 5_000;
   const maxBytes = opts.maxBytes ?? 64 * 1024;
 
-  return new Promise<SafeFetchResponse>((resolve, reject) => {
+  return new Promise<SafeFetchResponse>((resolveOnce, rejectOnce) => {
+    let timer: NodeJS.Timeout | undefined;
+    const resolve = (r: SafeFetchResponse) => {
+      clearTimeout(timer);
+      resolveOnce(r);
+    };
+    const reject = (e: SafeFetchError) => {
+      clearTimeout(timer);
+      rejectOnce(e);
+    };
     const req = (https ? httpsRequest : httpRequest)(
       {
         host: pinned.address,
@@ -131,10 +152,10 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
         res.on('error', () => reject(new SafeFetchError('NETWORK', 'connection failed')));
       },
     );
-    req.setTimeout(timeoutMs, () => {
+    timer = setTimeout(() => {
       req.destroy();
       reject(new SafeFetchError('TIMEOUT', `no answer within ${timeoutMs} ms`));
-    });
+    }, Math.max(0, deadline - Date.now()));
     req.on('error', () => reject(new SafeFetchError('NETWORK', 'connection failed')));
     req.end();
   });
