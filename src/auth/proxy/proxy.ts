@@ -122,7 +122,7 @@ async function verifyAccess(ctx: ProxyContext, token: string): Promise<Principal
   const gid = principal.claims.gid;
   if (typeof gid !== 'string') throw new AuthError('invalid_claims', 'token names no grant');
   const grant = await loadGrant(ctx, gid);
-  if (!grant || grant.clientId !== principal.clientId || grant.subject !== principal.subject) throw new AuthError('inactive', 'the grant was revoked');
+  if (!grant || grant.clientId !== principal.clientId || grant.subject !== principal.subject || grant.resource !== ctx.resourceUrl.href) throw new AuthError('inactive', 'the grant was revoked');
   const { grant: g, subject: upstreamSubject } = await ensureUpstream(ctx, grant);
   const extra: ProxyPrincipalExtra = {
     upstream: { accessToken: g.upstream.accessToken, tokenType: g.upstream.tokenType, expiresAt: g.upstream.expiresAt, scope: g.upstream.scope, subject: upstreamSubject },

@@ -25,6 +25,9 @@ export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, toke
     await revokeGrant(ctx, rec.grantId, 'refresh_wrong_client');
     throw new OAuthError('invalid_grant', 'refresh token is invalid or expired');
   }
+  // A grant approved for another MCP server sharing this store is not redeemable here (RFC 8707).
+  const grant = await loadGrant(ctx, rec.grantId);
+  if (grant && grant.resource !== ctx.resourceUrl.href) throw new OAuthError('invalid_grant', 'refresh token was issued for another resource');
   if (rec.state === 'active') {
     const claimed: RefreshRecord = { ...rec, state: 'rotating', at: now() };
     if (await ctx.store.compareAndSet(C.refresh, token, rec, claimed, { ttlSeconds: ctx.opts.refreshTtl })) {

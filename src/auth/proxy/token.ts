@@ -40,6 +40,8 @@ export async function exchangeCode(ctx: ProxyContext, client: ClientRecord, form
     throw new OAuthError('invalid_grant', message);
   };
   if (rec.clientId !== client.client_id) return refuse('code_wrong_client', 'authorization code was issued to another client');
+  // Another MCP server sharing this store: the user approved that resource, not this one (RFC 8707).
+  if (rec.resource !== ctx.resourceUrl.href) return refuse('code_wrong_resource', 'authorization code was issued for another resource');
   const redirectUri = form.get('redirect_uri');
   if (redirectUri !== null && redirectUri !== rec.redirectUri) return refuse('code_wrong_redirect', 'redirect_uri does not match the authorization request');
   if (!form.get('code_verifier')) return refuse('pkce_missing', 'code_verifier is required');
