@@ -1,25 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-
-interface InteractionDetails {
-  prompt: { name: string; details?: unknown };
-  params: Record<string, string>;
-  session?: { accountId: string };
-  grantId?: string;
-}
-interface GrantInstance {
-  addOIDCScope(scope: string): void;
-  addResourceScope(resource: string, scope: string): void;
-  save(): Promise<string>;
-}
-interface ProviderInstance {
-  callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: object, opts?: object): Promise<void>;
-  Grant: new (opts: { accountId: string; clientId: string }) => GrantInstance;
-}
-type ProviderCtor = new (issuer: string, config: Record<string, unknown>) => ProviderInstance;
+import { listenLoopback, loadOidcProvider, signingJwk } from './oidc-provider.js';
 
 export interface TestIdp {
   readonly issuer: string;
@@ -40,13 +19,9 @@ export interface TestIdp {
  * (as `account`, granting `grantScopes`), so a headless client can run the whole flow.
  */
 export async function startIdp(opts: { scopes: string[]; grantScopes: string; account?: string; clients?: Record<string, unknown>[]; accessTokenFormat?: 'jwt' | 'opaque' }): Promise<TestIdp> {
-  const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const key = { ...(await exportJWK(privateKey)), kid: 'idp-es256', alg: 'ES256', use: 'sig' };
-  const name = 'oidc-provider';
-  const Provider = ((await import(name)) as { default: ProviderCtor }).default;
+  const { server, issuer } = await listenLoopback();
+  const key = await signingJwk('ES256', 'idp-es256');
+  const Provider = await loadOidcProvider();
   const state = { account: opts.account ?? 'alice', grantScopes: opts.grantScopes };
   const provider = new Provider(issuer, {
     jwks: { keys: [key] },
@@ -92,7 +67,7 @@ export async function startIdp(opts: { scopes: string[]; grantScopes: string; ac
       const grant = new provider.Grant({ accountId: details.session?.accountId ?? state.account, clientId: details.params.client_id as string });
       // Approve what the provider says is missing; the resource server info already limits
       // resource scopes to `grantScopes`, so anything else the client asked for is dropped.
-      const missing = (details.prompt as { details?: { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> } }).details ?? {};
+      const missing = details.prompt.details ?? {};
       if (missing.missingOIDCScope?.length) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
       const grantId = await grant.save();

@@ -1,23 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
-
-interface InteractionDetails {
-  prompt: { name: string; details?: { missingOIDCScope?: string[] } };
-  params: Record<string, string>;
-  session?: { accountId: string };
-}
-interface GrantInstance {
-  addOIDCScope(scope: string): void;
-  save(): Promise<string>;
-}
-interface ProviderInstance {
-  callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: object, opts?: object): Promise<void>;
-  Grant: new (opts: { accountId: string; clientId: string }) => GrantInstance;
-}
-type ProviderCtor = new (issuer: string, config: Record<string, unknown>) => ProviderInstance;
+import { listenLoopback, loadOidcProvider, signingJwk } from '../../helpers/oidc-provider.js';
 
 export interface UpstreamIdp {
   readonly issuer: string;
@@ -44,13 +25,9 @@ export interface UpstreamIdp {
  * refresh tokens, revocation and introspection. Login and consent are approved automatically.
  */
 export async function startUpstreamIdp(opts: { callbackUrl: string; scopes: string[]; grantScopes: string[]; accessTokenTtl?: number; account?: string }): Promise<UpstreamIdp> {
-  const server: Server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const key = { ...(await exportJWK(privateKey)), kid: 'upstream', alg: 'ES256', use: 'sig' };
-  const name = 'oidc-provider';
-  const Provider = ((await import(name)) as { default: ProviderCtor }).default;
+  const { server, issuer } = await listenLoopback();
+  const key = await signingJwk('ES256', 'upstream');
+  const Provider = await loadOidcProvider();
   const clientId = 'mcp-bastion-proxy';
   const clientSecret = 'upstream-client-secret-0123456789abcdef';
   const state = { account: opts.account ?? 'alice', grantScopes: opts.grantScopes };
