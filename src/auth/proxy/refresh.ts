@@ -3,7 +3,7 @@ import type { ClientRecord } from './clients.js';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
 import { OAuthError } from './errors.js';
-import { loadGrant, revokeGrant, saveGrant } from './grants.js';
+import { loadGrant, revokeGrant, saveGrant, type Grant } from './grants.js';
 import { C } from './store.js';
 import { issueTokenPair, type RefreshRecord, type TokenResponse } from './tokens.js';
 import { ensureUpstream } from './upstream-session.js';
@@ -28,14 +28,16 @@ export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, toke
   // A grant approved for another MCP server sharing this store is not redeemable here (RFC 8707).
   const grant = await loadGrant(ctx, rec.grantId);
   if (grant && grant.resource !== ctx.resourceUrl.href) throw new OAuthError('invalid_grant', 'refresh token was issued for another resource');
+  // Before claiming an active token: a refused request must leave it usable (a rotated one still goes to reuse detection).
+  if (grant && rec.state === 'active') requestedScopes(grant, scope);
   if (rec.state === 'active') {
     const claimed: RefreshRecord = { ...rec, state: 'rotating', at: now() };
     if (await ctx.store.compareAndSet(C.refresh, token, rec, claimed, { ttlSeconds: ctx.opts.refreshTtl })) {
       try {
         return await rotate(ctx, token, claimed, scope);
       } catch (err) {
-        // Transient failure: give the token back so the client can retry.
-        if (err instanceof OAuthError && err.code === 'temporarily_unavailable') await ctx.store.compareAndSet(C.refresh, token, claimed, rec, { ttlSeconds: ctx.opts.refreshTtl });
+        // Transient failure, or a request refused before any pair was issued: give the token back so the client can retry.
+        if (err instanceof OAuthError && (err.code === 'temporarily_unavailable' || err.code === 'invalid_scope')) await ctx.store.compareAndSet(C.refresh, token, claimed, rec, { ttlSeconds: ctx.opts.refreshTtl });
         throw err;
       }
     }
@@ -58,19 +60,21 @@ async function rotate(ctx: ProxyContext, token: string, claimed: RefreshRecord, 
     }
     throw err;
   }
-  let scopes = grant.scopes;
-  if (scope) {
-    const asked = scope.split(' ').filter(Boolean);
-    // A refresh may narrow the scope, never widen it (RFC 6749 §6).
-    if (asked.some((s) => !grant.scopes.includes(s))) throw new OAuthError('invalid_scope', 'scope exceeds the original grant');
-    scopes = asked;
-  }
+  const scopes = requestedScopes(grant, scope);
   const pair = await issueTokenPair(ctx, grant, scopes);
   await ctx.store.set(C.rotations, token, pair, { ttlSeconds: ctx.opts.graceSeconds + 5 });
   await ctx.store.set(C.refresh, token, { ...claimed, state: 'rotated' } satisfies RefreshRecord, { ttlSeconds: ctx.opts.refreshTtl });
   // Sliding lifetime: an active grant stays as long as it is refreshed.
   await saveGrant(ctx, grant);
   return pair;
+}
+
+/** The scopes of the refreshed pair: the grant's, or a subset the client asked for (RFC 6749 §6: never wider). */
+function requestedScopes(grant: Grant, scope: string | null): readonly string[] {
+  if (!scope) return grant.scopes;
+  const asked = scope.split(' ').filter(Boolean);
+  if (asked.some((s) => !grant.scopes.includes(s))) throw new OAuthError('invalid_scope', 'scope exceeds the original grant');
+  return asked;
 }
 
 /** A claim older than this whose holder never finished (crashed instance) is released. */
