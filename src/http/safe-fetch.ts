@@ -117,6 +117,8 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
     };
     const reject = (e: SafeFetchError) => {
       clearTimeout(timer);
+      // Whatever made us give up, the connection goes too: a response we stopped reading must not hold a socket open.
+      req.destroy();
       rejectOnce(e);
     };
     const req = (https ? httpsRequest : httpRequest)(
@@ -133,7 +135,6 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
       (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
-          res.resume();
           reject(new SafeFetchError('REDIRECT', 'redirects are not followed'));
           return;
         }
@@ -142,7 +143,6 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > maxBytes) {
-            req.destroy();
             reject(new SafeFetchError('TOO_LARGE', `response exceeds ${maxBytes} bytes`));
             return;
           }
@@ -153,7 +153,6 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
       },
     );
     timer = setTimeout(() => {
-      req.destroy();
       reject(new SafeFetchError('TIMEOUT', `no answer within ${timeoutMs} ms`));
     }, Math.max(0, deadline - Date.now()));
     req.on('error', () => reject(new SafeFetchError('NETWORK', 'connection failed')));
