@@ -49,7 +49,8 @@ export type SignalId =
   | 'monopolize'
   | 'ask-user-secret'
   | 'model-address'
-  | 'obligation';
+  | 'obligation'
+  | 'obfuscated';
 
 export interface Signal {
   id: SignalId;
@@ -100,7 +101,7 @@ const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
 const SENSITIVE_WEAK = `(?:${SENSITIVE_WEAK_SRC.join('|')})`;
 
 // Verbs that move data somewhere: what an agent does when it is being used to steal.
-const MOVE = '(?:open|access|load|zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
+const MOVE = '(?:open|access(?! (?:keys?|tokens?|control|logs?|rights|levels?))|load|zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
 
 export const RULES: Rule[] = [
   // Overriding the agent's instructions.

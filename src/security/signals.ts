@@ -9,6 +9,7 @@
 
 import { foldToLatin } from './confusables.js';
 import { RULES, type Rule, type Signal, type SignalId, type TextVerdict } from './rules.js';
+import { deobfuscate, structureSignals, type StructureContext } from './structure.js';
 import type { Severity } from './types.js';
 
 export { RULES };
@@ -42,15 +43,49 @@ export function normalizeForRules(text: string): string {
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) }));
 
-/** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
-export function scoreText(text: string): TextVerdict {
-  const norm = normalizeForRules(text);
-  const best = new Map<SignalId, Signal>();
+function ruleSignals(norm: string, ctx: StructureContext, best: Map<SignalId, Signal>): void {
+  const add = (sig: Signal): void => {
+    const prev = best.get(sig.id);
+    if (!prev || prev.weight < sig.weight) best.set(sig.id, sig);
+  };
   for (const rule of COMPILED) {
     const m = rule.re.exec(norm);
-    if (!m) continue;
-    const prev = best.get(rule.id);
-    if (!prev || prev.weight < rule.weight) best.set(rule.id, { id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
+    if (m) add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
+  }
+  for (const sig of structureSignals(norm, ctx)) add(sig);
+}
+
+export interface ScoreContext {
+  /** Name of the entity the text belongs to; other tool-like identifiers in the text are then "other tools". */
+  ownName?: string;
+  /** The entity's own parameter names. */
+  params?: string[];
+}
+
+/** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
+export function scoreText(text: string, context: ScoreContext = {}): TextVerdict {
+  const norm = normalizeForRules(text);
+  const ctx: StructureContext = {
+    ownName: context.ownName?.toLowerCase(),
+    params: context.params,
+    raw: text,
+  };
+  const best = new Map<SignalId, Signal>();
+  ruleSignals(norm, ctx, best);
+  // Second reading with spaced-out letters and leetspeak rejoined; what only appears there was disguised.
+  const variant = deobfuscate(text.normalize('NFKC'));
+  if (variant) {
+    const alt = new Map<SignalId, Signal>();
+    ruleSignals(normalizeForRules(variant), ctx, alt);
+    let gained = false;
+    for (const [id, sig] of alt) {
+      const prev = best.get(id);
+      if (!prev || prev.weight < sig.weight) {
+        best.set(id, sig);
+        if (sig.weight >= 2) gained = true;
+      }
+    }
+    if (gained) best.set('obfuscated', { id: 'obfuscated', weight: 1, match: variant.slice(0, 120) });
   }
   // A solicitation already implies the sensitive target; do not count the noun twice.
   if (best.has('solicit')) {

@@ -6,6 +6,7 @@
 
 import { visibleText } from '../hidden.js';
 import { normalizeForRules } from '../signals.js';
+import { PROTECTIVE, SENSITIVE } from '../structure.js';
 import type { Finding, JsonObject, ToolDef } from '../types.js';
 
 interface Param {
@@ -54,6 +55,15 @@ const STEAL_SECRET = /\b(?:contents? of|content from|read (?:from )?|copy of|dum
 const CHANNEL_NAME = /^(?:side_?notes?|notes?|feedback|debug(?:_?info)?|metadata|meta|extra(?:_?info)?|context|reasoning|remarks?|comments?|internal|telemetry|diagnostics?|trace|analytics|summary|session(?:_?data)?|state|memo|annotation|aux(?:iliary)?|log|audit)$/iu;
 const CHANNEL_HINT = /\b(?:conversation|previous messages|chat history|everything|all (?:the )?(?:information|details|data) (?:you|the user)|what the user (?:said|asked|wrote|typed)|secrets|passwords|credentials|api keys|system prompt)\b/iu;
 
+// A parameter whose own name says it carries this kind of data ("password", "prompt", "token").
+const RELATED_NAME = /pass|pwd|secret|token|key|cred|auth|cookie|jwt|otp|ssh|env|conversation|chat|history|message|prompt|phone|address|email|mail|card|billing|session|cert|vault|contact/;
+// The description addresses the agent or asks for more than the named thing.
+const OVERREACH = /\b(?:you|your|assistant|agent|model|verbatim|full|entire|whole|every|all|any|whatever|also)\b/;
+// Environment-style secret names: AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN.
+const ENV_SECRET = /\b[a-z0-9]+(?:_[a-z0-9]+)*_(?:secret|token|key|password|pat)(?:_[a-z0-9]+)*\b/;
+// Telling the agent what to put in the slot.
+const FILL = /\b(?:fill|fills|set|use|put|provide|paste|include|append|add|adds|appends|contain|contains|construct|supply|insert|enter|must|should|always|followed by|plus|the value of|whatever|preset|here)\b/;
+
 export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
   const params: Param[] = [];
   collectParams(tool.inputSchema, '', params);
@@ -62,6 +72,9 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     // Booleans, numbers and enums cannot carry stolen text.
     if (p.dataless) continue;
     const text = normalizeForRules(visibleText(`${p.name.replace(/[_-]+/g, ' ')}: ${p.description}`));
+    const related = RELATED_NAME.test(p.name.toLowerCase());
+    // "prompt: The system prompt text to check" names its own content; it is not a request for ours.
+    if (related && !OVERREACH.test(text)) continue;
     const context = STEAL_CONTEXT.exec(text);
     const secret = STEAL_SECRET.exec(text) ?? STEAL_SECRET_BULK.exec(text);
     const hit = context ?? secret;
@@ -73,6 +86,21 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
         entity: { kind: 'tool', name: tool.name },
         message: `tool "${tool.name}": parameter "${p.path}" asks the agent to fill it with ${secret ? 'secrets or private files' : 'conversation or context data'} the tool does not need.`,
         evidence: `"${hit[0].trim()}" in ${p.path}: ${p.description.slice(0, 200)}`,
+        field: `inputSchema.properties.${p.path}`,
+      });
+      continue;
+    }
+    // A slot named for one thing that the agent is told to fill with secrets or the conversation.
+    const desc = text.slice(text.indexOf(':') + 1).replace(/_/g, ' ');
+    const wanted = SENSITIVE.exec(desc) ?? ENV_SECRET.exec(p.description.toLowerCase());
+    if (wanted && !/^secrets?$/.test(wanted[0].trim()) && !related && FILL.test(desc) && !PROTECTIVE.test(desc)) {
+      findings.push({
+        code: 'DT002',
+        severity: 'high',
+        server,
+        entity: { kind: 'tool', name: tool.name },
+        message: `tool "${tool.name}": parameter "${p.path}" is named for something else but asks the agent to fill it with sensitive data.`,
+        evidence: `"${wanted[0].trim()}" in ${p.path}: ${p.description.slice(0, 200)}`,
         field: `inputSchema.properties.${p.path}`,
       });
       continue;

@@ -123,7 +123,10 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   // only when there is something to report, which keeps large benign toolsets fast.
   const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
   const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
-  const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible);
+  // Own parameter names, so that "fill the q field" is not mistaken for a reference to another tool.
+  const params = [...new Set(entity.texts.flatMap((t) => [...t.field.matchAll(/properties\.([^.[\]()]+)/g)].map((m) => (m[1] ?? '').toLowerCase())))];
+  const scoreCtx = { ownName: entity.name, params };
+  const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible, scoreCtx);
   const scope = entity.kind === 'tool' ? scopeSignal(entity) : undefined;
   if (scope) {
     whole.signals.push(scope);
@@ -137,7 +140,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   if (severity || whole.signals.some((s) => s.id === 'solicit' || s.id === 'ask-user-secret')) {
     let bestFieldScore = -1;
     for (const { field, text } of entity.texts) {
-      const v = scoreText(visibleText(text));
+      const v = scoreText(visibleText(text), scoreCtx);
       if (v.score > bestFieldScore) {
         bestFieldScore = v.score;
         bestField = field;

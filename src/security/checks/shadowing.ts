@@ -13,6 +13,9 @@ import type { Finding, ScannedServer } from '../types.js';
 // Words around a mention that turn it from a description into an instruction about that tool.
 const STEERING = /\b(?:use|call|invoke|run|prefer|instead|before|after|whenever|when|must|always|never|do not|don'?t|override|replace|redirect|change|modify|set|add|include|pass|send|cc|bcc|ignore|skip|avoid|disable)\b/iu;
 
+// The user decides when the other tool runs.
+const USER_DRIVEN = /\b(?:when|if|only when|unless)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|explicitly)\b/;
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -64,7 +67,15 @@ function findReference(norm: string, index: TargetIndex, self: string): { target
     // A name the server itself also offers refers to its own tool (duplicates are SH003's job).
     if (candidates.some((t) => t.server === self)) continue;
     const hit = candidates[0];
-    if (hit) return { target: hit, at: m.index ?? 0, length: m[0].length };
+    if (!hit) continue;
+    const at = m.index ?? 0;
+    // A one-word name ("screenshot") is an everyday word unless the text treats it as a tool.
+    if (!/[_.-]|[a-z][A-Z]/.test(hit.name)) {
+      const before = norm.slice(Math.max(0, at - 20), at);
+      const after = norm.slice(at + m[0].length, at + m[0].length + 12);
+      if (!/(?:\b(?:call|calling|invoke|invoking|use|using|run|running)\s+(?:the\s+)?)?[`'"]$/.test(before) && !/^[`'"]?\s+(?:tool|function)\b/.test(after) && !/\b(?:call|calling|invoke|invoking)\s+(?:the\s+)?$/.test(before)) continue;
+    }
+    return { target: hit, at, length: m[0].length };
   }
   for (const p of index.servers) {
     if (p.target.server === self || !norm.includes(p.needle)) continue;
@@ -85,7 +96,8 @@ export function checkCrossReferences(servers: ScannedServer[]): Finding[] {
         const ref = findReference(norm, index, server.name);
         if (!ref) continue;
         const windowText = norm.slice(Math.max(0, ref.at - 80), ref.at + ref.length + 80);
-        const steering = STEERING.test(windowText);
+        // "Use this before git_commit when the user asks for it" is a workflow hint, not steering.
+        const steering = STEERING.test(windowText) && !USER_DRIVEN.test(windowText);
         findings.push({
           code: 'SH001',
           severity: steering ? 'high' : 'low',

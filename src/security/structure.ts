@@ -1,0 +1,291 @@
+/**
+ * Structural signals: what a sentence is *about*, not which phrase it uses. An honest
+ * description talks about the tool's own function. An attack addresses the model about
+ * something else: other tools' calls, the user's secrets or conversation, an outside
+ * destination, or keeping the user uninformed. Each sentence is reduced to a handful of
+ * features drawn from small multilingual vocabularies (EN/DE/FR/ES/PT/IT/ZH/JA/RU/AR/KO) and
+ * only *combinations* of features become signals, so one word never decides anything.
+ *
+ * Also here: de-obfuscation of spaced-out ("i g n o r e") and leetspeak ("1gn0r3") text,
+ * scored as a second reading of the same description.
+ */
+
+import type { Signal } from './rules.js';
+
+export interface StructureContext {
+  /** The tool's own name (lower-case). */
+  ownName?: string;
+  /** The tool's own parameter names (lower-case). */
+  params?: string[];
+  /** Identifiers that look like other tools' names; computed from `raw` on first need. */
+  otherIdents?: string[];
+  /** The raw, case-preserving text (to tell tool_names from ENV_NAMES). */
+  raw?: string;
+}
+
+// A non-loopback address a tool could ship data to (URL, e-mail, IPv4).
+const DEST = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
+
+// Services whose only purpose is to capture whatever is sent to them.
+const CAPTURE_HOST = /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
+
+// Data an attacker wants: secrets, credentials, the conversation, personal data.
+export const SENSITIVE = new RegExp(
+  [
+    '~\\/\\.|\\.ssh\\b|id_rsa|id_ed25519|id_ecdsa|\\.env\\b|\\.npmrc|\\.netrc|\\.pgpass|\\.kube|\\.aws|\\.docker\\/config|\\.gnupg|\\.git-credentials|\\/etc\\/(?:passwd|shadow)',
+    '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
+    '\\benvironment variables?\\b|\\benv vars?\\b|\\bvariables? in the environment\\b|\\bprintenv\\b|\\bprocess\\.env\\b|\\bconnection strings?\\b|_(?:secret|token|key|password)s?\\b',
+    '\\bsystem prompt\\b|\\binstructions? you (?:were|have been|are) (?:given|configured|set up|provided|told)|\\b(?:hidden|internal|initial) (?:configuration|config|setup|prompt)\\b|\\bconfigured with\\b',
+    '\\b(?:conversation|dialog(?:ue)?|chat)(?: so far| history| log| transcript)?\\b|\\btranscript\\b|\\b(?:last|previous|prior|recent|earlier) (?:\\w+ )?(?:turns|messages|tool outputs?|tool results?)\\b|\\bwhat(?:ever)? the user (?:has )?(?:typed|said|wrote|entered)\\b|\\bmessages? (?:of|from) the user\\b|\\buser\'s (?:messages?|last)',
+    '\\bcard (?:details|numbers?)\\b|\\bbilling address\\b|\\bpassport\\b|\\bdate of birth\\b|\\bphone numbers?\\b|\\bhome (?:address|directory)\\b|\\baddress book\\b|\\bcontacts\\b|\\bsocial security\\b|\\bssn\\b|\\bkeychain\\b|\\bvault\\b',
+    // de / fr / es / pt / it
+    'passw(?:ort|örter)|kennw(?:ort|örter)|zugangsdaten|schlüssel|gesprächsverlauf|chatverlauf|unterhaltung',
+    'jetons?|mots? de passe|identifiants|clés? (?:d\'api|privées?|ssh)|historique|l\'échange|conversation',
+    'contraseñas?|claves? (?:de api|privadas?|ssh)|credenciales|historial|conversación|secretos',
+    'senhas?|chaves? (?:de api|privadas?|ssh)|credenciais|histórico|conversa\\b|password|chiavi',
+    // zh / ja / ru / ar / ko
+    '密码|令牌|密钥|私钥|凭据|凭证|对话|聊天记录|历史记录|系统提示|api ?key',
+    'パスワード|apiキー|トークン|秘密鍵|認証情報|会話|履歴|システムプロンプト',
+    'парол|ключ|токен|учётн|учетн|переписк|диалог|сообщени|истори|промпт|содержимое файла',
+    'كلمات المرور|كلمة المرور|كلمة السر|مفتاح|مفاتيح|رموز|المحادثة|بيانات الاعتماد|سجل',
+    '비밀번호|암호|토큰|api ?키|대화|기록|자격 증명|시스템 프롬프트',
+  ].join('|'),
+);
+
+// Verbs that move data into a call, a message or somewhere else.
+const TRANSFER = new RegExp(
+  [
+    '\\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta)\\b',
+    'schick|sende|senden|übermittel|übertrag|anhäng|anhang|einfüg|hochlad|weiterleit|eintrag|einzutragen|mitsend|mitschick|beifüg|auslesen',
+    'envoi|envoy|expédi|transmet|transfér|joindre|joins|ajout|insér|inclu|coll[ee]|téléverse|partag|récupér',
+    'enví|envia|adjunt|incluy|inclu|agreg|añad|pega|sube|reenví|compart|manda|agrega',
+    'envie|anex|adicion|cole\\b|carreg|compartilh|mande|encaminh',
+    '发送|上传|放进|放入|填入|附加|附上|转发|包含|复制|提交|传到|发到|上报|输出',
+    '送信|送って|含め|添付|アップロード|転送|貼り付け|入れて|記入|出力',
+    'отправ|переш|пересыл|вставл|встав|прилож|загруз|передав|переда|включ|скопир|выведи|выводи',
+    'أرسل|إرسال|ارسل|ارفع|أرفق|ضع|انسخ|أدرج|حول',
+    '전송|보내|넣어|포함|첨부|업로드|전달|붙여|출력',
+  ].join('|'),
+);
+
+// Naming the model as the one who acts.
+const ADDRESSEE = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트/;
+
+// Keeping the user (or anyone) uninformed.
+const SECRECY = new RegExp(
+  [
+    '\\b(?:do not|don\'?t|never|no need to|without|must not|should not|need not)\\s+(?:\\w+\\s+){0,2}(?:tell|telling|inform|informing|mention|mentioning|alert|alerting|notify|notifying|let|letting|bother|say|saying|report|reporting)\\b[^.\\n]{0,30}\\b(?:user|human|person|people|anyone|anybody|them|nobody|customer|operator|owner)',
+    '\\b(?:does not|doesn\'?t|do not|don\'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user\'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b',
+    'unerwähnt|verschweig|nicht (?:erwähnen|sagen|mitteilen|verraten)|ohne (?:es )?(?:zu )?(?:erwähnen|sagen|verraten)|ohne (?:den |die )?(?:nutzer|benutzer|anwender)\\S* (?:zu )?(?:informieren|fragen)',
+    'sans en parler|sans (?:le |lui |leur )?(?:dire|prévenir|avertir|informer|mentionner)|ne (?:le |lui |leur )?(?:dites|dis|mentionnez|mentionne|signalez) (?:rien|pas)|en secret|à l\'insu',
+    'no (?:se lo |le |les )?(?:debe )?(?:cont|dig|mencion|avis|inform)\\S*[^.\\n]{0,15}(?:nadie|usuario|persona)|no debe contárselo|sin (?:decir|avisar|contar|informar|mencionar)|a escondidas|en secreto',
+    'sem (?:avisar|informar|contar|dizer|mencionar)|não (?:conte|diga|mencione|avise|informe)|em segredo|senza (?:dirlo|avvisare|informare)',
+    '无需让[^。\\n]{0,8}(?:知晓|知道)|不要(?:告诉|让[^。\\n]{0,6}知道|提及|透露)|保密|隐瞒|悄悄|偷偷|不必告知|不要声张',
+    '伝えない|知らせない|黙って|内緒|秘密に|隠し|言わない',
+    'ничего (?:об этом )?не (?:говор|сообща|рассказыв)|не (?:сообщай|говори|рассказывай|упоминай)|скрой|скрыва|тайно|незаметно|умолч',
+    'دون (?:إخبار|علم|إعلام)|بدون (?:إخبار|علم)|لا تخبر|سرا|سراً|خفية',
+    '숨겨|숨기|알리지|말하지 마|몰래|비밀로',
+  ].join('|'),
+);
+
+// "Before any file operation", "when calling transfer_funds", "wenn ein anderes Werkzeug".
+const TRIGGER = /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다/;
+
+// Other tools in general terms.
+const OTHER_TOOL = /\b(?:any|every|all|some|another|other|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)/;
+
+// Changing an argument or result.
+const MODIFY = /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔/;
+
+// A concrete value an attacker would plant: an address, an account, a quoted string.
+const LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b(?:bc1|[13])[a-z0-9]{25,39}\b|"[^"\n]{2,60}"|“[^”\n]{2,60}”|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b|\b\d{2}-\d{4}\b/;
+
+// Literal addresses and accounts (not just any quoted value).
+const ADDRESS_LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b/;
+// Fields whose value decides who receives something or how much.
+const ROUTING_FIELD = /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자/;
+
+// The user steering the flow is a workflow note, not a hijack.
+const USER_DRIVEN = /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|says so|explicitly)\b|\bwith the user'?s? (?:consent|approval|confirmation)\b/;
+
+// Protective phrasing: "never returned", "is rejected", "not logged".
+export const PROTECTIVE = /\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
+
+// Parameter slots: "in the q field", "au paramètre q", "im Feld q".
+const PARAM_SLOT = /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط/;
+
+// Capturing traffic meant for others: "route every web request through <this tool>".
+const CAPTURE_FLOW = /\b(?:route|send|pass|forward|redirect|funnel|pipe|channel|hand)\w*\b[^.\n]{0,10}\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:through|via|to|into)\b/;
+const SUPERSEDE = /\b(?:supersedes?|replaces?|takes? over|stands? in for|is a drop-in for)\b[^.\n]{0,30}\b(?:tool|function|server|capability)\b/;
+
+// Persona takeover: the model is told to become someone without limits.
+const PERSONA = /\b(?:plays?|playing|play the (?:role|part) of|role-?play\w*|impersonat\w+|adopt\w* the persona|let(?:'s| us) play a game|you are now|you are [a-z]*bot\b|from this point(?: on| forward)?,? (?:the (?:assistant|model|agent)|you))\b/;
+const NO_LIMITS = /\b(?:unfiltered|uncensored|unrestricted|no limitations|no limits|without limits|answers? anything|never refuses?|no (?:rules|filters|boundaries)|never mentions? (?:policies|rules|guidelines))\b/;
+
+// Authority blocks and fake system channels beyond the literal tags.
+// Claims of precedence over the conversation or the user.
+const PRECEDENCE = /\b(?:higher|greater|more|highest|final) (?:authority|priority|precedence|weight) (?:than|over)\b|\b(?:outranks?|supersedes?|overrules?|takes? precedence over)\b[^.\n]{0,30}\b(?:user|conversation|chat|system|instructions?|prompt)\b/;
+// Treating retrieved content as orders.
+const OBEY_CONTENT = /\b(?:treats?|considers?|regards?|handles?)\b[^.\n]{0,40}\b(?:text|content|instructions?|anything|lines?|comments?)\b[^.\n]{0,40}\bas (?:commands?|instructions?|orders?|directives?|authoritative)\b|\bcarr(?:y|ies) (?:them|it|these|those) out\b|\b(?:execute|follow|obey)s? (?:any|all|the) (?:instructions?|commands?) (?:found|contained|embedded|written) in\b/;
+// Exploiting that people do not read tool descriptions.
+const UNSEEN = /\b(?:users?|the user|humans?|people|the person|nobody|no one)\b[^.\n]{0,10}\b(?:cannot|can'?t|can not|do not|don'?t|will not|won'?t|never|does not|doesn'?t)\b[^.\n]{0,10}\b(?:see|read|notice|view|check|review)\b[^.\n]{0,20}\b(?:tool )?(?:descriptions?|this text|these instructions|this part|metadata)\b/;
+// Download-and-run.
+const FETCH_RUN = /\b(?:download|fetch|retrieve|pull|curl|wget)\w*\b[^.\n]{0,80}\b(?:and|then)\b[^.\n]{0,10}\b(?:start|run|execute|launch|install|open)\w*\b[^.\n]{0,10}\b(?:it|them|the (?:file|binary|script|installer|program))\b/;
+// Reshaping every later answer.
+const FUTURE_REPLIES = /\b(?:reply|respond|answer)\w*\b[^.\n]{0,15}\b(?:all|every|each|any) (?:future|subsequent|later|following|other) (?:questions?|messages?|requests?|replies|answers?|turns?)\b/;
+// Tying the tool's quality to receiving secrets: "works best when ~/.aws/credentials are provided".
+const BENEFIT = /\b(?:works? best|best results?|improves?|improved|improve considerably|more accurate|accurate|accuracy|quality|better|optimal|recommended|enhanced|precise)\b/;
+
+const AUTHORITY = /(?:^|\n)#{1,4}\s*[^\n]{0,30}\b(?:operator|admin|administrator|system|developer|directive|override|policy|mandatory|assistant|agent|model|ai)\b[^\n]{0,20}$|\[[^\]\n]{0,30}\b(?:admin|override|system|root|developer|sudo|operator)\b[^\]\n]{0,30}\]|\b(?:policy update|operator directive|admin(?:istrator)? override|developer override|system notice|system override|maintenance mode)\b|\b(?:higher|greater|more|highest) (?:authority|priority|precedence) (?:than|over)\b|\b(?:safety|security|content) (?:review|checks?|filters?|polic(?:y|ies)|moderation)\b[^.\n]{0,15}\b(?:switched off|turned off|disabled|suspended|lifted|off)\b/m;
+
+// Fake tool errors that give the model orders.
+const FAKE_ERROR = /\b(?:error|err)[ _:-]?(?:\d{3}|[a-z]+_[a-z_]+)\b[^\n]{0,80}\b(?:must|should|needs? to|has to|is to|the fix is|to continue|to proceed|to re-?authori[sz]e|retry)\b|\b(?:warning|alert)\b[^.\n]{0,10}\b(?:session|license|token|authori[sz]ation) (?:invalid|expired|revoked)\b/;
+
+// Overriding the instructions, in wording and languages the phrase rules do not spell out.
+const OVERRIDE = /\b(?:ignore|disregard|forget|override|bypass|discard|drop|abandon|set aside|skip|nullify|supersede)\w*\b[^.\n]{0,30}\b(?:previous|prior|earlier|above|preceding|original|existing|all|any|other|former)\b[^.\n]{0,20}\b(?:instructions?|guidance|directions?|rules|prompts?|guidelines|directives|polic(?:y|ies)|constraints|restrictions|commands|orders|context)\b|(?:frühere|vorherige|bisherige)n? (?:anweisungen|vorgaben|regeln)[^.\n]{0,20}(?:ungültig|aufgehoben|gelten nicht|hinfällig)|(?:instructions|consignes) (?:précédentes|antérieures)[^.\n]{0,20}(?:caduques|annulées|ne s'appliquent plus)|(?:ignore|esqueça|desconsidere|ignora|desconsidera)[^.\n]{0,30}(?:instruções|regras|orientações|instrucciones|indicaciones)|instruções anteriores[^.\n]{0,20}(?:inválidas|não valem|anuladas)|(?:之前|以前|先前|上述|此前)的?(?:所有)?(?:指令|指示|命令|规则)[^。\n]{0,8}(?:无效|作废|忽略)|(?:前の|以前の|これまでの|先の|上記の|これより前の)[^。\n]{0,6}(?:指示|命令|指令|ルール)[^。\n]{0,10}(?:無効|無視|忘れ|取り消)|(?:прежн|предыдущ|прошл|ранн)\S* (?:указани|инструкци|правил)\S*[^.\n]{0,20}(?:утратил|не действ|отмен|недействительн|игнорир)|(?:تجاهل|انس|تجاوز)[^.\n]{0,20}(?:التعليمات|الأوامر|الإرشادات)|(?:이전|앞의|기존)[^.\n]{0,6}(?:지시|명령|지침|규칙)[^.\n]{0,10}(?:무시|무효|잊)/;
+
+const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
+
+const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
+const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|toujours|siempre|sempre|всегда|总是|常に|항상|دائما/;
+const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
+
+function refersToOwn(s: string, ctx: StructureContext): boolean {
+  if (/\b(?:this tool|this function|this one|here|hier|ici|aquí|aqui|この(?:ツール|関数)|此工具|этот инструмент)\b/.test(s)) return true;
+  const own = ctx.ownName;
+  return own !== undefined && own.length > 2 && s.includes(own);
+}
+
+// An identifier counts as another tool only where the sentence treats it as one.
+function mentionsOtherIdent(s: string, ctx: StructureContext): string | undefined {
+  for (const id of ctx.otherIdents ?? []) {
+    const i = s.indexOf(id);
+    if (i < 0) continue;
+    const before = s.slice(Math.max(0, i - 24), i);
+    const after = s.slice(i + id.length, i + id.length + 24);
+    if (/\b(?:call|calling|calls|invoke|invoking|use|using|run|running|before|after|when|whenever|prior to|through|via|of|by)\s+(?:the\s+)?['"\u0060]?$/.test(before) || /^['"\u0060]?\s+(?:tool|function|is (?:used|called|invoked|about)|runs|executes|produces|returns|sends)\b/.test(after)) return id;
+  }
+  return undefined;
+}
+
+function sig(id: Signal['id'], weight: number, match: string): Signal {
+  return { id, weight, match: match.trim().slice(0, 120) };
+}
+
+/**
+ * Structural signals for one normalised (lower-cased) text. Each signal id at most once.
+ */
+export function structureSignals(norm: string, ctx: StructureContext = {}): Signal[] {
+  const out = new Map<Signal['id'], Signal>();
+  const put = (s: Signal): void => {
+    const prev = out.get(s.id);
+    if (!prev || prev.weight < s.weight) out.set(s.id, s);
+  };
+  const once = (re: RegExp, id: Signal['id'], weight: number): boolean => {
+    const m = re.exec(norm);
+    if (m) put(sig(id, weight, m[0]));
+    return m !== null;
+  };
+  // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
+  const anySecrecy = once(SECRECY, 'secrecy', 2) || once(UNSEEN, 'secrecy', 2.5);
+  once(UNSEEN, 'secrecy', 2.5);
+  once(CAPTURE_HOST, 'exfil-destination', 3);
+  once(OVERRIDE, 'override', 4);
+  once(AUTHORITY, 'injection-markup', 2);
+  once(PRECEDENCE, 'priority-claim', 2);
+  once(OBEY_CONTENT, 'obey-content', 3);
+  once(FETCH_RUN, 'remote-code', 3.5);
+  once(FUTURE_REPLIES, 'persistence', 1.5);
+  once(FAKE_ERROR, 'coercion', 2);
+  once(SUPERSEDE, 'steer-other-tools', 2.5);
+  once(REGARDLESS, 'override', 3);
+  const anyDest = DEST.test(norm);
+  if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
+
+  // Sentence-level combinations, only when the text has the ingredients at all.
+  const wantSens = SENSITIVE.test(norm);
+  const wantPersona = PERSONA.test(norm);
+  const wantCapture = CAPTURE_FLOW.test(norm);
+  const wantTrigger = TRIGGER.test(norm);
+  const wantTamper = anyDest || ADDRESS_LITERAL.test(norm) || LITERAL.test(norm);
+  if (!wantSens && !wantPersona && !wantCapture && !wantTrigger && !wantTamper) return [...out.values()];
+  if ((wantTrigger || wantTamper) && ctx.otherIdents === undefined) ctx.otherIdents = ctx.raw ? otherIdentifiers(ctx.raw, ctx.ownName ?? '', ctx.params ?? []) : [];
+
+  let anyAddress = false;
+  let sensMove: string | undefined;
+  for (const raw of norm.split(SPLIT)) {
+    const s = raw.trim();
+    if (s.length < 8) continue;
+    const sens = wantSens && SENSITIVE.test(s);
+    const dest = anyDest && DEST.test(s);
+    const trig = wantTrigger ? TRIGGER.exec(s) : null;
+    const otherAny = wantTamper || trig ? (mentionsOtherIdent(s, ctx) ?? (OTHER_TOOL.test(s) ? 'other' : undefined)) : undefined;
+    const persona = wantPersona && PERSONA.test(s);
+    const capture = wantCapture && CAPTURE_FLOW.test(s);
+    if (!sens && !otherAny && !persona && !capture) continue;
+    const addr = ADDRESSEE.test(s);
+    anyAddress ||= addr;
+    const protective = PROTECTIVE.test(s);
+    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s));
+    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s));
+    const xfer = (sens || otherAny !== undefined) && TRANSFER.test(s);
+    if (sens && !protective) {
+      // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
+      if (dest && (xfer || addr)) put(sig('exfil-combo', 3.5, s));
+      else if (xfer && (addr || SECRECY.test(s) || PARAM_SLOT.test(s))) put(sig('solicit', 3.5, s));
+      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
+      else if (xfer) sensMove ??= s;
+    }
+    if (!otherAny || protective) continue;
+    // Hijacking: a condition on another tool's call, with consequences for this tool, the data or the arguments.
+    if (trig) {
+      const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
+      if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
+        const rest = s.replace(clause, ' ');
+        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || (MODIFY.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))) put(sig('intercept', 3, s));
+      }
+    }
+    // Tampering with another tool's arguments or output towards a planted value or address.
+    if ((MODIFY.test(s) && (ADDRESS_LITERAL.test(s) || (ROUTING_FIELD.test(s) && LITERAL.test(s)))) || (dest && xfer)) put(sig('tamper', 3, s));
+  }
+  // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
+  if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));
+  return [...out.values()];
+}
+
+/** Identifiers in the raw text that look like other tools' names (snake_case or camelCase). */
+export function otherIdentifiers(raw: string, ownName: string, params: string[]): string[] {
+  const skip = new Set([ownName.toLowerCase(), ...params.map((p) => p.toLowerCase()), 'id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa', 'authorized_keys', 'known_hosts']);
+  const found = new Set<string>();
+  for (const m of raw.matchAll(/(?<![\w./~$-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)(?![\w./-]|\(\))/g)) {
+    const id = m[0].toLowerCase();
+    if (!skip.has(id)) found.add(id);
+  }
+  return [...found];
+}
+
+/** Spaced-out and leetspeak words rejoined ("i g n o r e", "r.e.v.e.a.l", "1gn0r3"); undefined when nothing changes. */
+const SPACED = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_]){2,}\p{L}(?![\p{L}\p{N}])/gu;
+// Cheap ASCII pre-checks so the Unicode-aware passes run only on candidate texts.
+const SPACED_HINT = /(?:^|[^a-z0-9])[a-z][ .\-_][a-z][ .\-_][a-z](?:[^a-z0-9]|$)/i;
+const LEET_HINT = /[a-z][013457][a-z]|(?:^|[^a-z0-9])[013457][a-z]{2}/i;
+const LEET_DIGIT: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+const isLeet = (w: string): boolean => /[a-z][013457]|[013457][a-z]/i.test(w) && (w.match(/[a-z]/gi)?.length ?? 0) >= 2;
+
+export function deobfuscate(text: string): string | undefined {
+  let out = text;
+  let changed = false;
+  if (SPACED_HINT.test(out) && SPACED.test(out)) {
+    SPACED.lastIndex = 0;
+    out = out.replace(SPACED, (run) => run.replace(/[ .\-_]/g, ''));
+    changed = true;
+  }
+  SPACED.lastIndex = 0;
+  const words = LEET_HINT.test(out) ? (out.match(/[a-z0-9]*(?:[a-z][013457]|[013457][a-z])[a-z0-9]*/gi) ?? []) : [];
+  if (words.filter(isLeet).length >= 2) {
+    out = out.replace(/[a-z0-9]+/gi, (w) => (isLeet(w) ? w.replace(/[013457]/g, (d) => LEET_DIGIT[d] ?? d) : w));
+    changed = true;
+  }
+  return changed ? out : undefined;
+}
+
