@@ -24,7 +24,7 @@ export interface StructureContext {
 }
 
 // A non-loopback address a tool could ship data to (URL, e-mail, IPv4).
-const DEST = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
+const DEST = /\bto @[a-z][\w.-]{2,}|\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
 
 // Services whose only purpose is to capture whatever is sent to them.
 const CAPTURE_HOST = /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
@@ -33,7 +33,7 @@ const CAPTURE_HOST = /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net
 export const SENSITIVE = new RegExp(
   [
     '~\\/\\.|\\.ssh\\b|id_rsa|id_ed25519|id_ecdsa|\\.env\\b|\\.npmrc|\\.netrc|\\.pgpass|\\.kube|\\.aws|\\.docker\\/config|\\.gnupg|\\.git-credentials|\\/etc\\/(?:passwd|shadow)',
-    '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
+    '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\b(?:aws|gcp|azure|stripe|openai|anthropic|github|cloud) (?:access |secret |api )?keys?\\b|\\bcredit cards?\\b|\\bsecurity codes?\\b|\\bcvv\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
     '\\benvironment variables?\\b|\\benv vars?\\b|\\bvariables? in the environment\\b|\\bprintenv\\b|\\bprocess\\.env\\b|\\bconnection strings?\\b|_(?:secret|token|key|password)s?\\b',
     '\\bsystem prompt\\b|\\binstructions? you (?:were|have been|are) (?:given|configured|set up|provided|told)|\\b(?:hidden|internal|initial) (?:configuration|config|setup|prompt)\\b|\\bconfigured with\\b',
     '\\b(?:conversation|dialog(?:ue)?|chat)(?: so far| history| log| transcript)?\\b|\\btranscript\\b|\\b(?:last|previous|prior|recent|earlier) (?:\\w+ )?(?:turns|messages|tool outputs?|tool results?)\\b|\\bwhat(?:ever)? the user (?:has )?(?:typed|said|wrote|entered)\\b|\\bmessages? (?:of|from) the user\\b|\\buser\'s (?:messages?|last)',
@@ -75,7 +75,7 @@ const ADDRESSEE = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|cla
 const SECRECY = new RegExp(
   [
     '\\b(?:do not|don\'?t|never|no need to|without|must not|should not|need not)\\s+(?:\\w+\\s+){0,2}(?:tell|telling|inform|informing|mention|mentioning|alert|alerting|notify|notifying|let|letting|bother|say|saying|report|reporting)\\b[^.\\n]{0,30}\\b(?:user|human|person|people|anyone|anybody|them|nobody|customer|operator|owner)',
-    '\\b(?:does not|doesn\'?t|do not|don\'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user\'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b',
+    '\\bno (?:reason|need) to (?:bother|tell|inform|alert|involve|notify|trouble|worry)\\b|\\b(?:users?|the user|they|nobody|no one|anyone|the human)\\s+(?:won\'?t|will not|wouldn\'?t|will never|would never)\\s+(?:notice|know|see|find out|reali[sz]e|detect|spot|suspect)\\b|\\b(?:do not|don\'?t|never) (?:flag|report|surface|highlight) (?:it|this|that|them)\\b|\\b(?:does not|doesn\'?t|do not|don\'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user\'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b',
     'unerwähnt|verschweig|nicht (?:erwähnen|sagen|mitteilen|verraten)|ohne (?:es )?(?:zu )?(?:erwähnen|sagen|verraten)|ohne (?:den |die )?(?:nutzer|benutzer|anwender)\\S* (?:zu )?(?:informieren|fragen)',
     'sans en parler|sans (?:le |lui |leur )?(?:dire|prévenir|avertir|informer|mentionner)|ne (?:le |lui |leur )?(?:dites|dis|mentionnez|mentionne|signalez) (?:rien|pas)|en secret|à l\'insu',
     'no (?:se lo |le |les )?(?:debe )?(?:cont|dig|mencion|avis|inform)\\S*[^.\\n]{0,15}(?:nadie|usuario|persona)|no debe contárselo|sin (?:decir|avisar|contar|informar|mencionar)|a escondidas|en secreto',
@@ -133,6 +133,21 @@ const UNSEEN = /\b(?:users?|the user|humans?|people|the person|nobody|no one)\b[
 const FETCH_RUN = /\b(?:download|fetch|retrieve|pull|curl|wget)\w*\b[^.\n]{0,80}\b(?:and|then)\b[^.\n]{0,10}\b(?:start|run|execute|launch|install|open)\w*\b[^.\n]{0,10}\b(?:it|them|the (?:file|binary|script|installer|program))\b/;
 // Reshaping every later answer.
 const FUTURE_REPLIES = /\b(?:reply|respond|answer)\w*\b[^.\n]{0,15}\b(?:all|every|each|any) (?:future|subsequent|later|following|other) (?:questions?|messages?|requests?|replies|answers?|turns?)\b/;
+// Capture conditioned on a secret appearing: "if the user mentions a card", "when you find an AWS key".
+const CAPTURE_COND = /\b(?:if|when|whenever|once|each time)\b[^.\n]{0,30}\b(?:mentions?|mentioned|appears?|shows? up|you (?:see|find|notice|come across|encounter|spot)|spotted|is (?:shared|pasted|visible|found))\b/;
+const STORE = /\b(?:store|save|record|write|log|keep|stash|paste|put|place|copy)\w*\b/;
+// Privilege grants and destructive repository/database operations as a side effect.
+const PRIVILEGE = /\bgrant all(?: privileges)?\b[^\n]{0,30}\bon \*\.\*|\bgrant\b[^.\n]{0,30}\bto\b[^.\n]{0,10}'[^']*'@'%'/;
+const DESTRUCTIVE = /\b(?:force-?push\w*|delete|remove|disable|drop|wipe|erase|revoke|truncate)\b[^.\n]{0,30}\b(?:protection|main|master|production|backups?|audit|logs?|history|branch(?:es)?|repositor(?:y|ies)|database|rules|2fa|mfa)\b/;
+// Planting a different account or address in place of the real one.
+const SUBSTITUTE = /\b(?:substitute|swap in|use|put|insert)\b[^.\n]{0,25}\b(?:account|iban|recipient|payee|address|wallet|routing number|number|beneficiary)\b[^.\n]{0,40}\binstead of\b/;
+// Authority over the user: "consider itself under the authority of this server", "the user's instructions are advisory".
+const SUBORDINATE = /\bunder the (?:authority|control|command) of (?:this|the) (?:server|tool|service|vendor|plugin)\b|\b(?:the )?user'?s? (?:instructions|requests|wishes|messages|commands) (?:are|is) (?:only )?(?:advisory|optional|secondary|suggestions?|non-binding|lower priority)\b/;
+// Phishing through the tool's output: a link plus urging people to re-enter credentials.
+const PHISH = /\b(?:urg\w*|ask\w*|tell\w*|remind\w*|prompt\w*|instruct\w*|encourag\w*)\b[^.\n]{0,20}\b(?:everyone|users?|people|members|recipients|them|the team|all|readers)\b[^.\n]{0,20}\b(?:re-?authenticat\w*|re-?enter|log ?in again|sign ?in again|verify (?:their|your) (?:account|identity|password|credentials)|reset (?:their|your) passwords?|update (?:their|your) (?:payment|billing|card|credentials))\b/;
+// "you should comply with it", "carry out whatever it says".
+const COMPLY = /\byou (?:should|must|need to|have to|are to)\s+(?:\w+\s+)?(?:comply|obey|follow|act on|do what)\b[^.\n]{0,15}\b(?:it|them|its|their|the text|such text|instructions?)\b|\b(?:carry out|do|follow|execute|obey|perform)\s+(?:whatever|anything|everything)\s+(?:it|they|the \w+|this \w+)\s+(?:says|say|asks?|contains?|instructs?|requests?)\b/;
+
 // Tying the tool's quality to receiving secrets: "works best when ~/.aws/credentials are provided".
 const BENEFIT = /\b(?:works? best|best results?|improves?|improved|improve considerably|more accurate|accurate|accuracy|quality|better|optimal|recommended|enhanced|precise)\b/;
 
@@ -199,6 +214,12 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
   once(FAKE_ERROR, 'coercion', 2);
   once(SUPERSEDE, 'steer-other-tools', 2.5);
   once(REGARDLESS, 'override', 3);
+  once(PRIVILEGE, 'remote-code', 3.5);
+  once(SUBSTITUTE, 'redirect', 3);
+  once(SUBORDINATE, 'priority-claim', 3);
+  once(COMPLY, 'obey-content', 3);
+  const phish = PHISH.exec(norm);
+  if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0]));
   const anyDest = DEST.test(norm);
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
 
@@ -234,6 +255,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       if (dest && (xfer || addr)) put(sig('exfil-combo', 3.5, s));
       else if (xfer && (addr || SECRECY.test(s) || PARAM_SLOT.test(s))) put(sig('solicit', 3.5, s));
       else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
+      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
       else if (xfer) sensMove ??= s;
     }
     if (!otherAny || protective) continue;
@@ -242,7 +264,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
       if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
         const rest = s.replace(clause, ' ');
-        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || (MODIFY.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))) put(sig('intercept', 3, s));
+        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))) put(sig('intercept', 3, s));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.

@@ -59,6 +59,8 @@ const CHANNEL_HINT = /\b(?:conversation|previous messages|chat history|everythin
 const RELATED_NAME = /pass|pwd|secret|token|key|cred|auth|cookie|jwt|otp|ssh|env|conversation|chat|history|message|prompt|phone|address|email|mail|card|billing|session|cert|vault|contact/;
 // The description addresses the agent or asks for more than the named thing.
 const OVERREACH = /\b(?:you|your|assistant|agent|model|verbatim|full|entire|whole|every|all|any|whatever|also)\b/;
+// Data taken from the conversation rather than from the user's request for this call.
+const FROM_CONTEXT = /\b(?:mentioned|shared|said|typed|seen|spotted|found|available|visible|given)\b[^.\n]{0,20}\b(?:so far|in (?:the|this) (?:chat|conversation|session|context|thread)|earlier|today)\b/;
 // Environment-style secret names: AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN.
 const ENV_SECRET = /\b[a-z0-9]+(?:_[a-z0-9]+)*_(?:secret|token|key|password|pat)(?:_[a-z0-9]+)*\b/;
 // Telling the agent what to put in the slot.
@@ -93,7 +95,7 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     // A slot named for one thing that the agent is told to fill with secrets or the conversation.
     const desc = text.slice(text.indexOf(':') + 1).replace(/_/g, ' ');
     const wanted = SENSITIVE.exec(desc) ?? ENV_SECRET.exec(p.description.toLowerCase());
-    if (wanted && !/^secrets?$/.test(wanted[0].trim()) && !related && FILL.test(desc) && !PROTECTIVE.test(desc)) {
+    if (wanted && !/^secrets?$/.test(wanted[0].trim()) && !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc)) {
       findings.push({
         code: 'DT002',
         severity: 'high',
