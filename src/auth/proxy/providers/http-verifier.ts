@@ -42,7 +42,10 @@ export class ApiTokenVerifier implements TokenVerifier {
     } catch (err) {
       throw new AuthError('verifier_unavailable', 'the identity provider API is unavailable', { cause: err });
     }
-    if (res.status === 401 || res.status === 403) {
+    // A rate limit is not a verdict on the token (GitHub answers 403 with x-ratelimit-remaining: 0
+    // or retry-after): treating it as one would end the user's grant.
+    const rateLimited = res.status === 429 || res.headers.has('retry-after') || res.headers.get('x-ratelimit-remaining') === '0';
+    if ((res.status === 401 || res.status === 403) && !rateLimited) {
       await res.body?.cancel();
       throw new AuthError('inactive', 'the identity provider rejected the token');
     }
