@@ -264,7 +264,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
       if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
         const rest = s.replace(clause, ' ');
-        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))) put(sig('intercept', 3, s));
+        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))) put(sig('intercept', 3, s));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
@@ -287,7 +287,7 @@ export function otherIdentifiers(raw: string, ownName: string, params: string[])
 }
 
 /** Spaced-out and leetspeak words rejoined ("i g n o r e", "r.e.v.e.a.l", "1gn0r3"); undefined when nothing changes. */
-const SPACED = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_]){2,}\p{L}(?![\p{L}\p{N}])/gu;
+const SPACED = /(?<![\p{L}\p{N}])\p{L}([ .\-_])(?:\p{L}\1)+\p{L}(?![\p{L}\p{N}])/gu;
 // Cheap ASCII pre-checks so the Unicode-aware passes run only on candidate texts.
 const SPACED_HINT = /(?:^|[^a-z0-9])[a-z][ .\-_][a-z][ .\-_][a-z](?:[^a-z0-9]|$)/i;
 const LEET_HINT = /[a-z][013457][a-z]|(?:^|[^a-z0-9])[013457][a-z]{2}/i;

@@ -94,8 +94,10 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     }
     // A slot named for one thing that the agent is told to fill with secrets or the conversation.
     const desc = text.slice(text.indexOf(':') + 1).replace(/_/g, ' ');
-    const wanted = SENSITIVE.exec(desc) ?? ENV_SECRET.exec(p.description.toLowerCase());
-    if (wanted && !/^secrets?$/.test(wanted[0].trim()) && !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc)) {
+    const sens = SENSITIVE.exec(desc);
+    // A bare "secret" is too ambiguous (Kubernetes Secrets); an ENV_STYLE_SECRET name is not.
+    const wanted = (sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? ENV_SECRET.exec(p.description.toLowerCase());
+    if (wanted && !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc)) {
       findings.push({
         code: 'DT002',
         severity: 'high',
