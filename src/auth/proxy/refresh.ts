@@ -81,6 +81,8 @@ function requestedScopes(grant: Grant, scope: string | null): readonly string[] 
 const STUCK_CLAIM_SECONDS = 30;
 
 async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord, client: ClientRecord, scope: string | null, depth = 0): Promise<TokenResponse> {
+  // Lost the claim to a refresher that then gave the token back (transient failure): never reuse.
+  if (rec.state === 'active') throw new OAuthError('temporarily_unavailable', 'a concurrent refresh failed; try again');
   const age = now() - (rec.at ?? 0);
   if (rec.state === 'rotating' && age > STUCK_CLAIM_SECONDS && depth === 0) {
     // The winner died between claiming and rotating: give the token back and try once more.
