@@ -5,9 +5,23 @@ import { loadManifests } from './helpers.js';
 /**
  * Generalisation check. The held-out sets were written after the rules, in other words and
  * styles, and measured before any rule change; the figures at that moment are recorded in
- * docs/scan-checks.md. Sets 1–6 later informed general rules; set 7 was never used for tuning.
- * The floors here only guard against regressions.
+ * docs/scan-checks.md. Sets 1–6, 8 and 9 later informed general rules; sets 7 and 10 were never
+ * used for tuning (10 was written after the structural signals and is the honest figure).
+ * The floors are the values reached, rounded down, so that regressions fail.
  */
+const FLOORS: Record<string, number> = {
+  'heldout-poisoned': 1,
+  'heldout2-poisoned': 1,
+  'heldout3-poisoned': 1,
+  'heldout4-poisoned': 0.92,
+  'heldout5-poisoned': 1,
+  'heldout6-poisoned': 1,
+  'heldout7-poisoned': 0.7,
+  'heldout8-poisoned': 1,
+  'heldout9-poisoned': 1,
+  'heldout10-poisoned': 0.56,
+};
+
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
   return servers.map((s) => {
     const findings = scanTools([s]);
@@ -22,7 +36,14 @@ describe('held-out sets (generalisation)', () => {
     const total = rows.reduce((n, r) => n + r.total, 0);
     const flagged = rows.reduce((n, r) => n + r.flagged, 0);
     console.log(`held-out poisoned: ${rows.map((r) => `${r.name} ${r.flagged}/${r.total}`).join(', ')}; overall recall ${(flagged / total).toFixed(3)}`);
-    expect(flagged / total).toBeGreaterThanOrEqual(0.75);
+    expect(flagged / total).toBeGreaterThanOrEqual(0.93);
+    for (const r of rows) expect(r.flagged / r.total, r.name).toBeGreaterThanOrEqual(FLOORS[r.name] ?? 1);
+  });
+
+  it('flags nothing in the security-adjacent benign set (secret managers, mailers, webhooks, warnings, encoders, 8 languages)', () => {
+    const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-security-adjacent'));
+    expect(rows[0]?.total).toBeGreaterThanOrEqual(60);
+    expect(rows[0]?.flagged).toBe(0);
   });
 
   it('prints held-out benign false-positive rate (other real servers + synthetic tricky tools)', () => {
