@@ -17,6 +17,8 @@ export interface SessionOptions {
 interface Session {
   readonly id: string;
   readonly owner: string;
+  /** Whose quota the session counts against: the user, whichever client they came through. */
+  readonly quota: string;
   readonly transport: WebStandardStreamableHTTPServerTransport;
   readonly server: Server;
   lastSeen: number;
@@ -26,6 +28,16 @@ interface Session {
 export function sessionOwner(p: Principal): string {
   const iss = typeof p.claims.iss === 'string' ? p.claims.iss : '';
   return JSON.stringify([p.kind, iss, p.subject, p.clientId ?? '']);
+}
+
+/**
+ * The per-principal session cap counts a user across all their clients: with open client
+ * registration a client id costs nothing, so a per-(user, client) cap would let one account
+ * fill the global cap.
+ */
+export function sessionQuotaKey(p: Principal): string {
+  const iss = typeof p.claims.iss === 'string' ? p.claims.iss : '';
+  return JSON.stringify([p.kind, iss, p.subject]);
 }
 
 /**
@@ -69,7 +81,8 @@ export class SessionManager {
 
   private async open(request: Request, parsedBody: unknown, principal: Principal, authInfo: AuthInfo | undefined): Promise<Response> {
     const owner = sessionOwner(principal);
-    this.evictOldestOf(owner);
+    const quota = sessionQuotaKey(principal);
+    this.evictOldestOf(quota);
     if (this.sessions.size >= this.opts.maxSessions) {
       await this.sweep();
       if (this.sessions.size >= this.opts.maxSessions) {
@@ -84,7 +97,7 @@ export class SessionManager {
       enableJsonResponse: true,
       maxRequestBodySize: this.opts.maxBodyBytes,
       onsessioninitialized: (id) => {
-        session = { id, owner, transport, server, lastSeen: Date.now() };
+        session = { id, owner, quota, transport, server, lastSeen: Date.now() };
         this.sessions.set(id, session);
       },
       onsessionclosed: (id) => {
@@ -98,8 +111,8 @@ export class SessionManager {
     return transport.handleRequest(request, { authInfo, parsedBody });
   }
 
-  private evictOldestOf(owner: string): void {
-    const mine = [...this.sessions.values()].filter((s) => s.owner === owner);
+  private evictOldestOf(quota: string): void {
+    const mine = [...this.sessions.values()].filter((s) => s.quota === quota);
     if (mine.length < this.opts.maxSessionsPerPrincipal) return;
     mine.sort((a, b) => a.lastSeen - b.lastSeen);
     for (const s of mine.slice(0, mine.length - this.opts.maxSessionsPerPrincipal + 1)) void this.closeSession(s);
