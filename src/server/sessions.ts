@@ -9,7 +9,7 @@ export interface SessionOptions {
   readonly idleTimeoutMs: number;
   /** Live sessions across all principals; new ones get 503 beyond it. Default 10,000. */
   readonly maxSessions: number;
-  /** Live sessions of one principal; the oldest is closed beyond it. Default 32. */
+  /** Live sessions of one user (issuer and subject, across all their clients); the oldest is closed beyond it. Default 32. */
   readonly maxSessionsPerPrincipal: number;
   readonly maxBodyBytes: number;
 }
