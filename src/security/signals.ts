@@ -43,7 +43,7 @@ export function normalizeForRules(text: string): string {
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) }));
 
-function ruleSignals(norm: string, ctx: StructureContext, best: Map<SignalId, Signal>): void {
+function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);
     if (!prev || prev.weight < sig.weight) best.set(sig.id, sig);
@@ -52,7 +52,7 @@ function ruleSignals(norm: string, ctx: StructureContext, best: Map<SignalId, Si
     const m = rule.re.exec(norm);
     if (m) add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
   }
-  for (const sig of structureSignals(norm, ctx)) add(sig);
+  if (ctx) for (const sig of structureSignals(norm, ctx)) add(sig);
 }
 
 export interface ScoreContext {
@@ -60,16 +60,14 @@ export interface ScoreContext {
   ownName?: string;
   /** The entity's own parameter names. */
   params?: string[];
+  /** Set to false to apply the phrase rules only (cheaper; used to pick the worst field). */
+  structure?: boolean;
 }
 
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
 export function scoreText(text: string, context: ScoreContext = {}): TextVerdict {
   const norm = normalizeForRules(text);
-  const ctx: StructureContext = {
-    ownName: context.ownName?.toLowerCase(),
-    params: context.params,
-    raw: text,
-  };
+  const ctx: StructureContext | undefined = context.structure === false ? undefined : { ownName: context.ownName?.toLowerCase(), params: context.params, raw: text };
   const best = new Map<SignalId, Signal>();
   ruleSignals(norm, ctx, best);
   // Second reading with spaced-out letters and leetspeak rejoined; what only appears there was disguised.

@@ -30,7 +30,7 @@ const DEST = /\bto @[a-z][\w.-]{2,}|\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|
 const CAPTURE_HOST = /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
 
 // Data an attacker wants: secrets, credentials, the conversation, personal data.
-export const SENSITIVE = new RegExp(
+const SENSITIVE_LATIN = new RegExp(
   [
     '~\\/\\.|\\.ssh\\b|id_rsa|id_ed25519|id_ecdsa|\\.env\\b|\\.npmrc|\\.netrc|\\.pgpass|\\.kube|\\.aws|\\.docker\\/config|\\.gnupg|\\.git-credentials|\\/etc\\/(?:passwd|shadow)',
     '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\b(?:aws|gcp|azure|stripe|openai|anthropic|github|cloud) (?:access |secret |api )?keys?\\b|\\bcredit cards?\\b|\\bsecurity codes?\\b|\\bcvv\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
@@ -43,6 +43,10 @@ export const SENSITIVE = new RegExp(
     'jetons?|mots? de passe|identifiants|clés? (?:d\'api|privées?|ssh)|historique|l\'échange|conversation',
     'contraseñas?|claves? (?:de api|privadas?|ssh)|credenciales|historial|conversación|secretos',
     'senhas?|chaves? (?:de api|privadas?|ssh)|credenciais|histórico|conversa\\b|password|chiavi',
+  ].join('|'),
+);
+const SENSITIVE_OTHER = new RegExp(
+  [
     // zh / ja / ru / ar / ko
     '密码|令牌|密钥|私钥|凭据|凭证|对话|聊天记录|历史记录|系统提示|api ?key',
     'パスワード|apiキー|トークン|秘密鍵|認証情報|会話|履歴|システムプロンプト',
@@ -51,6 +55,14 @@ export const SENSITIVE = new RegExp(
     '비밀번호|암호|토큰|api ?키|대화|기록|자격 증명|시스템 프롬프트',
   ].join('|'),
 );
+
+// Scripts whose vocabulary lives in the *_OTHER lists; ASCII/Latin texts skip those alternations.
+const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+
+/** First sensitive-data mention in a normalised text, or null. */
+export function sensitiveMatch(s: string): RegExpExecArray | null {
+  return SENSITIVE_LATIN.exec(s) ?? (NON_LATIN.test(s) ? SENSITIVE_OTHER.exec(s) : null);
+}
 
 // Verbs that move data into a call, a message or somewhere else.
 const TRANSFER = new RegExp(
@@ -161,6 +173,7 @@ const OVERRIDE = /\b(?:ignore|disregard|forget|override|bypass|discard|drop|aban
 
 const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
 
+const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
 const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
 const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|toujours|siempre|sempre|всегда|总是|常に|항상|دائما/;
 const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
@@ -173,7 +186,8 @@ function refersToOwn(s: string, ctx: StructureContext): boolean {
 
 // An identifier counts as another tool only where the sentence treats it as one.
 function mentionsOtherIdent(s: string, ctx: StructureContext): string | undefined {
-  for (const id of ctx.otherIdents ?? []) {
+  ctx.otherIdents ??= ctx.raw ? otherIdentifiers(ctx.raw, ctx.ownName ?? '', ctx.params ?? []) : [];
+  for (const id of ctx.otherIdents) {
     const i = s.indexOf(id);
     if (i < 0) continue;
     const before = s.slice(Math.max(0, i - 24), i);
@@ -224,32 +238,33 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
 
   // Sentence-level combinations, only when the text has the ingredients at all.
-  const wantSens = SENSITIVE.test(norm);
+  const wantSens = sensitiveMatch(norm) !== null;
   const wantPersona = PERSONA.test(norm);
   const wantCapture = CAPTURE_FLOW.test(norm);
-  const wantTrigger = TRIGGER.test(norm);
-  const wantTamper = anyDest || ADDRESS_LITERAL.test(norm) || LITERAL.test(norm);
+  // Conditions matter only where another tool could be meant: a tool_like identifier or "any other tool".
+  const otherHint = (ctx.raw !== undefined && IDENT_HINT.test(ctx.raw)) || OTHER_TOOL.test(norm);
+  const wantTrigger = otherHint && TRIGGER.test(norm);
+  const wantTamper = otherHint && (anyDest || ADDRESS_LITERAL.test(norm) || LITERAL.test(norm));
   if (!wantSens && !wantPersona && !wantCapture && !wantTrigger && !wantTamper) return [...out.values()];
-  if ((wantTrigger || wantTamper) && ctx.otherIdents === undefined) ctx.otherIdents = ctx.raw ? otherIdentifiers(ctx.raw, ctx.ownName ?? '', ctx.params ?? []) : [];
 
   let anyAddress = false;
   let sensMove: string | undefined;
   for (const raw of norm.split(SPLIT)) {
     const s = raw.trim();
     if (s.length < 8) continue;
-    const sens = wantSens && SENSITIVE.test(s);
+    const sens = wantSens && sensitiveMatch(s) !== null;
     const dest = anyDest && DEST.test(s);
     const trig = wantTrigger ? TRIGGER.exec(s) : null;
-    const otherAny = wantTamper || trig ? (mentionsOtherIdent(s, ctx) ?? (OTHER_TOOL.test(s) ? 'other' : undefined)) : undefined;
     const persona = wantPersona && PERSONA.test(s);
     const capture = wantCapture && CAPTURE_FLOW.test(s);
-    if (!sens && !otherAny && !persona && !capture) continue;
+    const tamperShape = wantTamper && MODIFY.test(s) && (ADDRESS_LITERAL.test(s) || (ROUTING_FIELD.test(s) && LITERAL.test(s)));
+    if (!sens && !dest && !trig && !persona && !capture && !tamperShape) continue;
     const addr = ADDRESSEE.test(s);
     anyAddress ||= addr;
     const protective = PROTECTIVE.test(s);
     if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s));
     if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s));
-    const xfer = (sens || otherAny !== undefined) && TRANSFER.test(s);
+    const xfer = (sens || dest) && TRANSFER.test(s);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
       if (dest && (xfer || addr)) put(sig('exfil-combo', 3.5, s));
@@ -258,7 +273,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
       else if (xfer) sensMove ??= s;
     }
-    if (!otherAny || protective) continue;
+    if (protective) continue;
     // Hijacking: a condition on another tool's call, with consequences for this tool, the data or the arguments.
     if (trig) {
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
@@ -268,7 +283,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
-    if ((MODIFY.test(s) && (ADDRESS_LITERAL.test(s) || (ROUTING_FIELD.test(s) && LITERAL.test(s)))) || (dest && xfer)) put(sig('tamper', 3, s));
+    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s))) put(sig('tamper', 3, s));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
   if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));

@@ -6,7 +6,7 @@
 
 import { visibleText } from '../hidden.js';
 import { normalizeForRules } from '../signals.js';
-import { PROTECTIVE, SENSITIVE } from '../structure.js';
+import { PROTECTIVE, sensitiveMatch } from '../structure.js';
 import type { Finding, JsonObject, ToolDef } from '../types.js';
 
 interface Param {
@@ -94,10 +94,11 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     }
     // A slot named for one thing that the agent is told to fill with secrets or the conversation.
     const desc = text.slice(text.indexOf(':') + 1).replace(/_/g, ' ');
-    const sens = SENSITIVE.exec(desc);
+    const asks = !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc);
+    const sens = asks ? sensitiveMatch(desc) : null;
     // A bare "secret" is too ambiguous (Kubernetes Secrets); an ENV_STYLE_SECRET name is not.
-    const wanted = (sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? ENV_SECRET.exec(p.description.toLowerCase());
-    if (wanted && !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc)) {
+    const wanted = asks ? ((sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? ENV_SECRET.exec(p.description.toLowerCase())) : null;
+    if (wanted) {
       findings.push({
         code: 'DT002',
         severity: 'high',

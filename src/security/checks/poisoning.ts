@@ -140,7 +140,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   if (severity || whole.signals.some((s) => s.id === 'solicit' || s.id === 'ask-user-secret')) {
     let bestFieldScore = -1;
     for (const { field, text } of entity.texts) {
-      const v = scoreText(visibleText(text), scoreCtx);
+      const v = scoreText(visibleText(text), { ...scoreCtx, structure: false });
       if (v.score > bestFieldScore) {
         bestFieldScore = v.score;
         bestField = field;
