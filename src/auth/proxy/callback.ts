@@ -61,6 +61,7 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
     try {
       subject = (await ctx.upstreamVerifier.verify(upstream.accessToken)).subject;
     } catch (err) {
+      if (err instanceof AuthError && err.status === 503) throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
       if (err instanceof AuthError) throw new OAuthError('access_denied', 'the identity provider issued a token that could not be verified');
       throw err;
     }
