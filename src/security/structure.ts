@@ -178,6 +178,26 @@ const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(
 const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|toujours|siempre|sempre|всегда|总是|常に|항상|دائما/;
 const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
 
+const ONCE: [RegExp, Signal['id'], number][] = [
+  [SECRECY, 'secrecy', 2],
+  [UNSEEN, 'secrecy', 2.5],
+  [CAPTURE_HOST, 'exfil-destination', 3],
+  [OVERRIDE, 'override', 4],
+  [AUTHORITY, 'injection-markup', 2],
+  [PRECEDENCE, 'priority-claim', 2],
+  [OBEY_CONTENT, 'obey-content', 3],
+  [FETCH_RUN, 'remote-code', 3.5],
+  [FUTURE_REPLIES, 'persistence', 1.5],
+  [FAKE_ERROR, 'coercion', 2],
+  [SUPERSEDE, 'steer-other-tools', 2.5],
+  [REGARDLESS, 'override', 3],
+  [PRIVILEGE, 'remote-code', 3.5],
+  [SUBSTITUTE, 'redirect', 3],
+  [SUBORDINATE, 'priority-claim', 3],
+  [COMPLY, 'obey-content', 3],
+];
+const ONCE_ANY = new RegExp([...ONCE.map(([re]) => re), PHISH].map((re) => `(?:${re.source})`).join('|'), 'm');
+
 function refersToOwn(s: string, ctx: StructureContext): boolean {
   if (/\b(?:this tool|this function|this one|here|hier|ici|aquí|aqui|この(?:ツール|関数)|此工具|этот инструмент)\b/.test(s)) return true;
   const own = ctx.ownName;
@@ -216,24 +236,16 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     return m !== null;
   };
   // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
-  const anySecrecy = once(SECRECY, 'secrecy', 2) || once(UNSEEN, 'secrecy', 2.5);
-  once(UNSEEN, 'secrecy', 2.5);
-  once(CAPTURE_HOST, 'exfil-destination', 3);
-  once(OVERRIDE, 'override', 4);
-  once(AUTHORITY, 'injection-markup', 2);
-  once(PRECEDENCE, 'priority-claim', 2);
-  once(OBEY_CONTENT, 'obey-content', 3);
-  once(FETCH_RUN, 'remote-code', 3.5);
-  once(FUTURE_REPLIES, 'persistence', 1.5);
-  once(FAKE_ERROR, 'coercion', 2);
-  once(SUPERSEDE, 'steer-other-tools', 2.5);
-  once(REGARDLESS, 'override', 3);
-  once(PRIVILEGE, 'remote-code', 3.5);
-  once(SUBSTITUTE, 'redirect', 3);
-  once(SUBORDINATE, 'priority-claim', 3);
-  once(COMPLY, 'obey-content', 3);
-  const phish = PHISH.exec(norm);
-  if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0]));
+  // One combined pass first: honest descriptions almost never contain any of them.
+  let anySecrecy = false;
+  if (ONCE_ANY.test(norm)) {
+    for (const [re, id, weight] of ONCE) {
+      if (!once(re, id, weight)) continue;
+      if (id === 'secrecy') anySecrecy = true;
+    }
+    const phish = PHISH.exec(norm);
+    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0]));
+  }
   const anyDest = DEST.test(norm);
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
 
