@@ -21,8 +21,12 @@ export interface CodeRecord {
 export const CODE_TTL = 300;
 
 /** Which scopes the user ends up with: requested ones, minus those the upstream declined to grant. */
-export function grantedScopes(ctx: ProxyContext, requested: readonly string[], upstreamScope: string | undefined): string[] {
-  if (ctx.opts.raw.grantedScopes) return ctx.opts.raw.grantedScopes(requested, upstreamScope);
+export async function grantedScopes(ctx: ProxyContext, requested: readonly string[], upstreamScope: string | undefined, identity: { readonly subject: string }): Promise<string[]> {
+  if (ctx.opts.raw.grantedScopes) {
+    const chosen = await ctx.opts.raw.grantedScopes(requested, upstreamScope, identity);
+    // A hook cannot widen the grant beyond what the user was asked to approve.
+    return chosen.filter((s) => requested.includes(s));
+  }
   if (upstreamScope === undefined) return [...requested];
   const granted = new Set(upstreamScope.split(/[\s,]+/).filter(Boolean));
   const translate = ctx.opts.raw.translateScopes ?? ((s: readonly string[]) => [...s]);
@@ -69,7 +73,7 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
       id: randomToken(),
       clientId: tx.clientId,
       subject,
-      scopes: grantedScopes(ctx, tx.scopes, upstream.scope),
+      scopes: await grantedScopes(ctx, tx.scopes, upstream.scope, { subject }),
       resource: tx.resource,
       upstream,
       createdAt: now(),

@@ -42,6 +42,8 @@ export function proxyFromEnv(env: Env, ctx: ProxyFromEnvContext): OAuthProxy | u
   const kind = read(env, 'MCP_BASTION_AUTH')?.toLowerCase();
   if (kind === undefined || !(PROXY_AUTH_KINDS as readonly string[]).includes(kind)) return undefined;
   const common = { baseUrl: ctx.baseUrl, storage: ctx.storage };
+  // GitHub and Google accounts are open to anyone: our scopes are granted only when listed here.
+  const grantScopes = read(env, 'MCP_BASTION_PROXY_GRANT_SCOPES')?.split(/[\s,]+/).filter(Boolean) ?? [];
   ctx.logger?.info({ event: 'oauth_proxy_configured', provider: kind }, 'OAuth proxy configured from the environment');
   switch (kind) {
     case 'github':
@@ -49,12 +51,14 @@ export function proxyFromEnv(env: Env, ctx: ProxyFromEnvContext): OAuthProxy | u
         ...common,
         clientId: required(env, ['MCP_BASTION_GITHUB_CLIENT_ID', 'GITHUB_CLIENT_ID']),
         clientSecret: required(env, ['MCP_BASTION_GITHUB_CLIENT_SECRET', 'GITHUB_CLIENT_SECRET']),
+        grantScopes,
       });
     case 'google':
       return new GoogleProvider({
         ...common,
         clientId: required(env, ['MCP_BASTION_GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_ID']),
         clientSecret: required(env, ['MCP_BASTION_GOOGLE_CLIENT_SECRET', 'MCP_BASTION_GOOGLE_SECRET', 'GOOGLE_CLIENT_SECRET']),
+        grantScopes,
       });
     case 'azure':
       return new AzureProvider({

@@ -72,10 +72,17 @@ export interface OAuthProxyOptions {
   /** Provider hook: our scope names as sent upstream (Azure prefixes its identifier URI). */
   readonly translateScopes?: ((scopes: readonly string[]) => string[]) | undefined;
   /**
-   * Provider hook: which requested scopes to grant, given the upstream's `scope` answer.
+   * Which requested scopes to grant, given the upstream's `scope` answer and who signed in.
    * Default: when the upstream names its granted scopes, only requested scopes it granted.
+   * GitHub and Google grant nothing of ours by default: see `grantScopes`.
    */
-  readonly grantedScopes?: ((requested: readonly string[], upstreamScope: string | undefined) => string[]) | undefined;
+  readonly grantedScopes?: ((requested: readonly string[], upstreamScope: string | undefined, identity: { readonly subject: string }) => string[] | Promise<string[]>) | undefined;
+  /**
+   * For providers whose own scopes are unrelated to this server's (GitHub, Google): the scopes
+   * ANY account that signs in there may receive. Default: none, because anyone can create such
+   * an account. Use `grantedScopes` to decide per user.
+   */
+  readonly grantScopes?: readonly string[] | undefined;
 }
 
 export interface ResolvedProxyOptions {
@@ -137,7 +144,10 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
       }
     });
   }
-  for (const s of o.validScopes ?? []) if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new ConfigError('validScopes', `"${String(s)}" is not a valid scope token`);
+  if (consent === false && patterns === undefined) {
+    throw new ConfigError('consent', "consent: false lets any client that registers itself (DCR or a metadata document) receive a signed-in user's authorization silently (confused deputy). Keep consent on, or set allowedClientRedirectUris to the clients you trust");
+  }
+  for (const s of [...(o.validScopes ?? []), ...(o.grantScopes ?? [])]) if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new ConfigError(o.validScopes?.includes(s) ? 'validScopes' : 'grantScopes', `"${String(s)}" is not a valid scope token`);
   const basePath = baseUrl.pathname.replace(/\/$/, '');
   return {
     raw: o,

@@ -61,12 +61,19 @@ describe('scopes', () => {
     expect(resolveScopes('notes:read admin:everything', ['notes:read', 'notes:write'])).toEqual(['notes:read']);
     expect(resolveScopes(null, ['notes:read', 'notes:write'])).toEqual(['notes:read', 'notes:write']);
   });
-  it('granted scopes exclude what the upstream declined, through the scope translation', () => {
+  const who = { subject: 'alice' };
+  it('granted scopes exclude what the upstream declined, through the scope translation', async () => {
     const ctx = (raw: object) => ({ opts: { raw } }) as unknown as ProxyContext;
-    expect(grantedScopes(ctx({}), ['a', 'b', 'c'], 'a c')).toEqual(['a', 'c']);
-    expect(grantedScopes(ctx({}), ['a', 'b'], 'a,b')).toEqual(['a', 'b']);
-    expect(grantedScopes(ctx({}), ['a', 'b'], undefined)).toEqual(['a', 'b']);
-    expect(grantedScopes(ctx({ translateScopes: (s: readonly string[]) => s.map((x) => `api://x/${x}`) }), ['a', 'b'], 'api://x/a openid')).toEqual(['a']);
+    expect(await grantedScopes(ctx({}), ['a', 'b', 'c'], 'a c', who)).toEqual(['a', 'c']);
+    expect(await grantedScopes(ctx({}), ['a', 'b'], 'a,b', who)).toEqual(['a', 'b']);
+    expect(await grantedScopes(ctx({}), ['a', 'b'], undefined, who)).toEqual(['a', 'b']);
+    expect(await grantedScopes(ctx({ translateScopes: (s: readonly string[]) => s.map((x) => `api://x/${x}`) }), ['a', 'b'], 'api://x/a openid', who)).toEqual(['a']);
+  });
+  it('a grantedScopes hook decides per user but can never widen the grant beyond the request', async () => {
+    const ctx = { opts: { raw: { grantedScopes: (_r: readonly string[], _u: string | undefined, id: { subject: string }) => (id.subject === 'root' ? ['notes:read', 'admin'] : ['notes:read']) } } } as unknown as ProxyContext;
+    expect(await grantedScopes(ctx, ['notes:read'], undefined, { subject: 'root' })).toEqual(['notes:read']);
+    expect(await grantedScopes(ctx, ['notes:read', 'admin'], undefined, { subject: 'root' })).toEqual(['notes:read', 'admin']);
+    expect(await grantedScopes(ctx, ['notes:read', 'admin'], undefined, { subject: 'mallory' })).toEqual(['notes:read']);
   });
 });
 

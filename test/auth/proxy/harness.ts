@@ -38,6 +38,8 @@ export interface StackOptions {
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
+export const TEST_REDIRECT_POLICY = ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*', 'https://127.0.0.1:*', 'https://localhost:*', 'https://*.example', 'https://*.example:*', 'https://claude.ai', 'https://vscode.dev'];
+
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const port = o.port ?? (await freePort());
   const base = `http://${o.host ?? '127.0.0.1'}:${o.publicPort ?? port}`;
@@ -54,6 +56,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     baseUrl: base,
     upstreamScopes: ['offline_access'],
     consent: o.consent ?? false,
+    // consent: false needs an explicit redirect policy; this one is as wide as the default
+    // (loopback, and the https test hosts) so tests keep exercising exact registration matching.
+    ...((o.consent ?? false) === false ? { allowedClientRedirectUris: TEST_REDIRECT_POLICY } : {}),
     storage: store,
     allowInsecureLoopback: true,
     ...o.proxy,
@@ -196,10 +201,10 @@ export async function tokenRequest(base: string, form: Record<string, string>, h
 }
 
 /** register → authorize → code exchange. */
-export async function fullFlow(stack: Stack, opts: { clientId?: string } = {}): Promise<{ clientId: string; tokens: Record<string, unknown> }> {
+export async function fullFlow(stack: Stack, opts: { clientId?: string; scope?: string } = {}): Promise<{ clientId: string; tokens: Record<string, unknown> }> {
   const clientId = opts.clientId ?? (await registerClient(stack.base)).client_id;
   const { verifier, challenge } = pkce();
-  const q = await authorizeCode(stack, clientId, challenge);
+  const q = await authorizeCode(stack, clientId, challenge, opts.scope ? { scope: opts.scope } : {});
   const code = q.get('code');
   if (!code) throw new Error(`no code: ${q.toString()}`);
   const t = await tokenRequest(stack.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: CLIENT_REDIRECT, resource: stack.resource });

@@ -76,3 +76,15 @@ describe('options are validated with errors naming the option', () => {
     await good.close();
   });
 });
+
+describe('consent: false needs a redirect policy', () => {
+  it('refuses consent: false without allowedClientRedirectUris (a confused deputy for every self-registered client)', async () => {
+    const { resolveProxyOptions } = await import('../../../src/auth/proxy/options.js');
+    const { createProxyStore } = await import('../../../src/auth/proxy/store.js');
+    const storage = await createProxyStore({ type: 'memory' });
+    const base = { upstreamAuthorizationEndpoint: 'https://idp.example/authorize', upstreamTokenEndpoint: 'https://idp.example/token', upstreamClientId: 'c', upstreamClientSecret: 's', tokenVerifier: { verify: async () => { throw new Error('unused'); }, checksAudience: true, requiredScopes: [] }, baseUrl: 'https://mcp.example', storage };
+    expect(() => resolveProxyOptions({ ...base, consent: false })).toThrow(/consent.*allowedClientRedirectUris/s);
+    expect(() => resolveProxyOptions({ ...base, consent: false, allowedClientRedirectUris: ['https://claude.ai/api/mcp/auth_callback'] })).not.toThrow();
+    await storage.close();
+  });
+});

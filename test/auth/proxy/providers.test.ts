@@ -18,7 +18,7 @@ import { AuthError } from '../../../src/auth/principal.js';
 import { IntrospectionVerifier } from '../../../src/auth/verifiers/introspection.js';
 import type { SecureStore } from '../../../src/storage/index.js';
 import { freePort, initializeBody, rawPost } from '../../helpers/mcp.js';
-import { fullFlow, startStack } from './harness.js';
+import { TEST_REDIRECT_POLICY, fullFlow, startStack } from './harness.js';
 
 /** A local stand-in for github.com and api.github.com: authorize, token (client_secret_post + PKCE) and /user. */
 async function startFakeGitHub(clientId: string, clientSecret: string): Promise<{ origin: string; tokenCalls: URLSearchParams[]; userCalls: () => number; close(): Promise<void> }> {
@@ -106,7 +106,7 @@ describe('GitHubProvider', () => {
 
   it('runs the whole flow: client_secret_post + PKCE upstream, subject = GitHub user id, upstream token on the principal', async () => {
     const s = await startStack({
-      make: ({ baseUrl, storage }) => new GitHubProvider({ clientId: 'gh-client', clientSecret: 'gh-secret', baseUrl, storage, webBaseUrl: gh.origin, apiBaseUrl: gh.origin, allowInsecureLoopback: true, consent: false }),
+      make: ({ baseUrl, storage }) => new GitHubProvider({ clientId: 'gh-client', clientSecret: 'gh-secret', baseUrl, storage, webBaseUrl: gh.origin, apiBaseUrl: gh.origin, allowInsecureLoopback: true, consent: false, allowedClientRedirectUris: TEST_REDIRECT_POLICY }),
     });
     try {
       const { tokens } = await fullFlow(s);
@@ -122,6 +122,21 @@ describe('GitHubProvider', () => {
       const auth = s.proxy.bind({ logger: ctx.logger, resourceUrl: ctx.resourceUrl, knownScopes: [] });
       const out = await auth.authenticate(new Request(`${s.base}/mcp`, { headers: { authorization: `Bearer ${String(tokens.access_token)}` } }));
       expect(out.ok && (out.principal.extra as unknown as ProxyPrincipalExtra).upstream.accessToken).toMatch(/^gho_/);
+      // Anyone can open a GitHub account: without grantScopes, signing in grants none of ours.
+      expect(claims.scope ?? '').toBe('');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('grants GitHub sign-ins only the scopes the operator allows every account (grantScopes), never admin by asking', async () => {
+    const s = await startStack({
+      make: ({ baseUrl, storage }) => new GitHubProvider({ clientId: 'gh-client', clientSecret: 'gh-secret', baseUrl, storage, webBaseUrl: gh.origin, apiBaseUrl: gh.origin, allowInsecureLoopback: true, consent: false, allowedClientRedirectUris: TEST_REDIRECT_POLICY, grantScopes: ['notes:read'] }),
+    });
+    try {
+      const { tokens } = await fullFlow(s, { scope: 'notes:read notes:write admin' });
+      const claims = JSON.parse(Buffer.from(String(tokens.access_token).split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
+      expect(claims.scope).toBe('notes:read');
     } finally {
       await s.close();
     }
@@ -139,7 +154,7 @@ describe('OidcProxy and GoogleProvider against a real OIDC provider (discovery, 
           baseUrl,
           storage,
           allowInsecureLoopback: true,
-          consent: false,
+          consent: false, allowedClientRedirectUris: TEST_REDIRECT_POLICY,
           upstreamScopes: ['openid', 'offline_access'],
           upstreamClientMetadata: { id_token_signed_response_alg: 'ES256' },
           tokenVerifier: new IntrospectionVerifier({ introspectionUrl: idp.introspectionUrl, clientId: idp.clientId, clientSecret: idp.clientSecret, allowInsecureLoopback: true }),
@@ -165,7 +180,7 @@ describe('OidcProxy and GoogleProvider against a real OIDC provider (discovery, 
           baseUrl,
           storage,
           allowInsecureLoopback: true,
-          consent: false,
+          consent: false, allowedClientRedirectUris: TEST_REDIRECT_POLICY,
           googleScopes: ['openid', 'offline_access'],
           upstreamClientMetadata: { id_token_signed_response_alg: 'ES256' },
         }),
@@ -198,7 +213,7 @@ describe('AzureProvider', () => {
     const s = await startStack({
       port,
       store: storage,
-      make: ({ baseUrl }) => new AzureProvider({ clientId: 'app-123', clientSecret: 'sec', tenantId: 'contoso.onmicrosoft.com', baseUrl, storage, allowInsecureLoopback: true, consent: false }),
+      make: ({ baseUrl }) => new AzureProvider({ clientId: 'app-123', clientSecret: 'sec', tenantId: 'contoso.onmicrosoft.com', baseUrl, storage, allowInsecureLoopback: true, consent: false, allowedClientRedirectUris: TEST_REDIRECT_POLICY }),
     });
     try {
       const { client_id } = await (await fetch(`${s.base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:1/cb'] }) })).json() as { client_id: string };

@@ -59,7 +59,9 @@ export class GitHubProvider extends OAuthProxy {
       // Our scopes are this server's; GitHub grants GitHub scopes. The user approved ours on the consent page.
       // The provider API has rate limits: trust a positive validation for a short while.
       upstreamValidationCacheSeconds: opts.upstreamValidationCacheSeconds ?? 30,
-      grantedScopes: opts.grantedScopes ?? ((requested) => [...requested]),
+      // Anyone can open an account there, so signing in proves nothing about our scopes:
+      // grant only what the operator allows every account (grantScopes) or decides per user.
+      grantedScopes: opts.grantedScopes ?? ((requested) => requested.filter((s) => (opts.grantScopes ?? []).includes(s))),
       tokenVerifier: gitHubTokenVerifier({ apiBaseUrl: opts.apiBaseUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
     });
   }

@@ -41,7 +41,9 @@ export class GoogleProvider extends OidcProxy {
       extraAuthorizeParams: { access_type: 'offline', prompt: 'consent', ...(opts.extraAuthorizeParams ?? {}) },
       // The provider API has rate limits: trust a positive validation for a short while.
       upstreamValidationCacheSeconds: opts.upstreamValidationCacheSeconds ?? 30,
-      grantedScopes: opts.grantedScopes ?? ((requested) => [...requested]),
+      // Anyone can open an account there, so signing in proves nothing about our scopes:
+      // grant only what the operator allows every account (grantScopes) or decides per user.
+      grantedScopes: opts.grantedScopes ?? ((requested) => requested.filter((s) => (opts.grantScopes ?? []).includes(s))),
       tokenVerifier: opts.tokenVerifier ?? googleTokenVerifier({ userinfoUrl: opts.userinfoUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
     });
   }
