@@ -92,22 +92,40 @@ export function createHttpApp(deps: AppDeps): Hono {
     }
   };
 
+  /**
+   * Authenticate before reading a body, so an anonymous caller cannot make us buffer a megabyte;
+   * only a form body (where RFC 6750 would allow a token, which we refuse) is read first.
+   */
+  const authenticated = async (c: Context, jsonRpc: boolean): Promise<{ body: string | undefined; principal: Principal; token: string | undefined } | { response: Response }> => {
+    const formBody = (c.req.header('content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded');
+    let body: string | undefined;
+    if (formBody) {
+      const read = await readBody(c, jsonRpc);
+      if ('response' in read) return read;
+      body = read.body;
+    }
+    const outcome = await deps.auth.authenticate(c.req.raw, body);
+    if (!outcome.ok) return { response: outcome.response };
+    if (!formBody) {
+      const read = await readBody(c, jsonRpc);
+      if ('response' in read) return read;
+      body = read.body;
+    }
+    return { body, principal: outcome.principal, token: outcome.token };
+  };
+
   app.all(deps.mcpPath, async (c) => {
-    const read = await readBody(c, true);
-    if ('response' in read) return read.response;
-    const outcome = await deps.auth.authenticate(c.req.raw, read.body);
-    if (!outcome.ok) return outcome.response;
-    return deps.mcp.handle(c.req.raw, read.body, outcome.principal, toAuthInfo(outcome.principal, outcome.token));
+    const r = await authenticated(c, true);
+    if ('response' in r) return r.response;
+    return deps.mcp.handle(c.req.raw, r.body, r.principal, toAuthInfo(r.principal, r.token));
   });
 
   const trpc = deps.trpc;
   if (trpc) {
     app.all(`${trpc.path}/*`, async (c) => {
-      const read = await readBody(c, false);
-      if ('response' in read) return read.response;
-      const outcome = await deps.auth.authenticate(c.req.raw, read.body);
-      if (!outcome.ok) return outcome.response;
-      return trpc.handle(c.req.raw, read.body, outcome.principal);
+      const r = await authenticated(c, false);
+      if ('response' in r) return r.response;
+      return trpc.handle(c.req.raw, r.body, r.principal);
     });
   }
   return app;
