@@ -51,6 +51,12 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
     expect(trpc.status).toBe(401);
   });
 
+  it('answers an anonymous 2 MiB body with 401 before reading it; with a token, the body limit applies (413)', async () => {
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(2 * 1024 * 1024) } });
+    expect((await post(undefined, big)).status).toBe(401);
+    expect((await post(await mint(), big)).status).toBe(413);
+  });
+
   it('accepts a valid token', async () => {
     expect((await post(await mint())).status).toBe(200);
   });
