@@ -121,7 +121,7 @@ const ROUTING_FIELD = /\b(?:recipients?|destination|payee|beneficiary|account|ib
 const USER_DRIVEN = /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|says so|explicitly)\b|\bwith the user'?s? (?:consent|approval|confirmation)\b/;
 
 // Protective phrasing: "never returned", "is rejected", "not logged".
-export const PROTECTIVE = /\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
+export const PROTECTIVE = /\bnot (?:echoed|shown|displayed|logged|stored|returned|exposed|printed)\b|\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
 
 // Parameter slots: "in the q field", "au paramètre q", "im Feld q".
 const PARAM_SLOT = /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط/;
@@ -173,6 +173,14 @@ const OVERRIDE = /\b(?:ignore|disregard|forget|override|bypass|discard|drop|aban
 
 const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
 
+// "for any purpose", "whenever", "every web request": a hook on all calls, not a one-off prerequisite.
+const UNIVERSAL = /\b(?:any|every|each|all)\b|\bwhenever\b|\beach time\b|\bevery time\b|jede|chaque|cualquier|qualquer|任何|すべて|кажд|любо/;
+// Data flowing into this tool: "with q set to the complete body", "passes the path and content here".
+const DATA_INTO = /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|including|along with|hand(?:s)?)\b[^.\n]{0,40}\b(?:content|contents|body|text|arguments?|parameters?|path|url|cookies?|message|draft|query|request|result|output)s?\b/;
+// Targets no honest tool asks to be put into a parameter or header (API keys and tokens are, in setup notes).
+const STRONG_TARGET = /~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
+const MODEL_NOUN = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트/;
+const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
 const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
 const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|toujours|siempre|sempre|всегда|总是|常に|항상|دائما/;
@@ -279,8 +287,10 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const xfer = (sens || dest) && TRANSFER.test(s);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
-      if (dest && (xfer || addr)) put(sig('exfil-combo', 3.5, s));
-      else if (xfer && (addr || SECRECY.test(s) || PARAM_SLOT.test(s))) put(sig('solicit', 3.5, s));
+      // "your API key" in setup notes is addressed to the human; the model is named or told "you must".
+      const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s));
+      if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s));
+      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
       else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
       else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
       else if (xfer) sensMove ??= s;
@@ -291,7 +301,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
       if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
         const rest = s.replace(clause, ' ');
-        if (refersToOwn(rest, ctx) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))) put(sig('intercept', 3, s));
+        if ((refersToOwn(rest, ctx) && (UNIVERSAL.test(s) || DATA_INTO.test(rest))) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))) put(sig('intercept', 3, s));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
