@@ -55,6 +55,8 @@ export class RemoteAuthProvider implements AuthProvider {
     ];
     const ttlMs = (this.opts.metadataTtlSeconds ?? 600) * 1000;
     let cached: { body: string; until: number } | undefined;
+    // After a failed fetch, answer 502 for a while instead of letting every request fetch again.
+    let failedUntil = 0;
     let inflight: Promise<string | undefined> | undefined;
     const load = async (): Promise<string | undefined> => {
       for (const url of candidates) {
@@ -73,10 +75,11 @@ export class RemoteAuthProvider implements AuthProvider {
     };
     return async (request, url) => {
       if (request.method !== 'GET' || url.pathname !== '/.well-known/oauth-authorization-server') return undefined;
-      if (!cached || cached.until < Date.now()) {
+      if ((!cached || cached.until < Date.now()) && failedUntil < Date.now()) {
         inflight ??= load().finally(() => (inflight = undefined));
         const body = await inflight;
         if (body) cached = { body, until: Date.now() + ttlMs };
+        else failedUntil = Date.now() + 30_000;
       }
       if (!cached) return new Response(JSON.stringify({ error: 'temporarily_unavailable' }), { status: 502, headers: { 'content-type': 'application/json' } });
       return new Response(cached.body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' } });
