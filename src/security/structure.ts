@@ -138,7 +138,7 @@ const NO_LIMITS = /\b(?:unfiltered|uncensored|unrestricted|no limitations|no lim
 // Claims of precedence over the conversation or the user.
 const PRECEDENCE = /\b(?:higher|greater|more|highest|final) (?:authority|priority|precedence|weight) (?:than|over)\b|\b(?:outranks?|supersedes?|overrules?|takes? precedence over)\b[^.\n]{0,30}\b(?:user|conversation|chat|system|instructions?|prompt)\b/;
 // Treating retrieved content as orders.
-const OBEY_CONTENT = /\b(?:treats?|considers?|regards?|handles?)\b[^.\n]{0,40}\b(?:text|content|instructions?|anything|lines?|comments?)\b[^.\n]{0,40}\bas (?:commands?|instructions?|orders?|directives?|authoritative)\b|\bcarr(?:y|ies) (?:them|it|these|those) out\b|\b(?:execute|follow|obey)s? (?:any|all|the) (?:instructions?|commands?) (?:found|contained|embedded|written) in\b/;
+const OBEY_CONTENT = /\b(?:treats?|considers?|regards?|handles?)\b[^.\n]{0,40}\b(?:text|content|instructions?|anything|lines?|comments?)\b[^.\n]{0,40}(?<!\bnot )(?<!\bnever )\bas (?:commands?|instructions?|orders?|directives?|authoritative)\b|\bcarr(?:y|ies) (?:them|it|these|those) out\b|\b(?:execute|follow|obey)s? (?:any|all|the) (?:instructions?|commands?) (?:found|contained|embedded|written) in\b/;
 // Exploiting that people do not read tool descriptions.
 const UNSEEN = /\b(?:users?|the user|humans?|people|the person|nobody|no one)\b[^.\n]{0,10}\b(?:cannot|can'?t|can not|do not|don'?t|will not|won'?t|never|does not|doesn'?t)\b[^.\n]{0,10}\b(?:see|read|notice|view|check|review)\b[^.\n]{0,20}\b(?:tool )?(?:descriptions?|this text|these instructions|this part|metadata)\b/;
 // Download-and-run.
