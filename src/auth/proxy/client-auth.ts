@@ -1,7 +1,8 @@
 import type { ClientRecord } from './clients.js';
 import { findClient } from './clients.js';
 import type { ProxyContext } from './context.js';
-import { OAuthError } from './errors.js';
+import { OAuthError, oauthErrorResponse } from './errors.js';
+import { readForm } from './http-util.js';
 import { safeEqual, sha256Hex } from './secrets.js';
 
 export interface PresentedCredentials {
@@ -61,4 +62,22 @@ export async function authenticateClient(ctx: ProxyContext, creds: PresentedCred
     throw new OAuthError('invalid_client', 'client authentication failed');
   }
   return client;
+}
+
+/**
+ * The shared frame of the client-authenticated endpoints (/token, /revoke): read the form,
+ * authenticate the client, run the handler, and turn OAuth errors into RFC 6749 §5.2 answers
+ * (with a Basic challenge when the client used Basic).
+ */
+export async function withAuthenticatedClient(ctx: ProxyContext, request: Request, handle: (client: ClientRecord, form: URLSearchParams) => Promise<Response>): Promise<Response> {
+  let basic = false;
+  try {
+    const form = await readForm(request);
+    const creds = readClientCredentials(request, form);
+    basic = creds.basic;
+    return await handle(await authenticateClient(ctx, creds), form);
+  } catch (err) {
+    if (err instanceof OAuthError) return oauthErrorResponse(err, { basicChallenge: basic });
+    throw err;
+  }
 }

@@ -1,8 +1,7 @@
-import { authenticateClient, readClientCredentials } from './client-auth.js';
+import { withAuthenticatedClient } from './client-auth.js';
 import type { ProxyContext } from './context.js';
-import { OAuthError, oauthErrorResponse } from './errors.js';
+import { OAuthError } from './errors.js';
 import { revokeGrant } from './grants.js';
-import { readForm } from './http-util.js';
 import { C } from './store.js';
 import type { RefreshRecord } from './tokens.js';
 
@@ -10,13 +9,8 @@ import type { RefreshRecord } from './tokens.js';
  * RFC 7009. Either of our tokens revokes the whole grant, which also revokes the upstream
  * tokens upstream. Unknown or foreign tokens get 200 too (§2.2), so the endpoint reveals nothing.
  */
-export async function handleRevoke(ctx: ProxyContext, request: Request): Promise<Response> {
-  let basic = false;
-  try {
-    const form = await readForm(request);
-    const creds = readClientCredentials(request, form);
-    basic = creds.basic;
-    const client = await authenticateClient(ctx, creds);
+export function handleRevoke(ctx: ProxyContext, request: Request): Promise<Response> {
+  return withAuthenticatedClient(ctx, request, async (client, form) => {
     const token = form.get('token');
     if (!token) throw new OAuthError('invalid_request', 'token is required');
     const grantId = await grantOf(ctx, token, client.client_id);
@@ -25,10 +19,7 @@ export async function handleRevoke(ctx: ProxyContext, request: Request): Promise
       await ctx.store.delete(C.refresh, token).catch(() => undefined);
     }
     return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
-  } catch (err) {
-    if (err instanceof OAuthError) return oauthErrorResponse(err, { basicChallenge: basic });
-    throw err;
-  }
+  });
 }
 
 /** The grant a token of ours belongs to, if it belongs to this client. */

@@ -1,11 +1,10 @@
 import type { CodeRecord } from './callback.js';
 import { checkResource } from './authorize.js';
-import { authenticateClient, readClientCredentials } from './client-auth.js';
+import { withAuthenticatedClient } from './client-auth.js';
 import type { ClientRecord } from './clients.js';
 import type { ProxyContext } from './context.js';
-import { OAuthError, jsonResponse, oauthErrorResponse } from './errors.js';
+import { OAuthError, jsonResponse } from './errors.js';
 import { loadGrant, revokeGrant } from './grants.js';
-import { readForm } from './http-util.js';
 import { refreshGrant } from './refresh.js';
 import { safeEqual, sha256B64url } from './secrets.js';
 import { C } from './store.js';
@@ -51,13 +50,8 @@ export async function exchangeCode(ctx: ProxyContext, client: ClientRecord, form
   return issueTokenPair(ctx, grant);
 }
 
-export async function handleToken(ctx: ProxyContext, request: Request): Promise<Response> {
-  let basic = false;
-  try {
-    const form = await readForm(request);
-    const creds = readClientCredentials(request, form);
-    basic = creds.basic;
-    const client = await authenticateClient(ctx, creds);
+export function handleToken(ctx: ProxyContext, request: Request): Promise<Response> {
+  return withAuthenticatedClient(ctx, request, async (client, form) => {
     const grantType = form.get('grant_type');
     let body: TokenResponse;
     if (grantType === 'authorization_code') body = await exchangeCode(ctx, client, form);
@@ -66,8 +60,5 @@ export async function handleToken(ctx: ProxyContext, request: Request): Promise<
       body = await refreshGrant(ctx, client, form.get('refresh_token'), form.get('scope'));
     } else throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     return jsonResponse(body);
-  } catch (err) {
-    if (err instanceof OAuthError) return oauthErrorResponse(err, { basicChallenge: basic });
-    throw err;
-  }
+  });
 }
