@@ -58,6 +58,7 @@ export async function benchProxy(opts: { flows?: number; concurrency?: number } 
     tokenVerifier: acceptAll,
     baseUrl: BASE,
     consent: false,
+    allowedClientRedirectUris: ['http://127.0.0.1:*'],
     storage,
     allowInsecureLoopback: true,
     upstreamFetch: instantUpstream,
