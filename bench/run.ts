@@ -80,7 +80,7 @@ async function proxy(): Promise<void> {
     await new SignJWT({ sub: 'x', scope: 'a b' }).setProtectedHeader({ alg: 'ES256' }).setExpirationTime('1h').sign(privateKey);
     signed++;
   }
-  console.log('\n## OAuth proxy token endpoint over HTTP (memory store, upstream stubbed in-process)');
+  console.log('\n## OAuth proxy token endpoint, in-process web requests through the full app (memory store, upstream stubbed)');
   for (const [k, v] of Object.entries(r)) console.log(`${k}: ${fmt(v, 1)}`);
   console.log(`baseline: ${signed} bare ES256 signatures/s; code exchange runs at ${fmt((r.codeExchangePerSec ?? 0) / signed, 3)} and refresh at ${fmt((r.refreshPerSec ?? 0) / signed, 3)} of that rate`);
 }
