@@ -21,6 +21,9 @@ const DESTINATION = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[
 // "Paths like ~/.ssh are rejected": a protective mention, not a request.
 const NEGATED = /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
 
+const SETUP_NOTE = /\b(?:pass|provide|enter|set|put|supply|use|add|include) your (?:own )?(?:\w+ ){0,2}(?:api[ _-]?keys?|tokens?|personal access tokens?|access tokens?|credentials|passwords?|secrets?)\b|\b(?:is|are) (?:read|loaded|taken) from (?:the )?(?:env(?:ironment)?(?: variables?)?\b|[a-z0-9]+_(?:user|token|key|password|secret))/;
+const MODEL_NAMED = /\b(?:assistant|agent|model|ai|llm)s?\b|\byou (?:must|should|need to|have to)\b/;
+
 function sentenceAround(text: string, fragment: string): string {
   const i = text.indexOf(fragment);
   if (i < 0) return '';
@@ -94,6 +97,17 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   for (const id of ['sensitive-strong', 'remote-code', 'solicit'] as const) {
     const sig = best.get(id);
     if (sig && NEGATED.test(sentenceAround(norm, sig.match))) best.delete(id);
+  }
+  // Setup notes address the human about their own credentials ("pass your API key in the api_key
+  // field", "credentials are read from SMTP_PASSWORD"); without a destination, the model being
+  // named or secrecy, such a sentence is configuration, not a request.
+  const sol = best.get('solicit');
+  if (sol) {
+    const sentence = sentenceAround(norm, sol.match) || sol.match;
+    if (SETUP_NOTE.test(sentence) && !DESTINATION.test(sentence) && !MODEL_NAMED.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
+      best.delete('solicit');
+      best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol.match });
+    }
   }
   if (best.has('sensitive-strong')) best.delete('sensitive-weak');
   // Language-independent combination: a secret-looking target and an outside address in the same

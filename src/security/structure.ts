@@ -180,6 +180,7 @@ const DATA_INTO = /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|includi
 // Targets no honest tool asks to be put into a parameter or header (API keys and tokens are, in setup notes).
 const STRONG_TARGET = /~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
 const MODEL_NOUN = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트/;
+const MODEL_OWNED = /system prompt|instructions? you (?:were|have been|are)|configured with|(?:hidden|internal|initial) (?:configuration|config|setup|prompt)/;
 const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
 const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
@@ -280,15 +281,16 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const tamperShape = wantTamper && MODIFY.test(s) && (ADDRESS_LITERAL.test(s) || (ROUTING_FIELD.test(s) && LITERAL.test(s)));
     if (!sens && !dest && !trig && !persona && !capture && !tamperShape) continue;
     const addr = ADDRESSEE.test(s);
-    anyAddress ||= addr;
+    // The model is named, told "you must", or asked for what only the model has (its prompt).
+    const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s) || MODEL_OWNED.test(s));
+    anyAddress ||= model;
     const protective = PROTECTIVE.test(s);
     if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s));
     if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s));
     const xfer = (sens || dest) && TRANSFER.test(s);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
-      // "your API key" in setup notes is addressed to the human; the model is named or told "you must".
-      const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s));
+      // "your API key" in setup notes is addressed to the human, not the model.
       if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s));
       else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
       else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));

@@ -19,7 +19,7 @@ const FLOORS: Record<string, number> = {
   'heldout7-poisoned': 0.7,
   'heldout8-poisoned': 1,
   'heldout9-poisoned': 1,
-  'heldout10-poisoned': 0.56,
+  'heldout10-poisoned': 0.53,
 };
 
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {

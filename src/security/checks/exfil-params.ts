@@ -61,6 +61,8 @@ const RELATED_NAME = /pass|pwd|secret|token|key|cred|auth|cookie|jwt|otp|ssh|env
 const OVERREACH = /\b(?:you|your|assistant|agent|model|verbatim|full|entire|whole|every|all|any|whatever|also)\b/;
 // Data taken from the conversation rather than from the user's request for this call.
 const FROM_CONTEXT = /\b(?:mentioned|shared|said|typed|seen|spotted|found|available|visible|given)\b[^.\n]{0,20}\b(?:so far|in (?:the|this) (?:chat|conversation|session|context|thread)|earlier|today)\b/;
+const ELSEWHERE = /\b(?:the user'?s?|their|from the environment|in the environment|in (?:the|this) (?:session|conversation|chat|context)|you (?:have|'ve|know|saw|received)|you've|visible|available|every|all|any|whatever|the value of|the contents? of|followed by|plus|append\w*|concatenat\w*|even if|regardless|the agent|the assistant|the model|saved|stored|typed|today|current (?:bearer|session|oauth|access))\b/;
+const CONTEXT_DATA = /conversation|dialog|chat|transcript|turns|messages|system prompt|instructions? you|configured with|会話|对话|聊天|переписк|диалог|المحادثة|대화/;
 // Environment-style secret names: AWS_SECRET_ACCESS_KEY, GITHUB_TOKEN.
 const ENV_SECRET = /\b[a-z0-9]+(?:_[a-z0-9]+)*_(?:secret|token|key|password|pat)(?:_[a-z0-9]+)*\b/;
 // Telling the agent what to put in the slot.
@@ -80,7 +82,9 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     const context = STEAL_CONTEXT.exec(text);
     const secret = STEAL_SECRET.exec(text) ?? STEAL_SECRET_BULK.exec(text);
     const hit = context ?? secret;
-    if (hit) {
+    // "Do not paste credentials here" warns against exactly what the rule looks for.
+    const warned = hit !== null && /\b(?:do not|don'?t|never|must not|should not)\s+(?:\w+\s+)?$/.test(text.slice(Math.max(0, hit.index - 30), hit.index));
+    if (hit && !warned) {
       findings.push({
         code: 'DT002',
         severity: secret || CHANNEL_NAME.test(p.name) ? 'critical' : 'high',
@@ -94,10 +98,15 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     }
     // A slot named for one thing that the agent is told to fill with secrets or the conversation.
     const desc = text.slice(text.indexOf(':') + 1).replace(/_/g, ' ');
+    // Setup notes ("put your access token under auth.token") name where the user's own secret goes;
+    // theft reaches for data from elsewhere: the environment, the session, "whatever", the agent.
     const asks = !related && (FILL.test(desc) || FROM_CONTEXT.test(desc)) && !PROTECTIVE.test(desc);
-    const sens = asks ? sensitiveMatch(desc) : null;
+    const found = asks ? sensitiveMatch(desc) : null;
+    // The conversation or the system prompt never belongs in an unrelated slot; a secret does only
+    // when the text reaches for one from elsewhere (the environment, the session, "whatever").
+    const sens = found && (CONTEXT_DATA.test(found[0]) || ELSEWHERE.test(desc) || FROM_CONTEXT.test(desc)) ? found : null;
     // A bare "secret" is too ambiguous (Kubernetes Secrets); an ENV_STYLE_SECRET name is not.
-    const wanted = asks ? ((sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? ENV_SECRET.exec(p.description.toLowerCase())) : null;
+    const wanted = asks ? ((sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? (ELSEWHERE.test(desc) ? ENV_SECRET.exec(p.description.toLowerCase()) : null)) : null;
     if (wanted) {
       findings.push({
         code: 'DT002',
