@@ -1,13 +1,8 @@
 import type { AuthCheck } from '../auth/authorization.js';
+import type { ToolAnnotations } from '../security/types.js';
 
-/** MCP tool annotations (hints only; a client must not rely on them for security). */
-export interface ToolAnnotations {
-  title?: string;
-  readOnlyHint?: boolean;
-  destructiveHint?: boolean;
-  idempotentHint?: boolean;
-  openWorldHint?: boolean;
-}
+/** MCP tool annotations (hints only; a client must not rely on them for security). Same type the scanner reads. */
+export type { ToolAnnotations };
 
 /** `.meta({ mcp: { … } })`: expose a query or mutation as an MCP tool. */
 export interface McpToolMeta {
