@@ -25,6 +25,8 @@ export interface HttpOptions {
   idleTimeoutMs?: number;
   /** Serve the router over tRPC's fetch adapter here; `false` turns it off. Default `/trpc`. */
   trpcPath?: string | false;
+  /** How many reverse proxies of yours append to X-Forwarded-For (for client addresses in rate limits). Default 0: the header is ignored. */
+  trustProxy?: number;
 }
 
 export interface HttpConfig {
@@ -39,6 +41,7 @@ export interface HttpConfig {
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly trpcPath: string | false;
+  readonly trustProxy: number;
   readonly exposed: boolean;
 }
 
@@ -118,6 +121,7 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     requestTimeoutMs: positiveInt('http.requestTimeoutMs', opts.requestTimeoutMs, 30_000),
     idleTimeoutMs: positiveInt('http.idleTimeoutMs', opts.idleTimeoutMs, 120_000),
     trpcPath: opts.trpcPath === undefined ? '/trpc' : opts.trpcPath,
+    trustProxy: positiveInt(opts.trustProxy !== undefined ? 'http.trustProxy' : 'MCP_BASTION_TRUST_PROXY', opts.trustProxy ?? env.MCP_BASTION_TRUST_PROXY, 0, 0),
     exposed,
   };
 }

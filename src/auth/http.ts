@@ -14,5 +14,11 @@ export interface HttpAuthenticator {
   /** HTTP 403 `insufficient_scope` naming the scopes a call needs (MCP step-up authorization). */
   insufficientScope(scopes: readonly string[]): Response;
   /** Answers `/.well-known/...` and other auth routes it owns; undefined when the path is not its. */
-  route?(request: Request, url: URL): Promise<Response | undefined>;
+  route?(request: Request, url: URL, info?: RequestInfo): Promise<Response | undefined>;
+}
+
+/** What the transport knows about a request that the Request object does not carry. */
+export interface RequestInfo {
+  /** The caller's address: the socket peer, or the X-Forwarded-For hop chosen by `http.trustProxy`. */
+  readonly clientAddress?: string | undefined;
 }

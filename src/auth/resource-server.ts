@@ -119,11 +119,11 @@ export function bindResourceServer(opts: ResourceServerOptions, ctx: AuthBindCon
     insufficientScope(scopes) {
       return challenge(403, 'insufficient_scope', 'this operation needs more scopes', scopes);
     },
-    async route(request, url) {
+    async route(request, url, info) {
       if (request.method === 'GET' && (url.pathname === prmUrl.pathname || url.pathname === '/.well-known/oauth-protected-resource')) {
         return new Response(prm, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' } });
       }
-      return extraRoute ? extraRoute(request, url) : undefined;
+      return extraRoute ? extraRoute(request, url, info) : undefined;
     },
   };
 }

@@ -11,6 +11,8 @@ import type { Principal } from '../auth/principal.js';
 export interface AppDeps {
   readonly policy: () => OriginPolicy;
   readonly corsOrigins: readonly string[];
+  /** X-Forwarded-For hops to trust for the client address (0: use the socket peer). */
+  readonly trustProxy?: number;
   readonly maxBodyBytes: number;
   readonly auth: HttpAuthenticator;
   readonly mcp: McpEndpoint;
@@ -20,6 +22,18 @@ export interface AppDeps {
 }
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The caller's address. X-Forwarded-For is client-controlled, so it is read only when the
+ * operator says how many proxies of theirs sit in front (`trustProxy`), and then only the entry
+ * the nearest trusted proxy appended.
+ */
+export function clientAddress(c: Context, trustProxy: number): string | undefined {
+  const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  if (trustProxy <= 0) return peer;
+  const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  return hops[hops.length - trustProxy] ?? peer;
+}
 
 /** The request path through the transport guard, authentication and the routes. Each step knows nothing of the next. */
 export function createHttpApp(deps: AppDeps): Hono {
@@ -71,7 +85,7 @@ export function createHttpApp(deps: AppDeps): Hono {
   if (deps.auth.route) {
     const route = deps.auth.route.bind(deps.auth);
     app.use('*', async (c, next) => {
-      const res = await route(c.req.raw, new URL(c.req.url));
+      const res = await route(c.req.raw, new URL(c.req.url), { clientAddress: clientAddress(c, deps.trustProxy ?? 0) });
       if (res) return res;
       await next();
     });

@@ -87,7 +87,7 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     },
     authenticate: (request, body) => current().authenticate(request, body),
     insufficientScope: (scopes) => current().insufficientScope(scopes),
-    route: (request, url) => current().route?.(request, url) ?? Promise.resolve(undefined),
+    route: (request, url, info) => current().route?.(request, url, info) ?? Promise.resolve(undefined),
   };
   function current(): HttpAuthenticator {
     if (!bound) throw new Error('the server has no resource URL yet: call listen() first or set http.baseUrl');
@@ -144,6 +144,7 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const app = createHttpApp({
     policy: () => (policy ??= computePolicy()),
     corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
     maxBodyBytes: config.maxBodyBytes,
     auth,
     mcp,

@@ -83,6 +83,12 @@ export interface OAuthProxyOptions {
    * an account. Use `grantedScopes` to decide per user.
    */
   readonly grantScopes?: readonly string[] | undefined;
+  /**
+   * Requests per minute per client address on the public endpoints (counted in the Store, so
+   * shared by all instances). `false` turns limiting off. Behind a reverse proxy set
+   * `http.trustProxy` so the real client address is used. Defaults: DEFAULT_RATE_LIMITS.
+   */
+  readonly rateLimits?: false | Partial<Record<'register' | 'authorize' | 'consent' | 'callback' | 'token' | 'revoke', number>> | undefined;
 }
 
 export interface ResolvedProxyOptions {

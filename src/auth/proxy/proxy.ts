@@ -15,6 +15,7 @@ import { resolveProxyOptions, type OAuthProxyOptions, type ResolvedProxyOptions 
 import { handleRegister } from './register.js';
 import { handleRevoke } from './revoke.js';
 import { assertStoreSecurity } from './store.js';
+import { DEFAULT_RATE_LIMITS, rateLimited, type LimitedEndpoint } from './rate-limit.js';
 import { handleToken } from './token.js';
 import { UpstreamClient } from './upstream.js';
 import { ensureUpstream } from './upstream-session.js';
@@ -77,7 +78,9 @@ export class OAuthProxy implements AuthProvider {
     const metadataAt = new Set(metadataPaths(base));
     const metadata = JSON.stringify(authorizationServerMetadata({ opts, validScopes }));
 
-    const route = async (request: Request, url: URL): Promise<Response | undefined> => {
+    const limits = opts.raw.rateLimits === false ? undefined : { ...DEFAULT_RATE_LIMITS, ...opts.raw.rateLimits };
+    const limitedAs: Record<string, LimitedEndpoint> = { [paths.register]: 'register', [paths.authorize]: 'authorize', [paths.consent]: 'consent', [paths.callback]: 'callback', [paths.token]: 'token', [paths.revoke]: 'revoke' };
+    const route = async (request: Request, url: URL, info?: { clientAddress?: string | undefined }): Promise<Response | undefined> => {
       const p = url.pathname;
       const m = request.method;
       if (metadataAt.has(p)) return m === 'GET' ? jsonResponse(JSON.parse(metadata), 200, { 'cache-control': 'public, max-age=300' }) : notAllowed('GET');
@@ -94,6 +97,14 @@ export class OAuthProxy implements AuthProvider {
       const handler = byMethod[m];
       if (!handler) return notAllowed(Object.keys(byMethod).join(', '));
       try {
+        const endpoint = limitedAs[p];
+        if (limits && endpoint) {
+          const tooMany = await rateLimited(opts.raw.storage, limits, endpoint, info?.clientAddress);
+          if (tooMany) {
+            bctx.logger.warn({ event: 'rate_limited', endpoint, client: info?.clientAddress }, 'rate limit reached');
+            return tooMany;
+          }
+        }
         return await handler(await ready());
       } catch (err) {
         if (err instanceof OAuthError) return oauthErrorResponse(err);

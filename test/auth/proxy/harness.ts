@@ -35,6 +35,8 @@ export interface StackOptions {
   make?: (common: { baseUrl: string; storage: SecureStore; idp: UpstreamIdp }) => OAuthProxy;
   /** Port of the public base URL when it differs from the listening port (several instances behind one URL). */
   publicPort?: number;
+  /** X-Forwarded-For hops the server trusts. */
+  trustProxy?: number;
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
@@ -61,9 +63,11 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     ...((o.consent ?? false) === false ? { allowedClientRedirectUris: TEST_REDIRECT_POLICY } : {}),
     storage: store,
     allowInsecureLoopback: true,
+    // Attack tests fire many requests from one address; rate limits have their own test.
+    rateLimits: false,
     ...o.proxy,
   });
-  const server = await startServer({ name: 'proxy-test', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port, ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}) } });
+  const server = await startServer({ name: 'proxy-test', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port, ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}), ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}) } });
   return {
     idp,
     proxy,
