@@ -43,6 +43,16 @@ const SENSITIVE_LATIN = new RegExp(
     'jetons?|mots? de passe|identifiants|clés? (?:d\'api|privées?|ssh)|historique|l\'échange|conversation',
     'contraseñas?|claves? (?:de api|privadas?|ssh)|credenciales|historial|conversación|secretos',
     'senhas?|chaves? (?:de api|privadas?|ssh)|credenciais|histórico|conversa\\b|password|chiavi',
+    // en: where credentials live, and the user's earlier turns in other words
+    '\\bauthori[sz]ation (?:headers?|values?|strings?)\\b|\\bauth headers?\\b|\\bbearer\\b|\\b(?:session|auth) (?:ids?|keys?|cookies?)\\b|\\b(?:token|key|credentials?|password|secret)s? (?:it|you|the (?:agent|assistant|client|tool|server)) (?:currently )?(?:uses?|holds?|has|have|stores?|keeps?|was given)\\b|\\benv\\b(?! (?:names?|var(?:iable)?s? names?)\\b)|\\bkeychain entr|\\b(?:keyring|login items?|saved logins?)\\b',
+    '\\b(?:user\'?s?|their|his|her) (?:\\w+ ){0,3}(?:requests|prompts|queries|questions|inputs|replies|turns)\\b|\\b(?:last|previous|prior|recent|earlier|latest|preceding) (?:\\w+ ){0,2}(?:prompts|exchanges|conversation turns|user inputs)\\b|\\b(?:chat|conversation|session|message) (?:history|context|log)\\b|\\bprevious turns\\b|\\bcontext window\\b',
+    // nl / tr / pl / id / it / sv
+    'wachtwoord|inloggegevens|(?:api-?|privé|geheime |ssh-?)sleutel|geheimen\\b|gespreksgeschiedenis|chatgeschiedenis|\\bgesprek(?:ken)?\\b|toegangstoken|creditcard|burgerservicenummer',
+    'şifre|parola|kimlik bilgi|(?:api|özel|gizli|ssh) anahtar|sohbet geçmiş|konuşma geçmiş|\\bkonuşma(?:lar)?\\b|kredi kart|erişim belirteç',
+    'hasł|dane logowania|dane uwierzytelniaj|poświadcze|klucz\\w* (?:api|prywatn|ssh|dostępu)|histori\\w* (?:rozm|czat)|\\brozmow\\w*|kart\\w* kredytow|numer\\w* kart',
+    'kata sandi|\\bsandi\\b|kunci (?:api|privat|rahasia|ssh)|kredensial|riwayat (?:obrolan|percakapan)|\\bpercakapan\\b|\\bobrolan\\b|kartu kredit|rahasia\\b',
+    'chiave (?:api|privata|ssh|segreta)|credenziali|cronologia|conversazione|segreti\\b|carta di credito',
+    'lösenord|inloggningsuppgifter|(?:api-?|privat |hemlig |ssh-?)nyck|konversation|chatthistorik|hemlighet|kreditkort',
   ].join('|'),
 );
 const SENSITIVE_OTHER = new RegExp(
@@ -53,11 +63,14 @@ const SENSITIVE_OTHER = new RegExp(
     'парол|ключ|токен|учётн|учетн|переписк|диалог|сообщени|истори|промпт|содержимое файла',
     'كلمات المرور|كلمة المرور|كلمة السر|مفتاح|مفاتيح|رموز|المحادثة|بيانات الاعتماد|سجل',
     '비밀번호|암호|토큰|api ?키|대화|기록|자격 증명|시스템 프롬프트',
+    // hi / vi
+    'पासवर्ड|(?:api|निजी|गुप्त|ssh) ?कुंजी|क्रेडेंशियल|बातचीत|चैट इतिहास|टोकन|क्रेडिट कार्ड|सिस्टम प्रॉम्प्ट',
+    'mật khẩu|khóa (?:api|riêng|bí mật|ssh)|thông tin đăng nhập|lịch sử (?:trò chuyện|hội thoại)|cuộc trò chuyện|hội thoại|mã thông báo|thẻ tín dụng|bí mật',
   ].join('|'),
 );
 
 // Scripts whose vocabulary lives in the *_OTHER lists; ASCII/Latin texts skip those alternations.
-const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1ea0-\u1ef9\u0111\u01a1\u01b0]/;
 
 /** First sensitive-data mention in a normalised text, or null. */
 export function sensitiveMatch(s: string): RegExpExecArray | null {
@@ -67,7 +80,16 @@ export function sensitiveMatch(s: string): RegExpExecArray | null {
 // Verbs that move data into a call, a message or somewhere else.
 const TRANSFER = new RegExp(
   [
-    '\\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta)\\b',
+    '\\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta|hand(?:s|ed|ing)? (?:\\w+ ){0,3}(?:over|to|off)|pass(?:es|ed)? (?:\\w+ ){0,2}along|relays?|mirrors?|cop(?:y|ies) (?:\\w+ ){0,2}(?:to|into)|ships?|streams?|sync(?:s|ed)? (?:\\w+ ){0,2}to|dumps?|exports?|leaks?|transfers?|(?:compose|assemble|build|derive|construct|generate|compute|form)[sd]? (?:\\w+ ){0,2}(?:from|out of|using|based on))\\b',
+    // nl / tr / pl / id / it / sv
+    'stuur|verstuur|verzend|doorsturen|doorstuur|bijvoeg|voeg\\b[^.\\n]{0,30}\\btoe|plak|upload|meesturen|invullen|vul\\b[^.\\n]{0,30}\\bin\\b|doorgeven|overdragen|kopieer',
+    'gönder|\\bekle(?:yin|yiniz|\\b)|yükle|\\bilet|yapıştır|aktar|doldur|paylaş',
+    'wyślij|wysłać|wysyła|prześlij|przesyła|dołącz|wklej|załącz|przekaż|przekazuj|wstaw|uzupełnij|skopiuj',
+    'kirim|lampirkan|tempel|unggah|teruskan|sertakan|masukkan|\\bisi(?:kan)?\\b|bagikan|salin',
+    'invia|inviare|allega|incolla|carica|inoltra|includi|inserisci|compila|condividi|trasmett|copia',
+    'skicka|bifoga|klistra in|ladda upp|vidarebefordra|inkludera|fyll i|dela\\b|kopiera|överför',
+    'भेज|संलग्न|अपलोड|चिपका|शामिल कर|फॉरवर्ड|डाल दें|डालें|भरें',
+    'gửi|đính kèm|dán|chuyển tiếp|tải lên|chèn|điền|chia sẻ|sao chép|chuyển',
     'schick|sende|senden|übermittel|übertrag|anhäng|anhang|einfüg|hochlad|weiterleit|eintrag|einzutragen|mitsend|mitschick|beifüg|auslesen',
     'envoi|envoy|expédi|transmet|transfér|joindre|joins|ajout|insér|inclu|coll[ee]|téléverse|partag|récupér',
     'enví|envia|adjunt|incluy|inclu|agreg|añad|pega|sube|reenví|compart|manda|agrega',
@@ -81,7 +103,7 @@ const TRANSFER = new RegExp(
 );
 
 // Naming the model as the one who acts.
-const ADDRESSEE = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트/;
+const ADDRESSEE = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\bjij\b|\bjouw\b|\basistan\b|yapay zeka|\bsen\b|\basystent\w*|\basisten\b|\banda\b|\bkamu\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|\bdu (?:ska|måste|bör|behöver|får)\b|सहायक|मॉडल|आप(?:को|का|की|के)?(?=[\s,.]|$)|trợ lý|mô hình|\bbạn\b/;
 
 // Keeping the user (or anyone) uninformed.
 const SECRECY = new RegExp(
@@ -97,17 +119,26 @@ const SECRECY = new RegExp(
     'ничего (?:об этом )?не (?:говор|сообща|рассказыв)|не (?:сообщай|говори|рассказывай|упоминай)|скрой|скрыва|тайно|незаметно|умолч',
     'دون (?:إخبار|علم|إعلام)|بدون (?:إخبار|علم)|لا تخبر|سرا|سراً|خفية',
     '숨겨|숨기|알리지|말하지 마|몰래|비밀로',
+    // nl / tr / pl / id / it / sv / hi / vi
+    'zonder (?:het )?(?:\\S+ )?(?:te )?(?:melden|vertellen|zeggen|vermelden|informeren)|(?:vertel|meld|zeg|vermeld) (?:het |dit |dat )?(?:niet|nooit)|niet (?:vertellen|melden|vermelden)|stilletjes|ongemerkt|buiten medeweten',
+    'söyleme(?:yin|den|\\b)|bahsetme(?:yin|den|\\b)|haber verme(?:yin|den|\\b)|bildirme(?:yin|den|\\b)|gizlice|fark ettirmeden|sessizce',
+    'nie (?:mów|informuj|wspominaj|powiadamiaj|zgłaszaj)|bez (?:informowania|wiedzy|powiadamiania|wspominania)|potajemnie|po cichu',
+    'jangan (?:beri ?tahu|memberi ?tahu|sebutkan|menyebutkan|bilang|kasih tahu|laporkan)|tanpa (?:memberi ?tahu|sepengetahuan|menyebutkan|memberitahukan)|diam-diam|rahasiakan',
+    'non (?:dire|dirlo|menzionare|menzionarlo|informare|avvisare|segnalare)|senza (?:menzionar|segnalar|dire)|di nascosto|all\'insaputa',
+    'utan att (?:\\S+ )?(?:berätta|nämna|meddela|informera|säga)|(?:berätta|nämn|säg) (?:inte|aldrig)|i hemlighet|i smyg',
+    'मत बता|न बताएं|न बताये|बिना बताए|बताए बिना|चुपचाप|गुप्त रख|छिपा',
+    'không (?:cần )?(?:nói|báo|thông báo|đề cập|cho [^.\\n]{0,12} biết)|giữ bí mật|lặng lẽ|âm thầm|giấu',
   ].join('|'),
 );
 
 // "Before any file operation", "when calling transfer_funds", "wenn ein anderes Werkzeug".
-const TRIGGER = /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다/;
+const TRIGGER = /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다|\bvoordat\b|\bwanneer\b|\btelkens\b|\bzodra\b|önce(?:si)?\b|\bsonra\b|her (?:sefer|çağrı)|\bprzed\b|\bkiedy\b|\bgdy\b|za każdym razem|\bsebelum\b|\bketika\b|\bsetiap kali\b|\bsetelah\b|prima di|ogni volta|\binnan\b|\bnär\b|varje gång|से पहले|के बाद|हर बार|जब |trước khi|sau khi|mỗi (?:khi|lần)/;
 
 // Other tools in general terms.
-const OTHER_TOOL = /\b(?:any|every|all|some|another|other|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)/;
+const OTHER_TOOL = /\b(?:any|every|all|some|another|other|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)|(?:andere|elke|alle|ieder)\S* (?:tool|functie|server)|(?:diğer|başka|herhangi bir|tüm|her) (?:araç|fonksiyon|sunucu)|(?:inn|dowoln|wszystk|każd)\S* (?:narzędzi|funkcj|serwer)|(?:alat|fungsi|server|tool) (?:lain|apa pun|apapun)|(?:semua|setiap) (?:alat|tool|fungsi)|(?:altr[oi]|qualsiasi|ogni|tutti gli) (?:strument|funzion|server|tool)|(?:andra|annat|alla|varje|något) (?:verktyg|funktion|server)|(?:अन्य|किसी भी|हर|दूसरे|सभी) (?:टूल|उपकरण|सर्वर)|(?:công cụ|hàm|máy chủ) (?:khác|nào)|(?:mọi|tất cả (?:các )?)(?:công cụ|hàm)/;
 
 // Changing an argument or result.
-const MODIFY = /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔/;
+const MODIFY = /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔|vervang|wijzig|verander|değiştir|yerine|zamień|zmień|podmień|zastąp|\bganti|\bubah|sostitu|cambia|ersätt|ändra|\bbyt\b|बदल|thay (?:thế|đổi)|đổi thành/;
 
 // A concrete value an attacker would plant: an address, an account, a quoted string.
 const LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b(?:bc1|[13])[a-z0-9]{25,39}\b|"[^"\n]{2,60}"|“[^”\n]{2,60}”|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b|\b\d{2}-\d{4}\b/;
@@ -115,7 +146,7 @@ const LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+
 // Literal addresses and accounts (not just any quoted value).
 const ADDRESS_LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b/;
 // Fields whose value decides who receives something or how much.
-const ROUTING_FIELD = /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자/;
+const ROUTING_FIELD = /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자|zielkonto|\bkonto\b|\bbetrag\b|ontvanger|rekening|begunstigde|bedrag|alıcı|\bhesap|tutar|odbiorc|\bkwot|penerima|\bjumlah\b|destinatari|\bconto\b|importo|beneficiari|mottagare|belopp|प्राप्तकर्ता|खाता|राशि|người nhận|tài khoản|số tiền/;
 
 // The user steering the flow is a workflow note, not a hijack.
 const USER_DRIVEN = /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|says so|explicitly)\b|\bwith the user'?s? (?:consent|approval|confirmation)\b/;
@@ -124,7 +155,7 @@ const USER_DRIVEN = /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe use
 export const PROTECTIVE = /\bnot (?:echoed|shown|displayed|logged|stored|returned|exposed|printed)\b|\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
 
 // Parameter slots: "in the q field", "au paramètre q", "im Feld q".
-const PARAM_SLOT = /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط/;
+const PARAM_SLOT = /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط|\bveld\b|\bparametre|\balan(?:ın|ına|a)?\b|\bpol[ua]\b|\bparametr|\bkolom\b|\bbidang\b|\bparametro\b|\bfält\w*|फ़ील्ड|फील्ड|पैरामीटर|trường|tham số/;
 
 // Capturing traffic meant for others: "route every web request through <this tool>".
 const CAPTURE_FLOW = /\b(?:route|send|pass|forward|redirect|funnel|pipe|channel|hand)\w*\b[^.\n]{0,10}\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:through|via|to|into)\b/;
