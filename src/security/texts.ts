@@ -18,7 +18,8 @@ export interface EntityTexts {
 }
 
 // Schema keywords whose values are structure, not prose.
-const STRUCTURAL = new Set(['type', '$schema', '$id', '$ref', 'format', 'pattern', 'required', 'additionalProperties', '$defs', 'definitions']);
+// `pattern` is not here: a client forwards it to the model like any other string, so it is read too.
+const STRUCTURAL = new Set(['type', '$schema', '$id', '$ref', 'format', 'required', 'additionalProperties', '$defs', 'definitions']);
 
 function walkSchema(node: unknown, path: string, out: FieldText[], depth = 0): void {
   if (depth > 40 || node === null || node === undefined) return;
