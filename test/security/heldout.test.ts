@@ -6,7 +6,8 @@ import { loadManifests } from './helpers.js';
  * Generalisation check. The held-out sets were written after the rules, in other words and
  * styles, and measured before any rule change; the figures at that moment are recorded in
  * docs/scan-checks.md. Sets 1–6, 8 and 9 later informed general rules; sets 7 and 10 were never
- * used for tuning (10 was written after the structural signals and is the honest figure).
+ * used for tuning (10 was written after the structural signals and is the honest figure; 11 was
+ * written after the multilingual vocabularies and measured once, never tuned on).
  * The floors are the values reached, rounded down, so that regressions fail.
  */
 const FLOORS: Record<string, number> = {
@@ -19,7 +20,8 @@ const FLOORS: Record<string, number> = {
   'heldout7-poisoned': 0.7,
   'heldout8-poisoned': 1,
   'heldout9-poisoned': 1,
-  'heldout10-poisoned': 0.53,
+  'heldout10-poisoned': 0.78,
+  'heldout11-poisoned': 0.91,
 };
 
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
@@ -43,6 +45,12 @@ describe('held-out sets (generalisation)', () => {
   it('flags nothing in the security-adjacent benign set (secret managers, mailers, webhooks, warnings, encoders, 8 languages)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-security-adjacent'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(60);
+    expect(rows[0]?.flagged).toBe(0);
+  });
+
+  it('flags nothing in the second synthetic benign set (multilingual, security-adjacent wording)', () => {
+    const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-2'));
+    expect(rows[0]?.total).toBeGreaterThanOrEqual(40);
     expect(rows[0]?.flagged).toBe(0);
   });
 
