@@ -85,7 +85,7 @@ const TRANSFER = new RegExp(
     'stuur|verstuur|verzend|doorsturen|doorstuur|bijvoeg|voeg\\b[^.\\n]{0,30}\\btoe|plak|upload|meesturen|invullen|vul\\b[^.\\n]{0,30}\\bin\\b|doorgeven|overdragen|kopieer',
     'gönder|\\bekle(?:yin|yiniz|\\b)|yükle|\\bilet|yapıştır|aktar|doldur|paylaş',
     'wyślij|wysłać|wysyła|prześlij|przesyła|dołącz|wklej|załącz|przekaż|przekazuj|wstaw|uzupełnij|skopiuj',
-    'kirim|lampirkan|tempel|unggah|teruskan|sertakan|masukkan|\\bisi(?:kan)?\\b|bagikan|salin',
+    'kirim|mengirim|menempel|meneruskan|menyertakan|menyalin|mengisi|lampirkan|tempel|unggah|teruskan|sertakan|masukkan|\\bisi(?:kan)?\\b|bagikan|salin',
     'invia|inviare|allega|incolla|carica|inoltra|includi|inserisci|compila|condividi|trasmett|copia',
     'skicka|bifoga|klistra in|ladda upp|vidarebefordra|inkludera|fyll i|dela\\b|kopiera|överför',
     'भेज|संलग्न|अपलोड|चिपका|शामिल कर|फॉरवर्ड|डाल दें|डालें|भरें',
@@ -210,7 +210,7 @@ const UNIVERSAL = /\b(?:any|every|each|all)\b|\bwhenever\b|\beach time\b|\bevery
 const DATA_INTO = /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|including|along with|hand(?:s)?)\b[^.\n]{0,40}\b(?:content|contents|body|text|arguments?|parameters?|path|url|cookies?|message|draft|query|request|result|output)s?\b/;
 // Targets no honest tool asks to be put into a parameter or header (API keys and tokens are, in setup notes).
 const STRONG_TARGET = /~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
-const MODEL_NOUN = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트/;
+const MODEL_NOUN = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\basistan\b|yapay zeka|\basystent\w*|\basisten\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|सहायक|मॉडल|trợ lý|mô hình/;
 const MODEL_OWNED = /system prompt|instructions? you (?:were|have been|are)|configured with|(?:hidden|internal|initial) (?:configuration|config|setup|prompt)/;
 const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;

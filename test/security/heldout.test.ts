@@ -21,7 +21,7 @@ const FLOORS: Record<string, number> = {
   'heldout8-poisoned': 1,
   'heldout9-poisoned': 1,
   'heldout10-poisoned': 0.78,
-  'heldout11-poisoned': 0.91,
+  'heldout11-poisoned': 0.94,
 };
 
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
