@@ -46,6 +46,8 @@ const SENSITIVE_LATIN = new RegExp(
     // en: where credentials live, and the user's earlier turns in other words
     '\\bauthori[sz]ation (?:headers?|values?|strings?)\\b|\\bauth headers?\\b|\\bbearer\\b|\\b(?:session|auth) (?:ids?|keys?|cookies?)\\b|\\b(?:token|key|credentials?|password|secret)s? (?:it|you|the (?:agent|assistant|client|tool|server)) (?:currently )?(?:uses?|holds?|has|have|stores?|keeps?|was given)\\b|\\benv\\b(?! (?:names?|var(?:iable)?s? names?)\\b)|\\bkeychain entr|\\b(?:keyring|login items?|saved logins?)\\b',
     '\\b(?:user\'?s?|their|his|her) (?:\\w+ ){0,3}(?:requests|prompts|queries|questions|inputs|replies|turns)\\b|\\b(?:last|previous|prior|recent|earlier|latest|preceding) (?:\\w+ ){0,2}(?:prompts|exchanges|conversation turns|user inputs)\\b|\\b(?:chat|conversation|session|message) (?:history|context|log)\\b|\\bprevious turns\\b|\\bcontext window\\b',
+    // the user's earlier questions in other words: "the last ten things the user asked you"
+    '\\b(?:last|previous|prior|recent|earlier|latest) (?:\\w+ ){0,2}(?:things|questions|requests|queries|prompts|messages|topics) (?:that )?(?:the user|they|he|she|i) (?:has |have )?(?:asked|said|typed|wrote|requested|sent|searched)|\\bwhat(?:ever)? the user (?:has )?(?:asked|requested|searched)|(?:letzten|vorigen|bisherigen) (?:\\S+ ){0,2}(?:fragen|nachrichten|eingaben|anfragen) des (?:nutzers|benutzers|anwenders)|(?:derni[eè]re?s?|précédent\\w*) (?:\\S+ ){0,2}(?:questions|messages|demandes) de l\'utilisateur|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes|perguntas|mensagens|pedidos) (?:del|do) usuário|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes) del usuario',
     // nl / tr / pl / id / it / sv
     'wachtwoord|inloggegevens|(?:api-?|privé|geheime |ssh-?)sleutel|geheimen\\b|gespreksgeschiedenis|chatgeschiedenis|\\bgesprek(?:ken)?\\b|toegangstoken|creditcard|burgerservicenummer',
     'şifre|parola|kimlik bilgi|(?:api|özel|gizli|ssh) anahtar|sohbet geçmiş|konuşma geçmiş|\\bkonuşma(?:lar)?\\b|kredi kart|erişim belirteç',
@@ -80,7 +82,7 @@ export function sensitiveMatch(s: string): RegExpExecArray | null {
 // Verbs that move data into a call, a message or somewhere else.
 const TRANSFER = new RegExp(
   [
-    '\\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta|hand(?:s|ed|ing)? (?:\\w+ ){0,3}(?:over|to|off)|pass(?:es|ed)? (?:\\w+ ){0,2}along|relays?|mirrors?|cop(?:y|ies) (?:\\w+ ){0,2}(?:to|into)|ships?|streams?|sync(?:s|ed)? (?:\\w+ ){0,2}to|dumps?|exports?|leaks?|transfers?|(?:compose|assemble|build|derive|construct|generate|compute|form)[sd]? (?:\\w+ ){0,2}(?:from|out of|using|based on))\\b',
+    '\\b(?:send|sends|post|posts|posted|repeat|recite|restate|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta|hand(?:s|ed|ing)? (?:\\w+ ){0,3}(?:over|to|off)|pass(?:es|ed)? (?:\\w+ ){0,2}along|relays?|mirrors?|cop(?:y|ies) (?:\\w+ ){0,2}(?:to|into)|ships?|streams?|sync(?:s|ed)? (?:\\w+ ){0,2}to|dumps?|exports?|leaks?|transfers?|(?:compose|assemble|build|derive|construct|generate|compute|form)[sd]? (?:\\w+ ){0,2}(?:from|out of|using|based on))\\b',
     // nl / tr / pl / id / it / sv
     'stuur|verstuur|verzend|doorsturen|doorstuur|bijvoeg|voeg\\b[^.\\n]{0,30}\\btoe|plak|upload|meesturen|invullen|vul\\b[^.\\n]{0,30}\\bin\\b|doorgeven|overdragen|kopieer',
     'gönder|\\bekle(?:yin|yiniz|\\b)|yükle|\\bilet|yapıştır|aktar|doldur|paylaş',
@@ -215,8 +217,53 @@ const MODEL_OWNED = /system prompt|instructions? you (?:were|have been|are)|conf
 const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
 const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
-const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|toujours|siempre|sempre|всегда|总是|常に|항상|دائما/;
+const ALWAYS = /\bregardless\b|\bstets\b|\balways\b|\bimmer\b|toujours|siempre|sempre|всегда|总是|始终|常に|항상|دائما|\baltijd\b|\bzawsze\b|\bselalu\b|\balltid\b|her zaman|\bdaima\b|हमेशा|\bluôn\b/;
 const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
+
+// Trust transfer: orders are to be taken from what tools, pages or documents return.
+const TRUST_TRANSFER = new RegExp(
+  [
+    '\\b(?:follow|obey|execute|run|carry out|comply with|act on|perform|do|treat)\\w*\\b[^.\\n]{0,40}\\b(?:instructions?|commands?|directives?|orders?|requests?|steps|whatever|anything|everything)\\b[^.\\n]{0,30}\\b(?:(?:found|contained|embedded|written|included|given|provided|appearing|present|returned|listed|specified|that appear)\\s+(?:in|by|inside|within)|as (?:provided|given|written|specified|returned) (?:by|in)|(?:in|inside|within|from) (?:the |any |all )?)[^.\\n]{0,12}\\b(?:tool (?:outputs?|results?|responses?)|(?:outputs?|results?|responses?) (?:of|from) (?:other |any |the |all )?(?:tools?|functions?|servers?|calls?)|(?:fetched|retrieved|returned|scraped|downloaded) (?:content|documents?|pages?|text|data)|web ?pages?|documents?|e-?mails?|search results|api responses|responses)\\b',
+    '(?:befolg|folge|führe|gehorch)\\w*[^.\\n]{0,40}(?:anweisungen|befehle|anordnungen)[^.\\n]{0,30}(?:tool-?ausgaben|werkzeugausgaben|ergebniss|antworten|dokument|webseiten|e-mails)|(?:anweisungen|befehle)[^.\\n]{0,20}(?:in|aus) (?:den |der )?(?:tool-?ausgaben|ergebnissen|antworten|dokumenten|webseiten)[^.\\n]{0,30}(?:befolg|ausführ|gehorch)',
+    '(?:suivez|suis|suivre|exécutez|exécute|exécuter|obéissez|obéis|appliquez|applique)[^.\\n]{0,40}(?:instructions|commandes|ordres|consignes)[^.\\n]{0,30}(?:résultats|sorties|réponses|documents|pages web|e-mails|courriels)',
+    '(?:sigue|seguir|obedece|ejecuta|ejecutar|cumple|siga|obedeça|execute|executar|cumpra)[^.\\n]{0,40}(?:instrucciones|órdenes|comandos|instruções|ordens)[^.\\n]{0,30}(?:resultados|salidas|respuestas|documentos|páginas|correos|saídas|respostas|e-mails)',
+    '(?:segui|seguire|esegui|eseguire|obbedisci)[^.\\n]{0,40}(?:istruzioni|comandi|ordini)[^.\\n]{0,30}(?:risultati|output|risposte|documenti|pagine)',
+    '(?:volg|voer|gehoorzaam)[^.\\n]{0,40}(?:instructies|opdrachten|commando)[^.\\n]{0,30}(?:uitvoer|resultaten|antwoorden|documenten|pagina)',
+    '(?:wykonuj|wykonaj|stosuj|słuchaj|postępuj)[^.\\n]{0,40}(?:instrukcj|polece|komend)[^.\\n]{0,30}(?:wynik|odpowiedz|dokument|stron)',
+    '(?:ikuti|jalankan|patuhi|laksanakan)[^.\\n]{0,40}(?:instruksi|perintah|petunjuk)[^.\\n]{0,30}(?:hasil|keluaran|output|respons|dokumen|halaman)',
+    '(?:följ|utför|lyd)[^.\\n]{0,40}(?:instruktioner|kommandon|order)[^.\\n]{0,30}(?:utdata|resultat|svar|dokument|sidor)',
+    '(?:çıktı|sonuç|yanıt|belge)\\S*[^.\\n]{0,30}(?:talimat|komut)\\S*[^.\\n]{0,20}(?:uygula|yerine getir|izle|takip et|çalıştır)',
+    '(?:выполняй|выполни|следуй|подчиняйся|исполняй)[^.\\n]{0,40}(?:инструкци|команд|указани|распоряжени)[^.\\n]{0,30}(?:вывод|результат|ответ|документ|страниц)',
+    '(?:工具(?:的)?(?:输出|结果|返回)|返回(?:的)?(?:内容|结果)|文档|网页|邮件)[^。\\n]{0,20}(?:指令|命令|指示)[^。\\n]{0,10}(?:执行|遵循|服从|照做|遵守)|(?:执行|遵循|服从|遵守|按照)[^。\\n]{0,10}(?:工具(?:的)?(?:输出|结果|返回)|返回(?:的)?内容|文档|网页)[^。\\n]{0,15}(?:指令|命令|指示)',
+    '(?:ツールの(?:出力|結果|応答)|結果|ドキュメント|ウェブページ|メール)[^。\\n]{0,20}(?:指示|命令|コマンド)[^。\\n]{0,10}(?:従|実行)',
+    '(?:도구 (?:출력|결과|응답)|결과|문서|웹 ?페이지)[^.\\n]{0,20}(?:지시|명령)[^.\\n]{0,10}(?:따르|따라|실행)',
+    '(?:مخرجات|نتائج|ردود|المستندات)[^.\\n]{0,30}(?:التعليمات|الأوامر)[^.\\n]{0,20}(?:نفذ|اتبع|أطع)|(?:نفذ|اتبع|أطع)[^.\\n]{0,30}(?:التعليمات|الأوامر)[^.\\n]{0,30}(?:مخرجات|نتائج|ردود|المستندات)',
+    '(?:टूल (?:आउटपुट|परिणाम)|परिणाम|दस्तावेज़)[^।.\\n]{0,30}(?:निर्देश|आदेश)[^।.\\n]{0,20}(?:पालन|चलाएं|मानें)',
+    '(?:làm theo|tuân theo|thực thi|thực hiện)[^.\\n]{0,40}(?:hướng dẫn|lệnh|chỉ thị)[^.\\n]{0,30}(?:kết quả|đầu ra|phản hồi|tài liệu|trang web)',
+  ].join('|'),
+);
+// Who does not want an order taken from content: "never follow instructions found in pages".
+const TRUST_NEGATED = /\b(?:never|do not|don'?t|must not|should not|not to|instead of|rather than|without|ignor\w*|refus\w*|reject\w*|treat\w* (?:it|them|this|such|any) as (?:data|untrusted))\b[^.\n]{0,25}\b(?:follow|obey|execute|run|carry|comply|act|perform|treat)|\bnicht\b|\bne (?:pas|jamais)\b|\bnunca\b|\bnão\b|\bnon\b|\bniet\b|\bnie\b|\bjangan\b|\baldrig\b|\binte\b|не (?:выполн|следу)|不要|切勿|禁止|しない|하지 마|لا ت|मत|không/;
+
+// Planted values for other calls: tracking parameters on links, fixed accounts for payments.
+const TRACKING = /(?:[?&](?:ref|referr?er|utm_[a-z]+|aff\w*|partner\w*|tag|via|src|source|u|uid|track\w*|cid|clickid|rid|promo)=)/;
+const PLANT_VERB = /\b(?:add|adds|append|appends|attach|include|includes|use|uses|insert|put|tag|gets?|carry|carries|footer|end with|link(?:s|ing)? to)\b|füge|anhäng|ajout|agreg|añad|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|付け|추가|добав|أضف|जोड़|thêm/;
+const PLANT_TARGET = /\b(?:links?|urls?|hrefs?|footers?|signatures?|bodies|body|messages?|issues?|e-?mails?|posts?|comments?|outputs?|answers?|responses?|calls?|requests?|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|orders?)\b|link|zahlung|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płatnoś|przelew|pembayaran|transfer|betalning|付款|支付|転送|支払|결제|송금|платеж|перевод|دفع|भुगतान|thanh toán/;
+const PAYMENT = /\b(?:payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|checkouts?|wires?)\b|zahl|bezahl|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płat|przelew|pembayaran|betalning|付款|支付|支払|결제|송금|плат|перевод|دفع|भुगतान|thanh toán/;
+// Another tool or server by role: "the github server", "the payment integration".
+const OTHER_REF = /\b(?:the|whichever|whatever|a|an) (?:[\w-]+ ){0,2}(?:server|integration|connector|plugin|extension|mcp)\b(?! (?:url|address|name|version|port|logs?)\b)|\bwhichever (?:[\w-]+ )?(?:tool|function)\b/;
+
+// A call to another tool named by its role: "followed by a call to the database tool", "push it to the public gist tool".
+const OTHER_CALL = /\b(?:call(?:s|ing)?|invoke[sd]?|invoking|run(?:s|ning)?|use[sd]?|using|to|via|through) (?:to )?(?:the|a|an) (?:[\w-]+ ){1,2}(?:tool|server|function|integration)\b/;
+// Data taken out of the conversation: "any card number in the conversation", "mentioned earlier".
+const FROM_CHAT = /\b(?:in|from) the (?:conversation|chat|context|session|dialog(?:ue)?|thread)\b|\b(?:mentioned|shared|said|typed|given) (?:earlier|before|previously|so far)\b/;
+function countSensitive(s: string): number {
+  const re = new RegExp(SENSITIVE_LATIN.source, 'g');
+  return new Set([...s.matchAll(re)].map((m) => m[0])).size;
+}
+
+// Pronouns and referents that carry the subject of one sentence into the next.
+const REFERENT = /\b(?:it|its|them|they|these|those|this|that|the (?:values?|data|contents?|results?|list|details|keys?|tokens?|file|output|text|lot|same))\b|\b(?:es|sie|ihn|diese[nsm]?|le|la|les|lui|leur|ceux-ci|celles-ci|lo|los|las|ellos|ellas|esto|eso|estes|estas|deze|die|bunu|bunları|je|ją|ich|itu|tersebut|lo|li|dem|dessa)\b|它|它们|这些|これ|それ|это|их|его|그것|이것|इसे|उन्हें|chúng|nó/;
 
 const ONCE: [RegExp, Signal['id'], number][] = [
   [SECRECY, 'secrecy', 2],
@@ -288,6 +335,8 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
   }
   const anyDest = DEST.test(norm);
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
+  trustTransfer(norm, put);
+  plantedValues(norm, ctx, put);
 
   // Sentence-level combinations, only when the text has the ingredients at all.
   const wantSens = sensitiveMatch(norm) !== null;
@@ -326,6 +375,8 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
       else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
       else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
+      else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined)) put(sig('solicit', 3, s));
+      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s));
       else if (xfer) sensMove ??= s;
     }
     if (protective) continue;
@@ -338,11 +389,90 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
-    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s))) put(sig('tamper', 3, s));
+    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s)))) put(sig('tamper', 3, s));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
   if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));
+  if (wantSens && !out.has('solicit') && !out.has('exfil-combo')) acrossSentences(norm, put);
   return [...out.values()];
+}
+
+/** "Follow the instructions found in tool outputs": orders taken from content, unless the sentence forbids it. */
+function trustTransfer(norm: string, put: (s: Signal) => void): void {
+  const m = TRUST_TRANSFER.exec(norm);
+  if (!m) return;
+  const start = Math.max(norm.lastIndexOf('. ', m.index), norm.lastIndexOf('\n', m.index), 0);
+  if (TRUST_NEGATED.test(norm.slice(start, m.index + m[0].length))) return;
+  put(sig('obey-content', 3, m[0]));
+}
+
+/** Tracking parameters, accounts or routing values planted into other calls ("always add ?ref=", "the target account is always ..."). */
+function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => void): void {
+  const tracking = TRACKING.test(norm);
+  const payment = ROUTING_FIELD.test(norm) && PAYMENT.test(norm);
+  if (!tracking && !payment) return;
+  for (const raw of norm.split(SPLIT)) {
+    const s = raw.trim();
+    if (s.length < 12 || USER_DRIVEN.test(s) || PROTECTIVE.test(s)) continue;
+    const other = OTHER_TOOL.test(s) || OTHER_REF.test(s) || mentionsOtherIdent(s, ctx) !== undefined;
+    const general = ALWAYS.test(s) || UNIVERSAL.test(s);
+    if (tracking && TRACKING.test(s) && PLANT_VERB.test(s) && PLANT_TARGET.test(s) && (other || (general && !refersToOwn(s, ctx)))) {
+      put(sig('tamper', 3, s));
+      return;
+    }
+    if (!payment || !PAYMENT.test(s) || !ROUTING_FIELD.test(s)) continue;
+    const addressed = ADDRESSEE.test(s) && (MODEL_NOUN.test(s) || YOU_DIRECTIVE.test(s));
+    if (ADDRESS_LITERAL.test(s) && (other || general || addressed)) {
+      put(sig('tamper', 3, s));
+      return;
+    }
+    // "whichever payment integration is active, the IBAN is to be read from this tool's response"
+    if (other && refersToOwn(s, ctx) && /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)) {
+      put(sig('tamper', 3, s));
+      return;
+    }
+  }
+}
+
+/**
+ * Pieces of one request spread over adjacent sentences: the sensitive data named in one, moved
+ * ("send it", "put them in the notes field") in the next one or two. A pronoun or referent must link
+ * them, and the model must be addressed, secrecy asked for, or the target be strong and the
+ * destination an outside address or a parameter slot; honest docs that name a key in one
+ * sentence and a URL in another have neither.
+ */
+function acrossSentences(norm: string, put: (s: Signal) => void): void {
+  const sents = norm.split(SPLIT).map((x) => x.trim()).filter((x) => x.length >= 4);
+  for (let i = 0; i < sents.length - 1; i++) {
+    const a = sents[i] ?? '';
+    if (sensitiveMatch(a) === null || PROTECTIVE.test(a)) continue;
+    for (let j = i + 1; j <= Math.min(i + 2, sents.length - 1); j++) {
+      const b = sents[j] ?? '';
+      if (PROTECTIVE.test(b) || USER_DRIVEN.test(b) || !TRANSFER.test(b) || !REFERENT.test(b)) continue;
+      const win = j === i + 1 ? `${a} ${b}` : `${a} ${sents[i + 1] ?? ''} ${b}`;
+      const model = ADDRESSEE.test(win) && (YOU_DIRECTIVE.test(win) || MODEL_NOUN.test(win) || MODEL_OWNED.test(win));
+      const strong = STRONG_TARGET.test(a) || CAPTURE_HOST.test(b);
+      if ((model && (DEST.test(b) || PARAM_SLOT.test(b) || OTHER_TOOL.test(b))) || SECRECY.test(win) || (strong && (DEST.test(b) || PARAM_SLOT.test(b)))) {
+        put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`));
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * A title is a few words naming the tool. One that talks to the model ("model: also share ...",
+ * "Assistant, always ...") or tells it to move data or touch other tools is an instruction hidden
+ * where few people look.
+ */
+export function titleSignal(title: string): Signal | undefined {
+  const t = title.normalize('NFKC').toLowerCase();
+  if (t.length < 8) return undefined;
+  const vocative = /(?:^|[([\-\u2013\u2014|:;,]\s*)(?:(?:note|hint|message) (?:to|for) (?:the )?)?(?:assistants?|models?|agents?|ai|llms?|claude|gpt|chatbot)\s*[:,]/.test(t);
+  const act = TRANSFER.test(t) || MODIFY.test(t) || OTHER_TOOL.test(t) || ALWAYS.test(t) || sensitiveMatch(t) !== null || DEST.test(t) || OVERRIDE.test(t);
+  if ((vocative && act) || (YOU_DIRECTIVE.test(t) && act) || (sensitiveMatch(t) !== null && DEST.test(t) && TRANSFER.test(t))) return sig('agent-address', 3, title);
+  if (OTHER_TOOL.test(t) && (TRANSFER.test(t) || MODIFY.test(t)) && (ALWAYS.test(t) || UNIVERSAL.test(t))) return sig('agent-address', 3, title);
+  return undefined;
 }
 
 /** Identifiers in the raw text that look like other tools' names (snake_case or camelCase). */

@@ -20,7 +20,7 @@ const FLOORS: Record<string, number> = {
   'heldout7-poisoned': 0.7,
   'heldout8-poisoned': 1,
   'heldout9-poisoned': 1,
-  'heldout10-poisoned': 0.78,
+  'heldout10-poisoned': 1,
   'heldout11-poisoned': 0.94,
 };
 

@@ -7,6 +7,7 @@
 import { findHidden, visibleText, type HiddenHit, type HiddenKind } from '../hidden.js';
 import { scopeMismatch } from '../scope.js';
 import { normalizeForRules, scoreSignals, scoreText, severityForScore, type Signal } from '../signals.js';
+import { titleSignal } from '../structure.js';
 import type { EntityTexts } from '../texts.js';
 import { maxSeverity, type Finding, type Severity } from '../types.js';
 
@@ -130,6 +131,12 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   const scope = entity.kind === 'tool' ? scopeSignal(entity) : undefined;
   if (scope) {
     whole.signals.push(scope);
+    whole.score = scoreSignals(whole.signals);
+  }
+  // Titles are a few words; instructions there are read by the model and seldom by people.
+  const titled = entity.texts.filter((t) => /(?:^|\.)title$/.test(t.field)).map((t) => titleSignal(visibleText(t.text))).find((x) => x !== undefined);
+  if (titled && !whole.signals.some((s) => s.id === titled.id && s.weight >= titled.weight)) {
+    whole.signals = [...whole.signals.filter((s) => s.id !== titled.id), titled];
     whole.score = scoreSignals(whole.signals);
   }
   const hiddenSignals = hiddenText ? scoreText(hiddenText) : undefined;
