@@ -22,6 +22,8 @@ const DESTINATION = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[
 const NEGATED = /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
 
 const SETUP_NOTE = /\b(?:pass|provide|enter|set|put|supply|use|add|include) your (?:own )?(?:\w+ ){0,2}(?:api[ _-]?keys?|tokens?|personal access tokens?|access tokens?|credentials|passwords?|secrets?)\b|\b(?:is|are) (?:read|loaded|taken) from (?:the )?(?:env(?:ironment)?(?: variables?)?\b|[a-z0-9]+_(?:user|token|key|password|secret))/;
+// Keeping a secret in the user's own store: "copy it into your password manager", "add them to .env".
+const OWN_STORE = /\b(?:copy|add|put|save|store|paste|keep|write)\w* (?:\w+ ){0,2}(?:in|into|to) (?:your|their|the user'?s?|a|the) (?:own |local )?(?:password manager|keychain|vault|secrets? (?:manager|store)|\.env(?: file)?|env file|credential (?:helper|store))\b|\b(?:copy|add|put|save|store|paste|write)\w* (?:\w+ ){0,2}(?:in|into|to) \.env\b/;
 const MODEL_NAMED = /\b(?:assistant|agent|model|ai|llm)s?\b|\byou (?:must|should|need to|have to)\b/;
 
 function sentenceAround(text: string, fragment: string): string {
@@ -104,7 +106,7 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   const sol = best.get('solicit');
   if (sol) {
     const sentence = sentenceAround(norm, sol.match) || sol.match;
-    if (SETUP_NOTE.test(sentence) && !DESTINATION.test(sentence) && !MODEL_NAMED.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
+    if ((SETUP_NOTE.test(sentence) || OWN_STORE.test(sentence)) && !DESTINATION.test(sentence) && !MODEL_NAMED.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
       best.delete('solicit');
       best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol.match });
     }

@@ -7,7 +7,8 @@ import { loadManifests } from './helpers.js';
  * styles, and measured before any rule change; the figures at that moment are recorded in
  * docs/scan-checks.md. Sets 1–6, 8 and 9 later informed general rules; sets 7 and 10 were never
  * used for tuning (10 was written after the structural signals and is the honest figure; 11 was
- * written after the multilingual vocabularies and measured once, never tuned on).
+ * written after the multilingual vocabularies and measured once, never tuned on; 12 was written after
+ * the cross-sentence rules, measured once at 0.77, and its misses then informed general fixes).
  * The floors are the values reached, rounded down, so that regressions fail.
  */
 const FLOORS: Record<string, number> = {
@@ -22,6 +23,9 @@ const FLOORS: Record<string, number> = {
   'heldout9-poisoned': 1,
   'heldout10-poisoned': 1,
   'heldout11-poisoned': 0.94,
+  // Set 12 was written after the cross-sentence / trust-transfer / planted-value / title rules and
+  // measured once at 27/35 (0.77); its eight misses then informed general fixes, so it is no longer unseen.
+  'heldout12-poisoned': 1,
 };
 
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
@@ -51,6 +55,12 @@ describe('held-out sets (generalisation)', () => {
   it('flags nothing in the second synthetic benign set (multilingual, security-adjacent wording)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-2'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(40);
+    expect(rows[0]?.flagged).toBe(0);
+  });
+
+  it('flags nothing in the third synthetic benign set (secrets named in one sentence and moved or linked in the next, payments, tracking links, AI titles)', () => {
+    const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-3'));
+    expect(rows[0]?.total).toBeGreaterThanOrEqual(30);
     expect(rows[0]?.flagged).toBe(0);
   });
 
