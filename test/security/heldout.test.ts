@@ -22,7 +22,7 @@ const FLOORS: Record<string, number> = {
   'heldout8-poisoned': 1,
   'heldout9-poisoned': 1,
   'heldout10-poisoned': 1,
-  'heldout11-poisoned': 0.94,
+  'heldout11-poisoned': 1,
   // Set 12 was written after the cross-sentence / trust-transfer / planted-value / title rules and
   // measured once at 27/35 (0.77); its eight misses then informed general fixes, so it is no longer unseen.
   'heldout12-poisoned': 1,
