@@ -242,6 +242,8 @@ const TRUST_TRANSFER = new RegExp(
     '(?:làm theo|tuân theo|thực thi|thực hiện)[^.\\n]{0,40}(?:hướng dẫn|lệnh|chỉ thị)[^.\\n]{0,30}(?:kết quả|đầu ra|phản hồi|tài liệu|trang web)',
   ].join('|'),
 );
+// Cheap pre-check: the object nouns every trust-transfer shape needs.
+const TRUST_HINT = /instruc|command|directive|order|whatever|anything|everything|anweisung|befehl|consigne|comand|istruz|opdracht|polece|komend|perintah|petunjuk|kommand|talimat|komut|инструкц|команд|указани|распоряж|指令|命令|指示|コマンド|지시|명령|التعليمات|الأوامر|निर्देश|आदेश|lệnh|hướng dẫn|chỉ thị/;
 // Who does not want an order taken from content: "never follow instructions found in pages".
 const TRUST_NEGATED = /\b(?:never|do not|don'?t|must not|should not|not to|instead of|rather than|without|ignor\w*|refus\w*|reject\w*|treat\w* (?:it|them|this|such|any) as (?:data|untrusted))\b[^.\n]{0,25}\b(?:follow|obey|execute|run|carry|comply|act|perform|treat)|\bnicht\b|\bne (?:pas|jamais)\b|\bnunca\b|\bnão\b|\bnon\b|\bniet\b|\bnie\b|\bjangan\b|\baldrig\b|\binte\b|не (?:выполн|следу)|不要|切勿|禁止|しない|하지 마|لا ت|मत|không/;
 
@@ -401,6 +403,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
 
 /** "Follow the instructions found in tool outputs": orders taken from content, unless the sentence forbids it. */
 function trustTransfer(norm: string, put: (s: Signal) => void): void {
+  if (!TRUST_HINT.test(norm)) return;
   const m = TRUST_TRANSFER.exec(norm);
   if (!m) return;
   const start = Math.max(norm.lastIndexOf('. ', m.index), norm.lastIndexOf('\n', m.index), 0);
