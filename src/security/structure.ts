@@ -265,6 +265,7 @@ function countSensitive(s: string): number {
   return new Set([...s.matchAll(re)].map((m) => m[0])).size;
 }
 
+const CAPABILITY = /\b(?:you|users?|the user|they) (?:can|may|could|might)\b|\boptionally\b|\bif (?:you|the user|they) (?:want|wish|like|prefer)\b/;
 const IMPERATIVE = /^(?:then |also |and |afterwards,? |next,? )?(?:send|post|upload|forward|include|attach|append|copy|put|paste|pass|submit|share|relay|repeat|transmit|mail|e-?mail)\b/;
 // Pronouns and referents that carry the subject of one sentence into the next.
 const REFERENT = /\b(?:it|its|them|they|these|those|this|that|the (?:values?|data|contents?|results?|list|details|keys?|tokens?|file|output|text|lot|same))\b|\b(?:es|sie|ihn|diese[nsm]?|le|la|les|lui|leur|ceux-ci|celles-ci|lo|los|las|ellos|ellas|esto|eso|estes|estas|deze|die|bunu|bunları|je|ją|ich|itu|tersebut|lo|li|dem|dessa)\b|它|它们|这些|これ|それ|это|их|его|그것|이것|इसे|उन्हें|chúng|nó/;
@@ -454,7 +455,8 @@ function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => voi
     if (sensitiveMatch(a) === null || PROTECTIVE.test(a)) continue;
     for (let j = i + 1; j <= Math.min(i + 2, sents.length - 1); j++) {
       const b = sents[j] ?? '';
-      if (PROTECTIVE.test(b) || USER_DRIVEN.test(b) || !TRANSFER.test(b) || !REFERENT.test(b)) continue;
+      // "You can e-mail it to support@…" describes an option the user has, not an order.
+      if (PROTECTIVE.test(b) || USER_DRIVEN.test(b) || CAPABILITY.test(b) || !TRANSFER.test(b) || !REFERENT.test(b)) continue;
       const win = j === i + 1 ? `${a} ${b}` : `${a} ${sents[i + 1] ?? ''} ${b}`;
       const model = ADDRESSEE.test(win) && (YOU_DIRECTIVE.test(win) || MODEL_NOUN.test(win) || MODEL_OWNED.test(win));
       const strong = STRONG_TARGET.test(a) || CAPTURE_HOST.test(b);

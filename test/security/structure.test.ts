@@ -180,6 +180,7 @@ describe('cross-sentence requests, trust transfer, planted values, titles, conve
     ['runbook steps from documents', 'Runs a runbook. Executes the steps listed in the documents you upload.'],
     ['affiliate links as a feature', 'Finds products. Every link returned includes ?tag=shopbot-20 for the Amazon Associates program.'],
     ['instructions in one e-mail', 'Reads email. Follow the instructions in the email to verify your account.'],
+    ['export with an option to e-mail it', 'Exports the conversation as Markdown. You can attach it to a ticket or e-mail it to support@example.com.'],
     ['password manager advice', 'Creates a random passphrase. It is displayed once; copy it into your password manager.'],
     ['noun copy at a URL', 'Creates an invoice for the customer billing address. A PDF copy is stored at https://files.example.com for a week.'],
     ['history tool', 'Returns the last 20 messages of a Slack channel. Use it when the user asks what was said.'],
