@@ -6,7 +6,7 @@
  * long honest usage notes about the tool's own domain stay quiet.
  */
 
-type Capability = 'secrets' | 'shell' | 'vcs' | 'payments' | 'messaging' | 'files' | 'database' | 'identity';
+export type Capability = 'secrets' | 'shell' | 'vcs' | 'payments' | 'messaging' | 'files' | 'database' | 'identity';
 
 const CAPABILITIES: Record<Capability, RegExp> = {
   secrets: /\b(?:tokens?|api[ _-]?keys?|passwords?|passphrases?|credentials?|secrets?|cookies?|env(?:ironment)? var(?:iable)?s?|\.env|private keys?|ssh|keychain|oauth|bearer|authorization header)\b/,
@@ -28,6 +28,12 @@ function caps(text: string): Set<Capability> {
   const out = new Set<Capability>();
   for (const [cap, re] of Object.entries(CAPABILITIES) as [Capability, RegExp][]) if (re.test(text)) out.add(cap);
   return out;
+}
+
+/** What a tool is about, from its name and the first sentence of its description. */
+export function ownCapabilities(name: string, description: string): Set<Capability> {
+  const first = description.split(SPLIT).map((s) => s.trim()).find(Boolean) ?? '';
+  return caps(`${name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase()} ${first.toLowerCase()}`);
 }
 
 export interface ScopeVerdict {

@@ -37,8 +37,12 @@ function sentenceAround(text: string, fragment: string): string {
 }
 
 /** Lower-cased, folded text the rules run on. */
+// A line break inside a sentence (wrapped docstrings, template literals): the next line goes on in
+// lower case or with a path, quote or code span, and the line before has no closing punctuation.
+const WRAPPED = /([^\s.!?:;。！？>\]])[ \t]*\r?\n[ \t]*(?=[a-z0-9~/`'"(])/g;
+
 export function normalizeForRules(text: string): string {
-  const nfkc = text.normalize('NFKC');
+  const nfkc = text.normalize('NFKC').replace(WRAPPED, '$1 ');
   // Folding only matters when Greek/Cyrillic/Armenian letters are present; skip the word walk otherwise.
   return (/[\u0370-\u058F]/.test(nfkc) ? foldToLatin(nfkc) : nfkc).replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[ \t]+/g, ' ').toLowerCase();
 }
@@ -67,7 +71,31 @@ export interface ScoreContext {
   params?: string[];
   /** Set to false to apply the phrase rules only (cheaper; used to pick the worst field). */
   structure?: boolean;
+  /** The tool's own subject is secrets (a vault, a password manager, an API-key admin tool). */
+  secretsDomain?: boolean;
 }
+
+// Targets outside any secrets tool's own subject: the user's home-directory keys, the model's
+// prompt, the conversation, agent configs. A vault tool talking about "secrets" is doing its job;
+// one reaching for ~/.ssh or the chat history is not.
+const OFF_DOMAIN = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|id_ecdsa|\.aws\b|\.npmrc|\.netrc|\.kube|\.gnupg|\.git-credentials|mcp\.json|claude_desktop|\.cursor\/|system prompt|conversation|chat history|transcript|dialog|previous messages|browser|cookies?\b|wallet|seed phrase|mnemonic|other tools?|another tool|any tool|every tool/;
+
+// "Don't bother telling the user the IDs unless they ask": brevity, not concealment.
+const ON_REQUEST = /\bunless (?:they|the user|the human|he|she|someone|anyone|explicitly|specifically|asked|requested|it is requested|relevant)\b|\bdon'?t bother\b|\bno need to bother\b/;
+
+// Home-directory credential stores of different kinds named together: a sweep, not a single job.
+const CREDENTIAL_FAMILIES: [string, RegExp][] = [
+  ['ssh', /~\/\.ssh\b|\bid_(?:rsa|ed25519|ecdsa)\b/],
+  ['aws', /~\/\.aws\b/],
+  ['gnupg', /~\/\.gnupg\b/],
+  ['kube', /~\/\.kube\b/],
+  ['docker', /~\/\.docker\b/],
+  ['npm', /~\/\.npmrc\b/],
+  ['netrc', /~\/\.netrc\b/],
+  ['git', /~\/\.git-credentials\b/],
+  ['gcloud', /~\/\.config\/gcloud\b/],
+  ['browser', /\b(?:browser profiles?|login data|cookies\.sqlite)\b/],
+];
 
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
 export function scoreText(text: string, context: ScoreContext = {}): TextVerdict {
@@ -111,6 +139,24 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
       best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol.match });
     }
   }
+  // A secrets tool handling its own subject: no outside address, no secrecy, nothing beyond its domain.
+  const sol2 = best.get('solicit');
+  if (sol2 && context.secretsDomain) {
+    const sentence = sentenceAround(norm, sol2.match) || sol2.match;
+    if (!OFF_DOMAIN.test(sentence) && !DESTINATION.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
+      best.delete('solicit');
+      best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol2.match });
+    }
+  }
+  // Brevity ("don't bother telling the user the IDs unless they ask") keeps nothing from the user.
+  const sec = best.get('secrecy');
+  if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) best.set('secrecy', { ...sec, weight: 1 });
+  // Several kinds of home-directory credentials named together, none of them as a warning.
+  const families = CREDENTIAL_FAMILIES.filter(([, re]) => {
+    const m = re.exec(norm);
+    return m !== null && !NEGATED.test(sentenceAround(norm, m[0]));
+  });
+  if (families.length >= 2 && !best.has('solicit')) best.set('solicit', { id: 'solicit', weight: 3, match: `credential stores: ${families.map(([f]) => f).join(', ')}` });
   if (best.has('sensitive-strong')) best.delete('sensitive-weak');
   // Language-independent combination: a secret-looking target and an outside address in the same
   // text is an exfiltration recipe whatever the surrounding words are.
