@@ -50,16 +50,21 @@ export function normalizeForRules(text: string): string {
 // The rules are written case-insensitively for readability, but the text is lower-cased once
 // up front: dropping the `i`/`u` flags makes matching several times faster on large toolsets.
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
-const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) }));
+// Rules that embed another rule run after it, and only when it matched.
+const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) })).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
 
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);
     if (!prev || prev.weight < sig.weight) best.set(sig.id, sig);
   };
+  const matched = new Set<SignalId>();
   for (const rule of COMPILED) {
+    if ((rule.needs && !matched.has(rule.needs)) || (rule.gate && !rule.gate.test(norm))) continue;
     const m = rule.re.exec(norm);
-    if (m) add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
+    if (!m) continue;
+    matched.add(rule.id);
+    add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
   }
   if (ctx) for (const sig of structureSignals(norm, ctx)) add(sig);
 }

@@ -81,6 +81,13 @@ export interface TextCheckContext {
   source?: string;
 }
 
+function locateField(entity: EntityTexts, signals: Signal[]): string | undefined {
+  const strongest = [...signals].sort((a, b) => b.weight - a.weight).find((s) => s.match.trim().length >= 4);
+  if (!strongest) return undefined;
+  const needle = strongest.match.trim().slice(0, 40);
+  return entity.texts.find((t) => normalizeForRules(visibleText(t.text)).includes(needle))?.field;
+}
+
 export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Finding[] {
   const findings: Finding[] = [];
   const entityRef = { kind: entity.kind, name: entity.name };
@@ -147,8 +154,12 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   const severity = severityForScore(score);
   let bestField = entity.texts[0]?.field ?? 'description';
   if (severity || whole.signals.some((s) => s.id === 'solicit' || s.id === 'ask-user-secret')) {
+    // The field that holds the strongest signal's match; re-scoring each field is the fallback
+    // for a match that spans fields or comes from a decoded payload.
+    const located = locateField(entity, whole.signals);
+    if (located) bestField = located;
     let bestFieldScore = -1;
-    for (const { field, text } of entity.texts) {
+    for (const { field, text } of located ? [] : entity.texts) {
       const v = scoreText(visibleText(text), { ...scoreCtx, structure: false });
       if (v.score > bestFieldScore) {
         bestFieldScore = v.score;
