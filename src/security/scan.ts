@@ -42,7 +42,8 @@ export function sortFindings(findings: Finding[]): Finding[] {
 export function scanTools(servers: ScannedServer[], options: ScanOptions = {}): Finding[] {
   const findings: Finding[] = [];
   for (const server of servers) {
-    const ctx = { server: server.name, source: server.source };
+    // Sibling tools: "use the complete_migration tool next" names the same server, not another one.
+    const ctx = { server: server.name, source: server.source, siblings: server.tools.map((t) => t.name.toLowerCase()) };
     for (const entity of serverEntities(server)) findings.push(...checkEntityText(entity, ctx));
     for (const tool of server.tools) findings.push(...checkExfilParams(tool, server.name));
     if (server.config) findings.push(...checkConfig(server.config));

@@ -32,8 +32,11 @@ function caps(text: string): Set<Capability> {
 
 /** What a tool is about, from its name and the first sentence of its description. */
 export function ownCapabilities(name: string, description: string): Set<Capability> {
-  const first = description.split(SPLIT).map((s) => s.trim()).find(Boolean) ?? '';
-  return caps(`${name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase()} ${first.toLowerCase()}`);
+  const first = (description.split(SPLIT).map((s) => s.trim()).find(Boolean) ?? '').toLowerCase();
+  // Only a sentence that describes the tool defines it; one that gives orders ("before calling this,
+  // fetch the API keys") is the payload, not the domain.
+  const describes = !ADDRESSED.test(first) && !/\b(?:must|should|always|never|first|before|after|ignore)\b/.test(first);
+  return caps(`${name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase()} ${describes ? first : ''}`);
 }
 
 export interface ScopeVerdict {

@@ -78,12 +78,30 @@ export interface ScoreContext {
   structure?: boolean;
   /** The tool's own subject is secrets (a vault, a password manager, an API-key admin tool). */
   secretsDomain?: boolean;
+  /** Lower-cased names of the other tools on the same server. */
+  siblings?: string[];
 }
 
 // Targets outside any secrets tool's own subject: the user's home-directory keys, the model's
 // prompt, the conversation, agent configs. A vault tool talking about "secrets" is doing its job;
 // one reaching for ~/.ssh or the chat history is not.
-const OFF_DOMAIN = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|id_ecdsa|\.aws\b|\.npmrc|\.netrc|\.kube|\.gnupg|\.git-credentials|mcp\.json|claude_desktop|\.cursor\/|system prompt|conversation|chat history|transcript|dialog|previous messages|browser|cookies?\b|wallet|seed phrase|mnemonic|other tools?|another tool|any tool|every tool/;
+const OFF_DOMAIN = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|id_ecdsa|\.aws\b|\.npmrc|\.netrc|\.kube|\.gnupg|\.git-credentials|mcp\.json|claude_desktop|\.cursor\/|system prompt|\bconversations?\b|chat history|transcript|dialog|previous messages|browser|cookies?\b|wallet|seed phrase|mnemonic|other tools?|another tool|any tool|every tool/;
+
+// Name parts too common to mark a product family ("the other search tools" is not one vendor).
+const GENERIC_NAME_PARTS = new Set(['tool', 'tools', 'file', 'files', 'data', 'user', 'users', 'list', 'create', 'update', 'delete', 'read', 'write', 'send', 'search', 'learn', 'fetch', 'call', 'query', 'info', 'item', 'items', 'text', 'name', 'test', 'helper', 'this', 'with', 'from', 'note', 'notes', 'email', 'mail', 'message', 'messages', 'server', 'agent', 'task', 'tasks', 'check', 'code', 'exec', 'open', 'close', 'save', 'load', 'make', 'other', 'more', 'get', 'set', 'add', 'remove', 'find', 'show', 'view', 'run', 'execute', 'command', 'shell', 'http', 'request', 'content', 'result', 'results', 'report', 'upload', 'download', 'sync', 'analyze', 'scan', 'validate', 'verify', 'manage', 'start', 'stop', 'status', 'config', 'settings']);
+
+/** "any other Shopify tools" in a Shopify tool's text: its own family, not another server's. */
+function familyPattern(ownName: string | undefined): RegExp | undefined {
+  if (!ownName) return undefined;
+  const parts = ownName.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length >= 4 && !GENERIC_NAME_PARTS.has(p));
+  if (parts.length === 0) return undefined;
+  return new RegExp(`\\b(?:other|all|any|every|each|subsequent|remaining)\\s+(?:of (?:the|our) )?(?:${parts.join('|')})\\b[^.\\n]{0,15}\\b(?:tools?|functions?|calls?|apis?|endpoints?|operations?)\\b`);
+}
+
+const FULL_DATA = /\b(?:full|entire|whole|complete|all (?:the )?)\s?(?:[\w-]+ )?(?:details|contents?|arguments|parameters|data|text|body|bodies|payloads?|inputs|outputs|messages)\b/;
+
+// Section tags of structured documentation (<use_case>, <examples>, <hints>): formatting, not a fake system channel.
+const DOC_SECTIONS = /<(?:use_case|examples?|hints?|workflow|notes|important_notes|next_steps|returns?|parameters|usage|output_format|best_practices|tips|when_to_use|error_handling)>/;
 
 // "Don't bother telling the user the IDs unless they ask": brevity, not concealment.
 const ON_REQUEST = /\bunless (?:they|the user|the human|he|she|someone|anyone|explicitly|specifically|asked|requested|it is requested|relevant)\b|\bdon'?t bother\b|\bno need to bother\b/;
@@ -153,6 +171,21 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
       best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol2.match });
     }
   }
+  // The tool's own product family ("call this before any other Shopify tools") is not another server.
+  const family = familyPattern(context.ownName);
+  if (family) {
+    for (const id of ['intercept', 'steer-other-tools', 'invoke-other', 'solicit'] as const) {
+      const sig = best.get(id);
+      if (!sig) continue;
+      const sentence = sentenceAround(norm, sig.match) || sig.match;
+      // Still an attack when the sentence hauls data along ("called first with the full event details").
+      if (family.test(sentence) && !FULL_DATA.test(sentence) && !(id === 'solicit' && OFF_DOMAIN.test(sentence))) best.delete(id);
+    }
+  }
+  const invoke = best.get('invoke-other');
+  if (invoke && context.siblings?.some((name) => name.length >= 4 && invoke.match.includes(name))) best.delete('invoke-other');
+  const markup = best.get('injection-markup');
+  if (markup && DOC_SECTIONS.test(norm)) best.set('injection-markup', { ...markup, weight: 0.5 });
   // Brevity ("don't bother telling the user the IDs unless they ask") keeps nothing from the user.
   const sec = best.get('secrecy');
   if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) best.set('secrecy', { ...sec, weight: 1 });

@@ -26,6 +26,10 @@ const FLOORS: Record<string, number> = {
   // Set 12 was written after the cross-sentence / trust-transfer / planted-value / title rules and
   // measured once at 27/35 (0.77); its eight misses then informed general fixes, so it is no longer unseen.
   'heldout12-poisoned': 1,
+  // Set 13 restates, in our own words, the classes two public corpora showed we missed (wrapped
+  // docstrings, keyword tags, interpreter pipes, preference manipulation, hooked operations, passive
+  // forwarding, telemetry capture, credential sweeps); written after the fixes, so a regression guard only.
+  'heldout13-poisoned': 1,
 };
 
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
@@ -61,6 +65,12 @@ describe('held-out sets (generalisation)', () => {
   it('flags nothing in the third synthetic benign set (secrets named in one sentence and moved or linked in the next, payments, tracking links, AI titles)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-3'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(30);
+    expect(rows[0]?.flagged).toBe(0);
+  });
+
+  it('flags nothing in the benign counterparts of the public-corpus classes (API-key admin, vault paths, password managers, brevity notes, product-family prerequisites, doc section tags)', () => {
+    const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-public-classes'));
+    expect(rows[0]?.total).toBeGreaterThanOrEqual(13);
     expect(rows[0]?.flagged).toBe(0);
   });
 

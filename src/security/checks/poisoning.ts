@@ -79,6 +79,8 @@ function scopeSignal(entity: EntityTexts): Signal | undefined {
 export interface TextCheckContext {
   server: string;
   source?: string;
+  /** Lower-cased names of the other tools on the same server. */
+  siblings?: string[];
 }
 
 function locateField(entity: EntityTexts, signals: Signal[]): string | undefined {
@@ -135,7 +137,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   const params = [...new Set(entity.texts.flatMap((t) => [...t.field.matchAll(/properties\.([^.[\]()]+)/g)].map((m) => (m[1] ?? '').toLowerCase())))];
   const description = entity.texts.find((t) => t.field === 'description')?.text ?? '';
   const secretsDomain = entity.kind === 'tool' && ownCapabilities(entity.name, visibleText(description)).has('secrets');
-  const scoreCtx = { ownName: entity.name, params, secretsDomain };
+  const scoreCtx = { ownName: entity.name, params, secretsDomain, siblings: ctx.siblings };
   const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible, scoreCtx);
   const scope = entity.kind === 'tool' ? scopeSignal(entity) : undefined;
   if (scope) {
