@@ -260,9 +260,10 @@ const OTHER_REF = /\b(?:the|whichever|whatever|a|an) (?:[\w-]+ ){0,2}(?:server|i
 const OTHER_CALL = /\b(?:call(?:s|ing)?|invoke[sd]?|invoking|run(?:s|ning)?|use[sd]?|using|to|via|through|by|with) (?:to )?(?:the|a|an) (?:[\w-]+ ){1,2}(?:tool|server|function|integration)\b/;
 // Data taken out of the conversation: "any card number in the conversation", "mentioned earlier".
 const FROM_CHAT = /\b(?:in|from) the (?:conversation|chat|context|session|dialog(?:ue)?|thread)\b|\b(?:mentioned|shared|said|typed|given) (?:earlier|before|previously|so far)\b/;
+const SENSITIVE_ALL = new RegExp(SENSITIVE_LATIN.source, 'g');
 function countSensitive(s: string): number {
-  const re = new RegExp(SENSITIVE_LATIN.source, 'g');
-  return new Set([...s.matchAll(re)].map((m) => m[0])).size;
+  SENSITIVE_ALL.lastIndex = 0;
+  return new Set([...s.matchAll(SENSITIVE_ALL)].map((m) => m[0])).size;
 }
 
 const CAPABILITY = /\b(?:you|users?|the user|they) (?:can|may|could|might)\b|\boptionally\b|\bif (?:you|the user|they) (?:want|wish|like|prefer)\b/;
