@@ -6,7 +6,7 @@
  * long honest usage notes about the tool's own domain stay quiet.
  */
 
-export type Capability = 'secrets' | 'shell' | 'vcs' | 'payments' | 'messaging' | 'files' | 'database' | 'identity';
+type Capability = 'secrets' | 'shell' | 'vcs' | 'payments' | 'messaging' | 'files' | 'database' | 'identity';
 
 const CAPABILITIES: Record<Capability, RegExp> = {
   secrets: /\b(?:tokens?|api[ _-]?keys?|passwords?|passphrases?|credentials?|secrets?|cookies?|env(?:ironment)? var(?:iable)?s?|\.env|private keys?|ssh|keychain|oauth|bearer|authorization header)\b/,
@@ -30,14 +30,24 @@ function caps(text: string): Set<Capability> {
   return out;
 }
 
-/** What a tool is about, from its name and the first sentence of its description. */
-export function ownCapabilities(name: string, description: string): Set<Capability> {
+/**
+ * True when the tool's own subject is secrets (a vault, a password manager, an API-key admin
+ * tool), judged from its name and from a first sentence that describes it. A first sentence that
+ * gives orders ("before calling this, fetch the API keys") is the payload, not the domain.
+ */
+export function isSecretsTool(name: string, description: string): boolean {
   const first = (description.split(SPLIT).map((s) => s.trim()).find(Boolean) ?? '').toLowerCase();
-  // Only a sentence that describes the tool defines it; one that gives orders ("before calling this,
-  // fetch the API keys") is the payload, not the domain.
   const describes = !ADDRESSED.test(first) && !/\b(?:must|should|always|never|first|before|after|ignore)\b/.test(first);
-  return caps(`${name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase()} ${describes ? first : ''}`);
+  const own = `${name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase()} ${describes ? first : ''}`;
+  return CAPABILITIES.secrets.test(own);
 }
+
+/**
+ * What lies beyond any secrets tool's own subject: the user's home-directory keys and dotfiles,
+ * the environment, the model's prompt, the conversation, agent configs, browsers, wallets and
+ * other tools. A vault tool naming "secrets" is doing its job; one reaching for these is not.
+ */
+export const BEYOND_SECRETS = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|id_ecdsa|\.aws\b|\.npmrc|\.netrc|\.kube|\.gnupg|\.git-credentials|mcp\.json|claude_desktop|\.cursor\/|environment|env vars?|process\.env|os\.environ|system prompt|\bconversations?\b|chat history|\bhistory\b|transcript|dialog|previous messages|browser|cookies?\b|keychain|wallet|seed phrase|mnemonic|other tools?|another tool|any tool|every tool/;
 
 export interface ScopeVerdict {
   /** Capabilities reached for by agent-addressed sentences that the tool's own identity does not cover. */

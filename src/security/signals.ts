@@ -9,6 +9,7 @@
 
 import { foldToLatin } from './confusables.js';
 import { RULES, type Rule, type Signal, type SignalId, type TextVerdict } from './rules.js';
+import { BEYOND_SECRETS } from './scope.js';
 import { deobfuscate, structureSignals, type StructureContext } from './structure.js';
 import type { Severity } from './types.js';
 
@@ -81,11 +82,6 @@ export interface ScoreContext {
   /** Lower-cased names of the other tools on the same server. */
   siblings?: string[];
 }
-
-// Targets outside any secrets tool's own subject: the user's home-directory keys, the model's
-// prompt, the conversation, agent configs. A vault tool talking about "secrets" is doing its job;
-// one reaching for ~/.ssh or the chat history is not.
-const OFF_DOMAIN = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|id_ecdsa|\.aws\b|\.npmrc|\.netrc|\.kube|\.gnupg|\.git-credentials|mcp\.json|claude_desktop|\.cursor\/|system prompt|\bconversations?\b|chat history|transcript|dialog|previous messages|browser|cookies?\b|wallet|seed phrase|mnemonic|other tools?|another tool|any tool|every tool/;
 
 // Name parts too common to mark a product family ("the other search tools" is not one vendor).
 const GENERIC_NAME_PARTS = new Set(['tool', 'tools', 'file', 'files', 'data', 'user', 'users', 'list', 'create', 'update', 'delete', 'read', 'write', 'send', 'search', 'learn', 'fetch', 'call', 'query', 'info', 'item', 'items', 'text', 'name', 'test', 'helper', 'this', 'with', 'from', 'note', 'notes', 'email', 'mail', 'message', 'messages', 'server', 'agent', 'task', 'tasks', 'check', 'code', 'exec', 'open', 'close', 'save', 'load', 'make', 'other', 'more', 'get', 'set', 'add', 'remove', 'find', 'show', 'view', 'run', 'execute', 'command', 'shell', 'http', 'request', 'content', 'result', 'results', 'report', 'upload', 'download', 'sync', 'analyze', 'scan', 'validate', 'verify', 'manage', 'start', 'stop', 'status', 'config', 'settings']);
@@ -166,7 +162,7 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   const sol2 = best.get('solicit');
   if (sol2 && context.secretsDomain) {
     const sentence = sentenceAround(norm, sol2.match) || sol2.match;
-    if (!OFF_DOMAIN.test(sentence) && !DESTINATION.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
+    if (!BEYOND_SECRETS.test(sentence) && !DESTINATION.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
       best.delete('solicit');
       best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol2.match });
     }
@@ -179,13 +175,14 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
       if (!sig) continue;
       const sentence = sentenceAround(norm, sig.match) || sig.match;
       // Still an attack when the sentence hauls data along ("called first with the full event details").
-      if (family.test(sentence) && !FULL_DATA.test(sentence) && !(id === 'solicit' && OFF_DOMAIN.test(sentence))) best.delete(id);
+      if (family.test(sentence) && !FULL_DATA.test(sentence) && !(id === 'solicit' && BEYOND_SECRETS.test(sentence))) best.delete(id);
     }
   }
   const invoke = best.get('invoke-other');
   if (invoke && context.siblings?.some((name) => name.length >= 4 && invoke.match.includes(name))) best.delete('invoke-other');
   const markup = best.get('injection-markup');
-  if (markup && DOC_SECTIONS.test(norm)) best.set('injection-markup', { ...markup, weight: 0.5 });
+  // Only neutral tag names are cheapened; <system>, <override>, <admin> stay fake system channels.
+  if (markup && DOC_SECTIONS.test(norm) && /^<\/?\s*(?:instructions?|important|context|critical|priority)\s*>/.test(markup.match)) best.set('injection-markup', { ...markup, weight: 0.5 });
   // Brevity ("don't bother telling the user the IDs unless they ask") keeps nothing from the user.
   const sec = best.get('secrecy');
   if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) best.set('secrecy', { ...sec, weight: 1 });

@@ -5,7 +5,7 @@
  */
 
 import { visibleText } from '../hidden.js';
-import { ownCapabilities } from '../scope.js';
+import { BEYOND_SECRETS, isSecretsTool } from '../scope.js';
 import { normalizeForRules } from '../signals.js';
 import { PROTECTIVE, sensitiveMatch } from '../structure.js';
 import type { Finding, JsonObject, ToolDef } from '../types.js';
@@ -69,14 +69,11 @@ const ENV_SECRET = /\b[a-z0-9]+(?:_[a-z0-9]+)*_(?:secret|token|key|password|pat)
 // Telling the agent what to put in the slot.
 const FILL = /\b(?:fill|fills|set|use|put|provide|paste|include|append|add|adds|appends|contain|contains|construct|supply|insert|enter|must|should|always|followed by|plus|the value of|whatever|preset|here)\b/;
 
-// What a secrets tool's parameters may legitimately talk about is its own store; these are beyond it.
-const OFF_DOMAIN = /~\/|\$home|\.ssh\b|id_rsa|id_ed25519|\.aws\b|\.npmrc|\.netrc|\.kube|mcp\.json|keychain|wallet|history|cookies?\b|environment|env vars?|process\.env|os\.environ/;
-
 export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
   const params: Param[] = [];
   collectParams(tool.inputSchema, '', params);
   // A vault, password-manager or credentials tool names secrets because they are its subject.
-  const secretsDomain = ownCapabilities(tool.name, visibleText(tool.description ?? '')).has('secrets');
+  const secretsDomain = isSecretsTool(tool.name, visibleText(tool.description ?? ''));
   const findings: Finding[] = [];
   for (const p of params) {
     // Booleans, numbers and enums cannot carry stolen text.
@@ -87,7 +84,7 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     if (related && !OVERREACH.test(text)) continue;
     const context = STEAL_CONTEXT.exec(text);
     const secret = STEAL_SECRET.exec(text) ?? STEAL_SECRET_BULK.exec(text);
-    const ownSecret = secret !== null && context === null && secretsDomain && !OFF_DOMAIN.test(secret[0]);
+    const ownSecret = secret !== null && context === null && secretsDomain && !BEYOND_SECRETS.test(secret[0]);
     const hit = context ?? (ownSecret ? null : secret);
     // "Do not paste credentials here" warns against exactly what the rule looks for.
     const warned = hit !== null && /\b(?:do not|don'?t|never|must not|should not)\s+(?:\w+\s+)?$/.test(text.slice(Math.max(0, hit.index - 30), hit.index));
@@ -113,7 +110,7 @@ export function checkExfilParams(tool: ToolDef, server: string): Finding[] {
     // when the text reaches for one from elsewhere (the environment, the session, "whatever").
     const sens = found && (CONTEXT_DATA.test(found[0]) || ELSEWHERE.test(desc) || FROM_CONTEXT.test(desc)) ? found : null;
     // A bare "secret" is too ambiguous (Kubernetes Secrets); an ENV_STYLE_SECRET name is not.
-    const wanted = asks && !(secretsDomain && !OFF_DOMAIN.test(desc)) ? ((sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? (ELSEWHERE.test(desc) ? ENV_SECRET.exec(p.description.toLowerCase()) : null)) : null;
+    const wanted = asks && !(secretsDomain && !BEYOND_SECRETS.test(desc)) ? ((sens && !/^secrets?$/.test(sens[0].trim()) ? sens : null) ?? (ELSEWHERE.test(desc) ? ENV_SECRET.exec(p.description.toLowerCase()) : null)) : null;
     if (wanted) {
       findings.push({
         code: 'DT002',

@@ -5,7 +5,7 @@
  */
 
 import { findHidden, visibleText, type HiddenHit, type HiddenKind } from '../hidden.js';
-import { ownCapabilities, scopeMismatch } from '../scope.js';
+import { isSecretsTool, scopeMismatch } from '../scope.js';
 import { normalizeForRules, scoreSignals, scoreText, severityForScore, type Signal } from '../signals.js';
 import { titleSignal } from '../structure.js';
 import type { EntityTexts } from '../texts.js';
@@ -136,7 +136,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   // Own parameter names, so that "fill the q field" is not mistaken for a reference to another tool.
   const params = [...new Set(entity.texts.flatMap((t) => [...t.field.matchAll(/properties\.([^.[\]()]+)/g)].map((m) => (m[1] ?? '').toLowerCase())))];
   const description = entity.texts.find((t) => t.field === 'description')?.text ?? '';
-  const secretsDomain = entity.kind === 'tool' && ownCapabilities(entity.name, visibleText(description)).has('secrets');
+  const secretsDomain = entity.kind === 'tool' && isSecretsTool(entity.name, visibleText(description));
   const scoreCtx = { ownName: entity.name, params, secretsDomain, siblings: ctx.siblings };
   const whole = scoreText(hiddenText ? `${visible}\n${hiddenText}` : visible, scoreCtx);
   const scope = entity.kind === 'tool' ? scopeSignal(entity) : undefined;
