@@ -10,8 +10,17 @@ export interface LoadResult {
   readonly non2xx: number;
 }
 
-const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-export const TOOLS_CALL = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notes_list', arguments: {}, _meta: META } });
+const META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+export const TOOLS_CALL = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'notes_list', arguments: {}, _meta: META },
+});
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -29,7 +38,9 @@ export interface Target {
 
 export async function startTarget(kind: 'bastion' | 'bastion-auth' | 'bare'): Promise<Target> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', kind, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', kind, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let token: string | undefined;
   await new Promise<void>((resolve, reject) => {
     let out = '';

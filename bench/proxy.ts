@@ -18,10 +18,19 @@ const REDIRECT = 'http://127.0.0.1:53682/callback';
 
 /** The upstream token endpoint, answering at once. */
 const instantUpstream = async (): Promise<Response> =>
-  new Response(JSON.stringify({ access_token: randomBytes(24).toString('base64url'), token_type: 'bearer', expires_in: 3600, refresh_token: randomBytes(24).toString('base64url'), scope: 'notes:read notes:write' }), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
+  new Response(
+    JSON.stringify({
+      access_token: randomBytes(24).toString('base64url'),
+      token_type: 'bearer',
+      expires_in: 3600,
+      refresh_token: randomBytes(24).toString('base64url'),
+      scope: 'notes:read notes:write',
+    }),
+    {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    },
+  );
 
 const acceptAll: TokenVerifier = {
   checksAudience: false,
@@ -41,12 +50,16 @@ function percentile(values: number[], p: number): number {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
 }
 
-export async function benchProxy(opts: { flows?: number; concurrency?: number } = {}): Promise<{ codeExchangePerSec: number; refreshPerSec: number; flowMsP50: number }> {
+export async function benchProxy(
+  opts: { flows?: number; concurrency?: number } = {},
+): Promise<{ codeExchangePerSec: number; refreshPerSec: number; flowMsP50: number }> {
   const flows = opts.flows ?? 300;
   const concurrency = opts.concurrency ?? 10;
   const storage = await createProxyStore({ type: 'memory' });
@@ -63,28 +76,60 @@ export async function benchProxy(opts: { flows?: number; concurrency?: number } 
     allowInsecureLoopback: true,
     upstreamFetch: instantUpstream,
   });
-  const server = createMcpServer({ name: 'bench', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port: 7070 }, logger: createLogger({ level: 'silent' }) });
-  const call = (path: string, init: RequestInit = {}) => server.fetch(new Request(`${BASE}${path}`, { ...init, headers: { host: '127.0.0.1:7070', ...(init.headers as Record<string, string>) } }));
-  const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+  const server = createMcpServer({
+    name: 'bench',
+    version: '1',
+    router: createDemoRouter(),
+    rules: demoRules,
+    auth: proxy,
+    http: { port: 7070 },
+    logger: createLogger({ level: 'silent' }),
+  });
+  const call = (path: string, init: RequestInit = {}) =>
+    server.fetch(
+      new Request(`${BASE}${path}`, { ...init, headers: { host: '127.0.0.1:7070', ...(init.headers as Record<string, string>) } }),
+    );
+  const form = (body: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+  });
 
   try {
-    const reg = await call('/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
+    const reg = await call('/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [REDIRECT] }),
+    });
     const { client_id } = (await reg.json()) as { client_id: string };
 
     /** /authorize → (upstream, skipped) → callback with the binding cookie → our code. */
     const toCode = async (): Promise<{ code: string; verifier: string }> => {
       const { verifier, challenge } = pkce();
-      const q = new URLSearchParams({ response_type: 'code', client_id, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: 'S256', state: 's', resource: `${BASE}/mcp` });
+      const q = new URLSearchParams({
+        response_type: 'code',
+        client_id,
+        redirect_uri: REDIRECT,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 's',
+        resource: `${BASE}/mcp`,
+      });
       const a = await call(`/authorize?${q.toString()}`);
       const upstream = new URL(a.headers.get('location') as string);
       const cookie = (a.headers.getSetCookie()[0] ?? '').split(';')[0] as string;
-      const cb = await call(`/auth/callback?code=upstream-code&state=${encodeURIComponent(upstream.searchParams.get('state') as string)}`, { headers: { cookie } });
+      const cb = await call(`/auth/callback?code=upstream-code&state=${encodeURIComponent(upstream.searchParams.get('state') as string)}`, {
+        headers: { cookie },
+      });
       const code = new URL(cb.headers.get('location') as string).searchParams.get('code');
       if (!code) throw new Error(`no code: ${cb.status} ${cb.headers.get('location') ?? ''}`);
       return { code, verifier };
     };
     const exchange = async (c: { code: string; verifier: string }) => {
-      const res = await call('/token', form({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, client_id, redirect_uri: REDIRECT }));
+      const res = await call(
+        '/token',
+        form({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, client_id, redirect_uri: REDIRECT }),
+      );
       if (res.status !== 200) throw new Error(`exchange failed: ${res.status}`);
       return (await res.json()) as { refresh_token: string };
     };

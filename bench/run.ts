@@ -23,17 +23,25 @@ async function mcpThroughput(): Promise<void> {
     }
     const avg = (k: string) => {
       const r = runs.get(k) ?? [];
-      return { rps: r.reduce((a, b) => a + b.rps, 0) / r.length, p99: r.reduce((a, b) => a + b.p99, 0) / r.length, bad: r.reduce((a, b) => a + b.errors + b.non2xx, 0) };
+      return {
+        rps: r.reduce((a, b) => a + b.rps, 0) / r.length,
+        p99: r.reduce((a, b) => a + b.p99, 0) / r.length,
+        bad: r.reduce((a, b) => a + b.errors + b.non2xx, 0),
+      };
     };
     const bare = avg('bare');
     console.log('| server | req/s | p99 ms | errors+non-2xx | throughput ratio vs bare SDK | p99 ratio vs bare SDK |');
     console.log('|---|---|---|---|---|---|');
     for (const k of kinds) {
       const a = avg(k);
-      console.log(`| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / bare.rps, 2)} | ${fmt(a.p99 / Math.max(bare.p99, 0.01), 2)} |`);
+      console.log(
+        `| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / bare.rps, 2)} | ${fmt(a.p99 / Math.max(bare.p99, 0.01), 2)} |`,
+      );
     }
     console.log(`ratio a/b (mcp-bastion / bare SDK v2): ${fmt(avg('bastion').rps / bare.rps, 2)} (target >= 0.9)`);
-    console.log(`ratio a/b authenticated (JWT ES256 + scope check / bare SDK v2): ${fmt(avg('bastion-auth').rps / bare.rps, 2)} (target >= 0.9)`);
+    console.log(
+      `ratio a/b authenticated (JWT ES256 + scope check / bare SDK v2): ${fmt(avg('bastion-auth').rps / bare.rps, 2)} (target >= 0.9)`,
+    );
   } finally {
     for (const t of targets.values()) t.stop();
   }
@@ -41,7 +49,9 @@ async function mcpThroughput(): Promise<void> {
 
 async function sessions(): Promise<void> {
   const m = await benchSessionMemory(1000);
-  console.log(`\n## Memory per 1,000 idle 2025-era sessions (${m.sessions} measured${m.gcExposed ? '' : '; run with --expose-gc for steadier figures'})`);
+  console.log(
+    `\n## Memory per 1,000 idle 2025-era sessions (${m.sessions} measured${m.gcExposed ? '' : '; run with --expose-gc for steadier figures'})`,
+  );
   // RSS moves with what the allocator hands back to the OS; heap is the steadier figure.
   const rss = m.rssMiBPer1000 > 0 ? `${fmt(m.rssMiBPer1000, 1)} MiB` : 'n/a (memory was returned to the OS during the run)';
   console.log(`heap: ${fmt(m.heapMiBPer1000, 1)} MiB, rss: ${rss}`);
@@ -82,7 +92,9 @@ async function proxy(): Promise<void> {
   }
   console.log('\n## OAuth proxy token endpoint, in-process web requests through the full app (memory store, upstream stubbed)');
   for (const [k, v] of Object.entries(r)) console.log(`${k}: ${fmt(v, 1)}`);
-  console.log(`baseline: ${signed} bare ES256 signatures/s; code exchange runs at ${fmt((r.codeExchangePerSec ?? 0) / signed, 3)} and refresh at ${fmt((r.refreshPerSec ?? 0) / signed, 3)} of that rate`);
+  console.log(
+    `baseline: ${signed} bare ES256 signatures/s; code exchange runs at ${fmt((r.codeExchangePerSec ?? 0) / signed, 3)} and refresh at ${fmt((r.refreshPerSec ?? 0) / signed, 3)} of that rate`,
+  );
 }
 
 const only = process.argv[2];

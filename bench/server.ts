@@ -26,7 +26,10 @@ if (kind === 'bare') {
     const server = new McpServer({ name: 'bare', version: '1' });
     server.registerTool(
       'notes_list',
-      { description: "Lists the caller's notes, newest last.", outputSchema: z.object({ notes: z.array(z.object({ id: z.number(), text: z.string(), createdAt: z.string() })) }) },
+      {
+        description: "Lists the caller's notes, newest last.",
+        outputSchema: z.object({ notes: z.array(z.object({ id: z.number(), text: z.string(), createdAt: z.string() })) }),
+      },
       async () => ({ content: [{ type: 'text', text: JSON.stringify({ notes }) }], structuredContent: { notes } }),
     );
     return server;
@@ -45,7 +48,15 @@ if (kind === 'bare') {
     writeFileSync(join(dir, 'token'), token);
     process.stdout.write(`token ${join(dir, 'token')}\n`);
   }
-  const server = createMcpServer({ name: 'bench', version: '1', router: createDemoRouter(), rules: demoRules, logger: silent, http: { port }, ...(auth ? { auth } : {}) });
+  const server = createMcpServer({
+    name: 'bench',
+    version: '1',
+    router: createDemoRouter(),
+    rules: demoRules,
+    logger: silent,
+    http: { port },
+    ...(auth ? { auth } : {}),
+  });
   await server.listen();
   process.stdout.write(`ready ${port}\n`);
 }

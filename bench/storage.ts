@@ -47,9 +47,18 @@ export async function benchStorage(options: StorageBenchOptions = {}): Promise<S
       const value = { sub: 'user-123', clientId: 'client-abc', scopes: ['read', 'write'], exp: 1_900_000_000 };
       // Warm-up (JIT, connections, LMDB pages) on other keys, so the first measurement is not penalised.
       const warm = keys.slice(0, Math.min(200, ops)).map((k) => `warm-${k}`);
-      for (const fn of [(k: string) => store.set('bench', k, value), (k: string) => store.get('bench', k), (k: string) => store.take('bench', k)]) await measure(warm, concurrency, fn);
+      for (const fn of [
+        (k: string) => store.set('bench', k, value),
+        (k: string) => store.get('bench', k),
+        (k: string) => store.take('bench', k),
+      ])
+        await measure(warm, concurrency, fn);
       // Order matters: get and take read what set wrote.
-      rows.push({ backend, op: 'set', opsPerSec: await measure(keys, concurrency, (k) => store.set('bench', k, value, { ttlSeconds: 600 })) });
+      rows.push({
+        backend,
+        op: 'set',
+        opsPerSec: await measure(keys, concurrency, (k) => store.set('bench', k, value, { ttlSeconds: 600 })),
+      });
       rows.push({ backend, op: 'get', opsPerSec: await measure(keys, concurrency, (k) => store.get('bench', k)) });
       rows.push({ backend, op: 'take', opsPerSec: await measure(keys, concurrency, (k) => store.take('bench', k)) });
     } finally {
@@ -78,7 +87,10 @@ async function open(backend: BenchBackend, redisUrl: string): Promise<{ store: S
   if (backend === 'memory') return { store: await createStore({ ...base, type: 'memory' }, {}), cleanup: async () => undefined };
   if (backend === 'file') {
     const path = mkdtempSync(join(tmpdir(), 'mcp-bastion-bench-'));
-    return { store: await createStore({ ...base, type: 'file', path }, {}), cleanup: async () => rmSync(path, { recursive: true, force: true }) };
+    return {
+      store: await createStore({ ...base, type: 'file', path }, {}),
+      cleanup: async () => rmSync(path, { recursive: true, force: true }),
+    };
   }
   const keyPrefix = `mcp-bastion-bench:${randomBytes(4).toString('hex')}:`;
   const store = await createStore({ ...base, type: 'redis', url: redisUrl, keyPrefix }, {});
@@ -119,9 +131,15 @@ function round(n: number, digits: number): number {
 
 export function formatStorageBench(rows: StorageBenchRow[]): string {
   const header = ['backend', 'op', 'ops/s', 'vs memory'];
-  const body = rows.map((r) => [r.backend, r.op, r.opsPerSec.toLocaleString('en-US'), Number.isFinite(r.relativeToMemory) ? `${r.relativeToMemory.toFixed(3)}×` : 'n/a']);
+  const body = rows.map((r) => [
+    r.backend,
+    r.op,
+    r.opsPerSec.toLocaleString('en-US'),
+    Number.isFinite(r.relativeToMemory) ? `${r.relativeToMemory.toFixed(3)}×` : 'n/a',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

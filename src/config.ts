@@ -49,7 +49,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  return value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function positiveInt(option: string, value: number | string | undefined, fallback: number, min = 1): number {
@@ -79,9 +82,17 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
   }
   const exposed = !isLoopbackAddress(host);
   if (exposed && !opts.allowAllInterfaces) {
-    throw new ConfigError(hostOption, `binding ${host} exposes the server beyond this machine; pass --allow-all-interfaces (http.allowAllInterfaces: true) to confirm`);
+    throw new ConfigError(
+      hostOption,
+      `binding ${host} exposes the server beyond this machine; pass --allow-all-interfaces (http.allowAllInterfaces: true) to confirm`,
+    );
   }
-  const port = positiveInt(opts.port !== undefined ? 'http.port' : 'MCP_BASTION_PORT', opts.port ?? env.MCP_BASTION_PORT ?? env.PORT, 3000, 0);
+  const port = positiveInt(
+    opts.port !== undefined ? 'http.port' : 'MCP_BASTION_PORT',
+    opts.port ?? env.MCP_BASTION_PORT ?? env.PORT,
+    3000,
+    0,
+  );
   if (port > 65535) throw new ConfigError('http.port', `port ${port} is out of range`);
 
   const baseRaw = opts.baseUrl ?? env.MCP_BASTION_BASE_URL;
@@ -96,7 +107,8 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname))) {
       throw new ConfigError(option, 'must be https (plain http is accepted only for loopback addresses)');
     }
-    if (baseUrl.search || baseUrl.hash || baseUrl.username) throw new ConfigError(option, 'must not carry a query, fragment or credentials');
+    if (baseUrl.search || baseUrl.hash || baseUrl.username)
+      throw new ConfigError(option, 'must not carry a query, fragment or credentials');
     baseUrl = new URL(baseUrl.origin + baseUrl.pathname.replace(/\/+$/, ''));
   }
 
@@ -116,12 +128,21 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     allowedHosts,
     allowedOrigins,
     corsOrigins,
-    maxBodyBytes: positiveInt(opts.maxBodyBytes !== undefined ? 'http.maxBodyBytes' : 'MCP_BASTION_MAX_BODY_BYTES', opts.maxBodyBytes ?? env.MCP_BASTION_MAX_BODY_BYTES, 1024 * 1024),
+    maxBodyBytes: positiveInt(
+      opts.maxBodyBytes !== undefined ? 'http.maxBodyBytes' : 'MCP_BASTION_MAX_BODY_BYTES',
+      opts.maxBodyBytes ?? env.MCP_BASTION_MAX_BODY_BYTES,
+      1024 * 1024,
+    ),
     headersTimeoutMs: positiveInt('http.headersTimeoutMs', opts.headersTimeoutMs, 10_000),
     requestTimeoutMs: positiveInt('http.requestTimeoutMs', opts.requestTimeoutMs, 30_000),
     idleTimeoutMs: positiveInt('http.idleTimeoutMs', opts.idleTimeoutMs, 120_000),
     trpcPath: opts.trpcPath === undefined ? '/trpc' : opts.trpcPath,
-    trustProxy: positiveInt(opts.trustProxy !== undefined ? 'http.trustProxy' : 'MCP_BASTION_TRUST_PROXY', opts.trustProxy ?? env.MCP_BASTION_TRUST_PROXY, 0, 0),
+    trustProxy: positiveInt(
+      opts.trustProxy !== undefined ? 'http.trustProxy' : 'MCP_BASTION_TRUST_PROXY',
+      opts.trustProxy ?? env.MCP_BASTION_TRUST_PROXY,
+      0,
+      0,
+    ),
     exposed,
   };
 }

@@ -11,12 +11,18 @@ import { createProxyStore } from './proxy/store.js';
  * (`static`, `jwt`, `introspection`, `remote`) or an OAuth proxy (`github`, `google`, `azure`,
  * `oidc`, whose state goes to the store configured by MCP_BASTION_STORAGE*). Undefined for `none`.
  */
-export async function authFromEnv(env: NodeJS.ProcessEnv, opts: { resourceUrl: string; logger: Logger }): Promise<AuthProvider | undefined> {
+export async function authFromEnv(
+  env: NodeJS.ProcessEnv,
+  opts: { resourceUrl: string; logger: Logger },
+): Promise<AuthProvider | undefined> {
   const mode = env.MCP_BASTION_AUTH?.trim().toLowerCase() ?? '';
   if ((PROXY_AUTH_KINDS as readonly string[]).includes(mode)) {
     const baseUrl = opts.resourceUrl.replace(/\/mcp$/, '');
     if (!baseUrl.startsWith('https://')) {
-      throw new ConfigError('MCP_BASTION_BASE_URL', `MCP_BASTION_AUTH=${mode} needs the public https URL of this server (the provider redirects browsers to ${baseUrl}/auth/callback, which must be https); got ${baseUrl}`);
+      throw new ConfigError(
+        'MCP_BASTION_BASE_URL',
+        `MCP_BASTION_AUTH=${mode} needs the public https URL of this server (the provider redirects browsers to ${baseUrl}/auth/callback, which must be https); got ${baseUrl}`,
+      );
     }
     const storage = await createProxyStore();
     return proxyFromEnv(env, { baseUrl, storage, logger: opts.logger });

@@ -1,6 +1,8 @@
 import type { Principal } from './principal.js';
 
-export type AuthOutcome = { readonly ok: true; readonly principal: Principal; readonly token?: string | undefined } | { readonly ok: false; readonly response: Response };
+export type AuthOutcome =
+  | { readonly ok: true; readonly principal: Principal; readonly token?: string | undefined }
+  | { readonly ok: false; readonly response: Response };
 
 /**
  * The HTTP face of an auth configuration: turns a request into a principal or a challenge,

@@ -6,6 +6,7 @@ export function noAuth(): HttpAuthenticator {
   return {
     enabled: false,
     authenticate: async () => ({ ok: true, principal: ANONYMOUS }),
-    insufficientScope: () => new Response(JSON.stringify({ error: 'insufficient_scope' }), { status: 403, headers: { 'content-type': 'application/json' } }),
+    insufficientScope: () =>
+      new Response(JSON.stringify({ error: 'insufficient_scope' }), { status: 403, headers: { 'content-type': 'application/json' } }),
   };
 }

@@ -29,7 +29,13 @@ export const ANONYMOUS: Principal = Object.freeze({
 });
 
 export function localPrincipal(subject = process.env.USER ?? 'local'): Principal {
-  return Object.freeze({ kind: 'local', subject, clientId: 'stdio', scopes: Object.freeze([]) as readonly string[], claims: Object.freeze({}) });
+  return Object.freeze({
+    kind: 'local',
+    subject,
+    clientId: 'stdio',
+    scopes: Object.freeze([]) as readonly string[],
+    claims: Object.freeze({}),
+  });
 }
 
 /** Why a token was refused. The class is logged; it never carries the token. */
@@ -56,7 +62,11 @@ export class AuthError extends Error {
   readonly status: 401 | 403 | 503;
   /** Scopes needed, for `insufficient_scope` challenges. */
   readonly requiredScopes: readonly string[];
-  constructor(reason: AuthFailureReason, message: string, opts: { status?: 401 | 403 | 503; requiredScopes?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    reason: AuthFailureReason,
+    message: string,
+    opts: { status?: 401 | 403 | 503; requiredScopes?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.reason = reason;
     this.status = opts.status ?? (reason === 'insufficient_scope' ? 403 : reason === 'verifier_unavailable' ? 503 : 401);

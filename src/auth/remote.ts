@@ -68,7 +68,10 @@ export class RemoteAuthProvider implements AuthProvider {
           if (typeof doc.issuer !== 'string' || doc.issuer.replace(/\/$/, '') !== issuer.href.replace(/\/$/, '')) continue;
           return JSON.stringify(doc);
         } catch (err) {
-          ctx.logger.warn({ event: 'as_metadata_fetch_failed', code: err instanceof SafeFetchError ? err.code : 'PARSE' }, 'could not fetch authorization server metadata');
+          ctx.logger.warn(
+            { event: 'as_metadata_fetch_failed', code: err instanceof SafeFetchError ? err.code : 'PARSE' },
+            'could not fetch authorization server metadata',
+          );
         }
       }
       return undefined;
@@ -81,8 +84,15 @@ export class RemoteAuthProvider implements AuthProvider {
         if (body) cached = { body, until: Date.now() + ttlMs };
         else failedUntil = Date.now() + 30_000;
       }
-      if (!cached) return new Response(JSON.stringify({ error: 'temporarily_unavailable' }), { status: 502, headers: { 'content-type': 'application/json' } });
-      return new Response(cached.body, { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' } });
+      if (!cached)
+        return new Response(JSON.stringify({ error: 'temporarily_unavailable' }), {
+          status: 502,
+          headers: { 'content-type': 'application/json' },
+        });
+      return new Response(cached.body, {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+      });
     };
   }
 }

@@ -47,11 +47,20 @@ export function protectedResourceMetadataUrl(resource: URL): URL {
  * Authorization header, RFC 6750 / MCP challenges, audience binding required, and RFC 9728
  * protected-resource metadata at the path-inserted and root URLs.
  */
-export function bindResourceServer(opts: ResourceServerOptions, ctx: AuthBindContext, extraRoute?: HttpAuthenticator['route']): HttpAuthenticator {
+export function bindResourceServer(
+  opts: ResourceServerOptions,
+  ctx: AuthBindContext,
+  extraRoute?: HttpAuthenticator['route'],
+): HttpAuthenticator {
   const { verifier } = opts;
   const { logger } = ctx;
   if (!verifier.checksAudience && !opts.allowAnyAudience) {
-    throw new ConfigError('auth.verifier', 'the verifier checks no audience, so tokens issued for other services would be accepted. Configure an audience (the resource URL is ' + ctx.resourceUrl.href + ') or set allowAnyAudience: true');
+    throw new ConfigError(
+      'auth.verifier',
+      'the verifier checks no audience, so tokens issued for other services would be accepted. Configure an audience (the resource URL is ' +
+        ctx.resourceUrl.href +
+        ') or set allowAnyAudience: true',
+    );
   }
   const requiredScopes = [...new Set([...(opts.requiredScopes ?? []), ...verifier.requiredScopes])];
   const scopesSupported = [...new Set([...(opts.scopesSupported ?? ctx.knownScopes), ...requiredScopes])];
@@ -65,16 +74,25 @@ export function bindResourceServer(opts: ResourceServerOptions, ctx: AuthBindCon
     ...(opts.resourceName ? { resource_name: opts.resourceName } : {}),
   });
 
-  const challenge = (status: 400 | 401 | 403, error: string | undefined, description: string | undefined, scopes: readonly string[]): Response => {
+  const challenge = (
+    status: 400 | 401 | 403,
+    error: string | undefined,
+    description: string | undefined,
+    scopes: readonly string[],
+  ): Response => {
     const params = [`resource_metadata=${quote(prmUrl.href)}`];
     if (scopes.length > 0) params.push(`scope=${quote(scopes.join(' '))}`);
     if (error) params.push(`error=${quote(error)}`);
     if (description) params.push(`error_description=${quote(description)}`);
     const body = JSON.stringify({ error: error ?? 'unauthorized', ...(description ? { error_description: description } : {}) });
-    return new Response(body, { status, headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer ${params.join(', ')}` } });
+    return new Response(body, {
+      status,
+      headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer ${params.join(', ')}` },
+    });
   };
 
-  const fail = (reason: string, extra: Record<string, unknown> = {}) => logger.warn({ event: 'auth_failed', reason, ...extra }, 'authentication failed');
+  const fail = (reason: string, extra: Record<string, unknown> = {}) =>
+    logger.warn({ event: 'auth_failed', reason, ...extra }, 'authentication failed');
 
   return {
     enabled: true,
@@ -82,10 +100,16 @@ export function bindResourceServer(opts: ResourceServerOptions, ctx: AuthBindCon
       const url = new URL(request.url);
       // RFC 6750 allows tokens in the query and form bodies; MCP forbids it, and they leak into logs.
       const inQuery = TOKEN_QUERY_PARAMS.some((p) => url.searchParams.has(p));
-      const inForm = (request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded') && body !== undefined && new URLSearchParams(body).has('access_token');
+      const inForm =
+        (request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded') &&
+        body !== undefined &&
+        new URLSearchParams(body).has('access_token');
       if (inQuery || inForm) {
         fail('token_in_query');
-        return { ok: false, response: challenge(400, 'invalid_request', 'access tokens are accepted only in the Authorization header', challengeScopes) };
+        return {
+          ok: false,
+          response: challenge(400, 'invalid_request', 'access tokens are accepted only in the Authorization header', challengeScopes),
+        };
       }
       const header = request.headers.get('authorization');
       if (header === null) return { ok: false, response: challenge(401, undefined, undefined, challengeScopes) };
@@ -100,19 +124,43 @@ export function bindResourceServer(opts: ResourceServerOptions, ctx: AuthBindCon
         const missing = requiredScopes.filter((s) => !principal.scopes.includes(s));
         if (missing.length > 0) {
           fail('insufficient_scope', { sub: principal.subject });
-          return { ok: false, response: challenge(403, 'insufficient_scope', 'the token lacks scopes this server requires', requiredScopes) };
+          return {
+            ok: false,
+            response: challenge(403, 'insufficient_scope', 'the token lacks scopes this server requires', requiredScopes),
+          };
         }
         return { ok: true, principal, token };
       } catch (err) {
         if (!(err instanceof AuthError)) {
           logger.error({ err }, 'verifier failed unexpectedly');
-          return { ok: false, response: new Response(JSON.stringify({ error: 'temporarily_unavailable' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } }) };
+          return {
+            ok: false,
+            response: new Response(JSON.stringify({ error: 'temporarily_unavailable' }), {
+              status: 503,
+              headers: { 'content-type': 'application/json', 'retry-after': '5' },
+            }),
+          };
         }
         fail(err.reason);
         if (err.status === 503) {
-          return { ok: false, response: new Response(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'token verification is unavailable' }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } }) };
+          return {
+            ok: false,
+            response: new Response(
+              JSON.stringify({ error: 'temporarily_unavailable', error_description: 'token verification is unavailable' }),
+              { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '5' } },
+            ),
+          };
         }
-        if (err.status === 403) return { ok: false, response: challenge(403, 'insufficient_scope', 'the token lacks required scopes', err.requiredScopes.length ? err.requiredScopes : requiredScopes) };
+        if (err.status === 403)
+          return {
+            ok: false,
+            response: challenge(
+              403,
+              'insufficient_scope',
+              'the token lacks required scopes',
+              err.requiredScopes.length ? err.requiredScopes : requiredScopes,
+            ),
+          };
         return { ok: false, response: challenge(401, 'invalid_token', describe(err.reason), challengeScopes) };
       }
     },

@@ -52,7 +52,8 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 /** `mcp-bastion token`: returns a signed JWT (only the token, so it can be captured by `$(...)`). */
 export async function tokenCommand(opts: TokenOptions): Promise<string> {
   if (typeof opts.sub !== 'string' || opts.sub === '') throw new ConfigError('--sub', '--sub is required');
-  if (typeof opts.aud !== 'string' || opts.aud === '') throw new ConfigError('--aud', '--aud is required (the server resource URL, e.g. http://127.0.0.1:3000/mcp)');
+  if (typeof opts.aud !== 'string' || opts.aud === '')
+    throw new ConfigError('--aud', '--aud is required (the server resource URL, e.g. http://127.0.0.1:3000/mcp)');
   const dir = resolve(opts.dir ?? DEFAULT_KEY_DIR);
   try {
     await stat(keyFiles(dir).privateJwk);
@@ -60,7 +61,12 @@ export async function tokenCommand(opts: TokenOptions): Promise<string> {
     throw new ConfigError('--dir', `no key pair in ${dir}; run "mcp-bastion keygen" first`);
   }
   const keyPair = await loadKeyPair(dir);
-  const scope = opts.scope === undefined ? undefined : typeof opts.scope === 'string' ? opts.scope.split(/[\s,]+/).filter((s) => s !== '') : [...opts.scope];
+  const scope =
+    opts.scope === undefined
+      ? undefined
+      : typeof opts.scope === 'string'
+        ? opts.scope.split(/[\s,]+/).filter((s) => s !== '')
+        : [...opts.scope];
   return mintToken(keyPair, { sub: opts.sub, aud: opts.aud, iss: opts.iss, scope, ttlSeconds: parseTtl(opts.ttl) });
 }
 

@@ -23,7 +23,12 @@ export function addInputOptions(cmd: Command): Command {
     .argument('[configs...]', 'client config files or tools manifests (format detected); none = discover well-known client configs')
     .option('--url <url>', 'scan a running Streamable HTTP server (repeatable)', collect, [])
     .option('--header <header>', "HTTP header for --url servers, 'Name: value' (repeatable)", collect, [])
-    .option('--tools-file <file>', 'static manifest: a tools/list result, { server, tools, prompts?, resources? } or an array (repeatable)', collect, [])
+    .option(
+      '--tools-file <file>',
+      'static manifest: a tools/list result, { server, tools, prompts?, resources? } or an array (repeatable)',
+      collect,
+      [],
+    )
     .option('-y, --yes', 'launch stdio servers without asking (needed when not on a TTY)', false)
     .option('--no-sandbox', 'run stdio servers without bubblewrap (they can read your files and network)')
     .option('--sandbox-net', 'give sandboxed servers network access', false)
@@ -71,7 +76,9 @@ export function terminalIo(): ScanIo {
           const rl = createInterface({ input: process.stdin, output: process.stderr });
           try {
             const line = [cfg.command, ...(cfg.args ?? [])].join(' ');
-            const answer = await rl.question(`Launch stdio server "${cfg.name}" (${line})${cfg.source ? ` from ${cfg.source}` : ''}? [y/N] `);
+            const answer = await rl.question(
+              `Launch stdio server "${cfg.name}" (${line})${cfg.source ? ` from ${cfg.source}` : ''}? [y/N] `,
+            );
             return /^y(es)?$/i.test(answer.trim());
           } finally {
             rl.close();
@@ -81,7 +88,10 @@ export function terminalIo(): ScanIo {
     onProgress: progress
       ? (e) => {
           if (e.phase === 'start') process.stderr.write(`  … ${e.name}\n`);
-          else if (e.outcome) process.stderr.write(`  ${e.outcome.status === 'ok' ? '✓' : '✗'} ${e.name}${e.outcome.status === 'ok' ? ` (${e.outcome.server?.tools.length ?? 0} tools)` : `: ${e.outcome.error}`}\n`);
+          else if (e.outcome)
+            process.stderr.write(
+              `  ${e.outcome.status === 'ok' ? '✓' : '✗'} ${e.name}${e.outcome.status === 'ok' ? ` (${e.outcome.server?.tools.length ?? 0} tools)` : `: ${e.outcome.error}`}\n`,
+            );
         }
       : undefined,
   };
@@ -91,17 +101,41 @@ export function registerScanCommand(program: Command): Command {
   const cmd = addInputOptions(program.command('scan').description('offline security scan of MCP client configs and servers'))
     .option('--json', 'print the JSON report on stdout', false)
     .option('--sarif [file]', 'SARIF 2.1.0 for code scanning (to a file, or stdout without one)')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]).default('high'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]).default('high'),
+    )
     .option('--ignore <code>', 'silence a check code (repeatable)', collect, [])
     .option('--allowlist <file>', 'JSON list of accepted findings: [{ code, server?, entity? }]')
     .option('--pins <file>', 'compare against a lock file written by `mcp-bastion pin`')
     .option('--update-pins', 'accept the current definitions into the lock file (--pins, default mcp-bastion.lock.json)', false)
-    .action(async (configs: string[], raw: RawInputOptions & { json: boolean; sarif?: boolean | string; failOn: Severity; ignore: string[]; allowlist?: string; pins?: string; updatePins: boolean }) => {
-      const code = await runScan(
-        { ...toInputOptions(configs, raw), json: raw.json, sarif: raw.sarif, failOn: raw.failOn, ignore: raw.ignore, allowlist: raw.allowlist, pins: raw.pins, updatePins: raw.updatePins },
-        terminalIo(),
-      );
-      process.exitCode = code;
-    });
+    .action(
+      async (
+        configs: string[],
+        raw: RawInputOptions & {
+          json: boolean;
+          sarif?: boolean | string;
+          failOn: Severity;
+          ignore: string[];
+          allowlist?: string;
+          pins?: string;
+          updatePins: boolean;
+        },
+      ) => {
+        const code = await runScan(
+          {
+            ...toInputOptions(configs, raw),
+            json: raw.json,
+            sarif: raw.sarif,
+            failOn: raw.failOn,
+            ignore: raw.ignore,
+            allowlist: raw.allowlist,
+            pins: raw.pins,
+            updatePins: raw.updatePins,
+          },
+          terminalIo(),
+        );
+        process.exitCode = code;
+      },
+    );
   return cmd;
 }

@@ -34,7 +34,10 @@ export async function loadConfigModule(file: string): Promise<McpServerOptions> 
   return value as McpServerOptions;
 }
 
-export type DemoOptionsFactory = (http: HttpOptions, logger: Logger) => Promise<{ options: McpServerOptions; banner?: (url: string) => string }>;
+export type DemoOptionsFactory = (
+  http: HttpOptions,
+  logger: Logger,
+) => Promise<{ options: McpServerOptions; banner?: (url: string) => string }>;
 
 export async function runServe(flags: ServeFlags, demo: DemoOptionsFactory): Promise<void> {
   const logger = createLogger();
@@ -48,7 +51,8 @@ export async function runServe(flags: ServeFlags, demo: DemoOptionsFactory): Pro
     const options = await loadConfigModule(flags.config);
     const http = { ...options.http, ...flagHttp };
     // A config without its own auth takes it from MCP_BASTION_AUTH, like the demo.
-    const auth = options.auth ?? (flags.stdio ? undefined : await authFromEnv(process.env, { resourceUrl: `${demoBaseUrl(http)}/mcp`, logger }));
+    const auth =
+      options.auth ?? (flags.stdio ? undefined : await authFromEnv(process.env, { resourceUrl: `${demoBaseUrl(http)}/mcp`, logger }));
     loaded = { options: { ...options, ...(auth ? { auth } : {}) } };
   } else {
     loaded = await demo(flagHttp, logger);

@@ -23,7 +23,10 @@ export function demoBaseUrl(http: HttpOptions, env: NodeJS.ProcessEnv = process.
  * The options `mcp-bastion serve` uses without --config. With MCP_BASTION_AUTH unset the demo
  * runs with JWT auth on a key pair it keeps under `.mcp-bastion/keys`, and prints tokens.
  */
-export async function demoOptions(http: HttpOptions, logger: Logger): Promise<{ options: McpServerOptions; banner?: (url: string) => string }> {
+export async function demoOptions(
+  http: HttpOptions,
+  logger: Logger,
+): Promise<{ options: McpServerOptions; banner?: (url: string) => string }> {
   const base = demoBaseUrl(http);
   const resourceUrl = `${base}/mcp`;
   const options: McpServerOptions = {
@@ -35,14 +38,18 @@ export async function demoOptions(http: HttpOptions, logger: Logger): Promise<{ 
   };
   if (process.env.MCP_BASTION_AUTH !== undefined && process.env.MCP_BASTION_AUTH !== '') {
     const auth = await authFromEnv(process.env, { resourceUrl, logger });
-    return { options: { ...options, ...(auth ? { auth } : {}) }, banner: (url) => `\nmcp-bastion demo: MCP at ${url}/mcp, tRPC at ${url}/trpc (auth: ${process.env.MCP_BASTION_AUTH})\n` };
+    return {
+      options: { ...options, ...(auth ? { auth } : {}) },
+      banner: (url) => `\nmcp-bastion demo: MCP at ${url}/mcp, tRPC at ${url}/trpc (auth: ${process.env.MCP_BASTION_AUTH})\n`,
+    };
   }
 
   const dir = resolve(process.env.MCP_BASTION_KEY_DIR ?? '.mcp-bastion/keys');
   const { keyPair, created } = await loadOrCreateKeyPair(dir);
   const verifier = new JwtVerifier({ publicKey: keyPair.publicJwk, algorithms: [keyPair.alg], issuer: DEMO_ISSUER, audience: resourceUrl });
   const auth: AuthProvider = tokenAuth(verifier, { authorizationServers: [] });
-  const mint = (sub: string, scope: string) => mintToken(keyPair, { sub, scope, aud: resourceUrl, iss: DEMO_ISSUER, ttlSeconds: 8 * 3600, claims: { client_id: 'demo-cli' } });
+  const mint = (sub: string, scope: string) =>
+    mintToken(keyPair, { sub, scope, aud: resourceUrl, iss: DEMO_ISSUER, ttlSeconds: 8 * 3600, claims: { client_id: 'demo-cli' } });
   const readWrite = await mint('alice', 'notes:read notes:write');
   const readOnly = await mint('bob', 'notes:read');
   const banner = (url: string) =>

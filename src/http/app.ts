@@ -17,7 +17,9 @@ export interface AppDeps {
   readonly auth: HttpAuthenticator;
   readonly mcp: McpEndpoint;
   readonly mcpPath: string;
-  readonly trpc?: { readonly path: string; readonly handle: (request: Request, body: string | undefined, principal: Principal) => Promise<Response> } | undefined;
+  readonly trpc?:
+    | { readonly path: string; readonly handle: (request: Request, body: string | undefined, principal: Principal) => Promise<Response> }
+    | undefined;
   readonly logger: Logger;
 }
 
@@ -31,7 +33,10 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function clientAddress(c: Context, trustProxy: number): string | undefined {
   const peer = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   if (trustProxy <= 0) return peer;
-  const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   return hops[hops.length - trustProxy] ?? peer;
 }
 
@@ -102,7 +107,11 @@ export function createHttpApp(deps: AppDeps): Hono {
       const message = `Payload Too Large: the limit is ${deps.maxBodyBytes} bytes`;
       // Close the connection rather than drain an oversized body we will never read.
       const close = { connection: 'close' };
-      return { response: jsonRpc ? jsonRpcError(413, -32600, message, null, close) : c.json({ error: 'payload_too_large', error_description: message }, 413, close) };
+      return {
+        response: jsonRpc
+          ? jsonRpcError(413, -32600, message, null, close)
+          : c.json({ error: 'payload_too_large', error_description: message }, 413, close),
+      };
     }
   };
 
@@ -110,7 +119,10 @@ export function createHttpApp(deps: AppDeps): Hono {
    * Authenticate before reading a body, so an anonymous caller cannot make us buffer a megabyte;
    * only a form body (where RFC 6750 would allow a token, which we refuse) is read first.
    */
-  const authenticated = async (c: Context, jsonRpc: boolean): Promise<{ body: string | undefined; principal: Principal; token: string | undefined } | { response: Response }> => {
+  const authenticated = async (
+    c: Context,
+    jsonRpc: boolean,
+  ): Promise<{ body: string | undefined; principal: Principal; token: string | undefined } | { response: Response }> => {
     const formBody = (c.req.header('content-type') ?? '').toLowerCase().includes('application/x-www-form-urlencoded');
     let body: string | undefined;
     if (formBody) {

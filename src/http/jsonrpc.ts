@@ -1,5 +1,11 @@
 /** A JSON-RPC error as an HTTP response. Used where the request never reaches the SDK. */
-export function jsonRpcError(status: number, code: number, message: string, id: string | number | null = null, headers: Record<string, string> = {}): Response {
+export function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  id: string | number | null = null,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -10,7 +16,8 @@ export type JsonRpcShape = 'request' | 'notification' | 'response' | 'batch' | '
 
 /** Classifies a parsed body by the JSON-RPC 2.0 rules, so junk gets -32600 before any handler runs. */
 export function jsonRpcShape(body: unknown): JsonRpcShape {
-  if (Array.isArray(body)) return body.length > 0 && body.every((m) => jsonRpcShape(m) !== 'invalid' && jsonRpcShape(m) !== 'batch') ? 'batch' : 'invalid';
+  if (Array.isArray(body))
+    return body.length > 0 && body.every((m) => jsonRpcShape(m) !== 'invalid' && jsonRpcShape(m) !== 'batch') ? 'batch' : 'invalid';
   if (typeof body !== 'object' || body === null) return 'invalid';
   const m = body as Record<string, unknown>;
   if (m.jsonrpc !== '2.0') return 'invalid';

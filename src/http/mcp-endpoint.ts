@@ -40,14 +40,20 @@ export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
     if (!opts.enforce || opts.onInsufficientScope !== 'challenge') return undefined;
     const m = body as { method?: string; params?: { name?: unknown; uri?: unknown } };
     const entry =
-      m.method === 'tools/call' ? opts.registry.tools.get(String(m.params?.name))
-      : m.method === 'prompts/get' ? opts.registry.prompts.get(String(m.params?.name))
-      : m.method === 'resources/read' ? matchResource(opts.registry.resources, String(m.params?.uri))?.entry
-      : undefined;
+      m.method === 'tools/call'
+        ? opts.registry.tools.get(String(m.params?.name))
+        : m.method === 'prompts/get'
+          ? opts.registry.prompts.get(String(m.params?.name))
+          : m.method === 'resources/read'
+            ? matchResource(opts.registry.resources, String(m.params?.uri))?.entry
+            : undefined;
     if (!entry) return undefined;
     const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, opts.rules);
     if (d.allowed || d.challengeScopes.length === 0) return undefined;
-    opts.logger.info({ event: 'authz_step_up', component: entry.name, scopes: d.challengeScopes, sub: principal.subject }, 'insufficient scope');
+    opts.logger.info(
+      { event: 'authz_step_up', component: entry.name, scopes: d.challengeScopes, sub: principal.subject },
+      'insufficient scope',
+    );
     return opts.insufficientScope(d.challengeScopes);
   }
 
@@ -58,7 +64,8 @@ export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
         return modern.fetch(request, authInfo ? { authInfo } : {});
       }
       if (request.method !== 'POST') return jsonRpcError(405, -32000, 'Method not allowed', null, { allow: 'GET, POST, DELETE' });
-      if (!isJsonContentType(request.headers.get('content-type'))) return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      if (!isJsonContentType(request.headers.get('content-type')))
+        return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
       let parsed: unknown;
       try {
         parsed = JSON.parse(body ?? '');

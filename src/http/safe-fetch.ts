@@ -34,14 +34,38 @@ export interface SafeFetchResponse {
 // at 169.254.169.254), CGNAT, benchmarking, documentation, multicast, ULA, NAT64 and unspecified.
 const BLOCKED = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(net, prefix, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  BLOCKED.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 32], ['2001:db8::', 32],
-  ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) BLOCKED.addSubnet(net, prefix, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  BLOCKED.addSubnet(net, prefix, 'ipv6');
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -75,7 +99,8 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
   }
   if (url.username || url.password) throw new SafeFetchError('URL_NOT_ALLOWED', 'URLs with credentials are refused');
   const https = url.protocol === 'https:';
-  if (!https && !(url.protocol === 'http:' && opts.allowLoopback)) throw new SafeFetchError('URL_NOT_ALLOWED', 'only https URLs are fetched');
+  if (!https && !(url.protocol === 'http:' && opts.allowLoopback))
+    throw new SafeFetchError('URL_NOT_ALLOWED', 'only https URLs are fetched');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const timeoutMs = opts.timeoutMs ?? 5_000;
   // One deadline for the whole exchange (DNS, connect, headers, body): a socket idle timeout
@@ -152,9 +177,12 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
         res.on('error', () => reject(new SafeFetchError('NETWORK', 'connection failed')));
       },
     );
-    timer = setTimeout(() => {
-      reject(new SafeFetchError('TIMEOUT', `no answer within ${timeoutMs} ms`));
-    }, Math.max(0, deadline - Date.now()));
+    timer = setTimeout(
+      () => {
+        reject(new SafeFetchError('TIMEOUT', `no answer within ${timeoutMs} ms`));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
     req.on('error', () => reject(new SafeFetchError('NETWORK', 'connection failed')));
     req.end();
   });

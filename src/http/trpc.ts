@@ -21,7 +21,9 @@ export interface TrpcRouteOptions {
 
 /** The same "not found" tRPC itself sends for a path that does not exist. */
 function notFound(path: string): Response {
-  const body = { error: { message: `No procedure found on path "${path}"`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path } } };
+  const body = {
+    error: { message: `No procedure found on path "${path}"`, code: -32004, data: { code: 'NOT_FOUND', httpStatus: 404, path } },
+  };
   return new Response(JSON.stringify(body), { status: 404, headers: { 'content-type': 'application/json' } });
 }
 
@@ -30,7 +32,12 @@ function notFound(path: string): Response {
  * enforcing the same per-component rules as MCP, and masking unexpected errors: tRPC would
  * otherwise echo an Error's message (and, outside production, its stack) to the client.
  */
-export async function handleTrpc(opts: TrpcRouteOptions, request: Request, body: string | undefined, principal: Principal): Promise<Response> {
+export async function handleTrpc(
+  opts: TrpcRouteOptions,
+  request: Request,
+  body: string | undefined,
+  principal: Principal,
+): Promise<Response> {
   const url = new URL(request.url);
   let paths: string[];
   try {
@@ -64,9 +71,16 @@ export async function handleTrpc(opts: TrpcRouteOptions, request: Request, body:
     req,
     router: opts.router,
     createContext: async () =>
-      opts.createContext ? { ...(await opts.createContext({ auth: principal, transport: 'http', request })), auth: principal } : { auth: principal },
+      opts.createContext
+        ? { ...(await opts.createContext({ auth: principal, transport: 'http', request })), auth: principal }
+        : { auth: principal },
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR' || error.code.endsWith('GATEWAY') || error.code === 'SERVICE_UNAVAILABLE' || error.code === 'NOT_IMPLEMENTED') {
+      if (
+        error.code === 'INTERNAL_SERVER_ERROR' ||
+        error.code.endsWith('GATEWAY') ||
+        error.code === 'SERVICE_UNAVAILABLE' ||
+        error.code === 'NOT_IMPLEMENTED'
+      ) {
         masked = true;
         opts.logger.error({ errorId, err: error.cause ?? error, path }, 'procedure failed');
       }

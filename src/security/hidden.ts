@@ -34,7 +34,8 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\u180E\u00AD\u034F\u115F\u1160\u3
 const VS_RUN = /[\uFE00-\uFE0F\u{E0100}-\u{E01EF}]+/gu;
 const HTML_COMMENT = /<!--([\s\S]*?)(?:-->|$)/g;
 // ESC-based sequences plus bare C0/C1 controls other than tab/newline/CR.
-const ANSI = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const ANSI =
+  /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const BASE64_RUN = /(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?|(?:[A-Za-z0-9_-]{4}){8,}[A-Za-z0-9_-]{0,3}/g;
 const HEX_RUN = /(?:\\x|0x)?(?:[0-9a-fA-F]{2}(?:\\x|\s)?){16,}/g;
 // Encoded runs: no whitespace, at least six escapes, any literal text between them.
@@ -44,7 +45,12 @@ function escapeSample(s: string, max = 60): string {
   const out = Array.from(s.slice(0, max * 2))
     .map((ch) => {
       const cp = ch.codePointAt(0) ?? 0;
-      if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp > 0xffff || /[\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/u.test(ch)) {
+      if (
+        cp < 0x20 ||
+        (cp >= 0x7f && cp < 0xa0) ||
+        cp > 0xffff ||
+        /[\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/u.test(ch)
+      ) {
         return `\\u{${cp.toString(16).toUpperCase()}}`;
       }
       return ch;
@@ -105,7 +111,8 @@ function decodeZeroWidthBits(run: string): string | undefined {
 // Bases that legitimately take a variation selector: emoji/pictographs, keycap bases, CJK ideographs, math symbols.
 const VS_BASE = /[\p{Extended_Pictographic}\p{Emoji_Presentation}#*0-9\p{Script=Han}\u2190-\u2BFF\u3000-\u303F\u0030-\u0039]/u;
 // ZWJ/ZWNJ are required inside emoji sequences and in several scripts (Arabic, Persian, Indic).
-const JOINER_CONTEXT = /[\p{Extended_Pictographic}\p{Script=Arabic}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Malayalam}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Sinhala}\u{1F3FB}-\u{1F3FF}\uFE0F]/u;
+const JOINER_CONTEXT =
+  /[\p{Extended_Pictographic}\p{Script=Arabic}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Malayalam}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Sinhala}\u{1F3FB}-\u{1F3FF}\uFE0F]/u;
 
 function prevChar(text: string, index: number): string {
   if (index === 0) return '';
@@ -147,7 +154,8 @@ function decodeUrl(run: string): string | undefined {
 }
 
 /** Latin word with Cyrillic/Greek letters inside it: a keyword-filter evasion, never a real spelling. */
-const MIXED_WORD = /[\p{L}]*(?:\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}]\p{Script=Latin})[\p{L}]*/gu;
+const MIXED_WORD =
+  /[\p{L}]*(?:\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}]\p{Script=Latin})[\p{L}]*/gu;
 
 // Cheap gate: plain printable ASCII without comment markers or long alphanumeric runs hides nothing.
 const PLAIN = /^[\x20-\x7E\n\r\t]*$/;
@@ -173,7 +181,8 @@ export function findHidden(text: string): HiddenHit[] {
     const idx = m.index ?? 0;
     const ch = m[0];
     if (ch === '\uFEFF' && idx === 0) continue; // byte-order mark at start of text
-    if ((ch === '\u200D' || ch === '\u200C') && (JOINER_CONTEXT.test(prevChar(text, idx)) || JOINER_CONTEXT.test(nextChar(text, idx + 1)))) continue;
+    if ((ch === '\u200D' || ch === '\u200C') && (JOINER_CONTEXT.test(prevChar(text, idx)) || JOINER_CONTEXT.test(nextChar(text, idx + 1))))
+      continue;
     zwCount++;
   }
   for (const m of text.matchAll(/[\u200B-\u200D\u2060-\u2064\uFEFF]{8,}/gu)) runs.push(m[0]);
@@ -189,7 +198,12 @@ export function findHidden(text: string): HiddenHit[] {
     const legit = len === 1 && VS_BASE.test(prevChar(text, idx));
     if (legit) continue;
     const decoded = len >= 4 ? decodeVariationSelectors(m[0]) : undefined;
-    hits.push({ kind: 'variation-selectors', count: len, decoded: decoded && looksLikeWords(decoded) ? decoded : undefined, sample: escapeSample(m[0]) });
+    hits.push({
+      kind: 'variation-selectors',
+      count: len,
+      decoded: decoded && looksLikeWords(decoded) ? decoded : undefined,
+      sample: escapeSample(m[0]),
+    });
   }
 
   for (const m of text.matchAll(HTML_COMMENT)) {
@@ -200,7 +214,12 @@ export function findHidden(text: string): HiddenHit[] {
   const ansi = text.match(ANSI);
   if (ansi) {
     // Text after a "conceal" (ESC[8m) or inside cursor tricks is what the reviewer misses; re-scan the whole stripped text.
-    hits.push({ kind: 'ansi-escape', count: ansi.length, decoded: text.replace(ANSI, ''), sample: escapeSample(ansi.slice(0, 3).join('')) });
+    hits.push({
+      kind: 'ansi-escape',
+      count: ansi.length,
+      decoded: text.replace(ANSI, ''),
+      sample: escapeSample(ansi.slice(0, 3).join('')),
+    });
   }
 
   for (const m of text.matchAll(BASE64_RUN)) {

@@ -30,7 +30,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const obj = value as Record<string, unknown>;
   // Sort by UTF-16 code units, as RFC 8785 requires (plain string comparison does exactly that).
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
@@ -47,7 +49,9 @@ export function pinnedDefinition(kind: PinKind, def: ToolDef | PromptDef | Resou
 }
 
 export function hashEntity(kind: PinKind, def: ToolDef | PromptDef | ResourceDef): string {
-  return createHash('sha256').update(canonicalJson(pinnedDefinition(kind, def))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(pinnedDefinition(kind, def)))
+    .digest('hex');
 }
 
 function entries(server: ScannedServer): [PinKind, ToolDef | PromptDef | ResourceDef][] {
@@ -157,8 +161,22 @@ export function pinFindings(changes: PinChange[]): Finding[] {
       } as Finding;
     }
     if (c.type === 'added') {
-      return { code: 'PN002', severity: 'medium', server: c.server, entity, message: `${c.kind} "${c.name}" is new since the pins were written.`, evidence: 'not in lock file' };
+      return {
+        code: 'PN002',
+        severity: 'medium',
+        server: c.server,
+        entity,
+        message: `${c.kind} "${c.name}" is new since the pins were written.`,
+        evidence: 'not in lock file',
+      };
     }
-    return { code: 'PN003', severity: 'low', server: c.server, entity, message: `${c.kind} "${c.name}" was pinned but is no longer offered.`, evidence: 'in lock file, missing from server' };
+    return {
+      code: 'PN003',
+      severity: 'low',
+      server: c.server,
+      entity,
+      message: `${c.kind} "${c.name}" was pinned but is no longer offered.`,
+      evidence: 'in lock file, missing from server',
+    };
   });
 }

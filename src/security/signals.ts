@@ -17,14 +17,18 @@ export { RULES };
 export type { Signal, SignalId, TextVerdict };
 
 // A non-loopback address a tool could ship data to.
-const DESTINATION = /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
+const DESTINATION =
+  /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
 
 // "Paths like ~/.ssh are rejected": a protective mention, not a request.
-const NEGATED = /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
+const NEGATED =
+  /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
 
-const SETUP_NOTE = /\b(?:pass|provide|enter|set|put|supply|use|add|include) your (?:own )?(?:\w+ ){0,2}(?:api[ _-]?keys?|tokens?|personal access tokens?|access tokens?|credentials|passwords?|secrets?)\b|\b(?:is|are) (?:read|loaded|taken) from (?:the )?(?:env(?:ironment)?(?: variables?)?\b|[a-z0-9]+_(?:user|token|key|password|secret))/;
+const SETUP_NOTE =
+  /\b(?:pass|provide|enter|set|put|supply|use|add|include) your (?:own )?(?:\w+ ){0,2}(?:api[ _-]?keys?|tokens?|personal access tokens?|access tokens?|credentials|passwords?|secrets?)\b|\b(?:is|are) (?:read|loaded|taken) from (?:the )?(?:env(?:ironment)?(?: variables?)?\b|[a-z0-9]+_(?:user|token|key|password|secret))/;
 // Keeping a secret in the user's own store: "copy it into your password manager", "add them to .env".
-const OWN_STORE = /\b(?:copy|add|put|save|store|paste|keep|write)\w* (?:\w+ ){0,2}(?:in|into|to) (?:your|their|the user'?s?|a|the) (?:own |local )?(?:password manager|keychain|vault|secrets? (?:manager|store)|\.env(?: file)?|env file|credential (?:helper|store))\b|\b(?:copy|add|put|save|store|paste|write)\w* (?:\w+ ){0,2}(?:in|into|to) \.env\b/;
+const OWN_STORE =
+  /\b(?:copy|add|put|save|store|paste|keep|write)\w* (?:\w+ ){0,2}(?:in|into|to) (?:your|their|the user'?s?|a|the) (?:own |local )?(?:password manager|keychain|vault|secrets? (?:manager|store)|\.env(?: file)?|env file|credential (?:helper|store))\b|\b(?:copy|add|put|save|store|paste|write)\w* (?:\w+ ){0,2}(?:in|into|to) \.env\b/;
 const MODEL_NAMED = /\b(?:assistant|agent|model|ai|llm)s?\b|\byou (?:must|should|need to|have to)\b/;
 
 function sentenceAround(text: string, fragment: string): string {
@@ -45,14 +49,19 @@ const WRAPPED = /([^\s.!?:;。！？>\]])[ \t]*\r?\n[ \t]*(?=[a-z0-9~/`'"(])/g;
 export function normalizeForRules(text: string): string {
   const nfkc = text.normalize('NFKC').replace(WRAPPED, '$1 ');
   // Folding only matters when Greek/Cyrillic/Armenian letters are present; skip the word walk otherwise.
-  return (/[\u0370-\u058F]/.test(nfkc) ? foldToLatin(nfkc) : nfkc).replace(/[\u2018\u2019\u02BC]/g, "'").replace(/[ \t]+/g, ' ').toLowerCase();
+  return (/[\u0370-\u058F]/.test(nfkc) ? foldToLatin(nfkc) : nfkc)
+    .replace(/[\u2018\u2019\u02BC]/g, "'")
+    .replace(/[ \t]+/g, ' ')
+    .toLowerCase();
 }
 
 // The rules are written case-insensitively for readability, but the text is lower-cased once
 // up front: dropping the `i`/`u` flags makes matching several times faster on large toolsets.
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 // Rules that embed another rule run after it, and only when it matched.
-const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) })).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
+const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) })).sort(
+  (a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined),
+);
 
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
@@ -84,23 +93,112 @@ export interface ScoreContext {
 }
 
 // Name parts too common to mark a product family ("the other search tools" is not one vendor).
-const GENERIC_NAME_PARTS = new Set(['tool', 'tools', 'file', 'files', 'data', 'user', 'users', 'list', 'create', 'update', 'delete', 'read', 'write', 'send', 'search', 'learn', 'fetch', 'call', 'query', 'info', 'item', 'items', 'text', 'name', 'test', 'helper', 'this', 'with', 'from', 'note', 'notes', 'email', 'mail', 'message', 'messages', 'server', 'agent', 'task', 'tasks', 'check', 'code', 'exec', 'open', 'close', 'save', 'load', 'make', 'other', 'more', 'get', 'set', 'add', 'remove', 'find', 'show', 'view', 'run', 'execute', 'command', 'shell', 'http', 'request', 'content', 'result', 'results', 'report', 'upload', 'download', 'sync', 'analyze', 'scan', 'validate', 'verify', 'manage', 'start', 'stop', 'status', 'config', 'settings']);
+const GENERIC_NAME_PARTS = new Set([
+  'tool',
+  'tools',
+  'file',
+  'files',
+  'data',
+  'user',
+  'users',
+  'list',
+  'create',
+  'update',
+  'delete',
+  'read',
+  'write',
+  'send',
+  'search',
+  'learn',
+  'fetch',
+  'call',
+  'query',
+  'info',
+  'item',
+  'items',
+  'text',
+  'name',
+  'test',
+  'helper',
+  'this',
+  'with',
+  'from',
+  'note',
+  'notes',
+  'email',
+  'mail',
+  'message',
+  'messages',
+  'server',
+  'agent',
+  'task',
+  'tasks',
+  'check',
+  'code',
+  'exec',
+  'open',
+  'close',
+  'save',
+  'load',
+  'make',
+  'other',
+  'more',
+  'get',
+  'set',
+  'add',
+  'remove',
+  'find',
+  'show',
+  'view',
+  'run',
+  'execute',
+  'command',
+  'shell',
+  'http',
+  'request',
+  'content',
+  'result',
+  'results',
+  'report',
+  'upload',
+  'download',
+  'sync',
+  'analyze',
+  'scan',
+  'validate',
+  'verify',
+  'manage',
+  'start',
+  'stop',
+  'status',
+  'config',
+  'settings',
+]);
 
 /** "any other Shopify tools" in a Shopify tool's text: its own family, not another server's. */
 function familyPattern(ownName: string | undefined): RegExp | undefined {
   if (!ownName) return undefined;
-  const parts = ownName.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((p) => p.length >= 4 && !GENERIC_NAME_PARTS.has(p));
+  const parts = ownName
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((p) => p.length >= 4 && !GENERIC_NAME_PARTS.has(p));
   if (parts.length === 0) return undefined;
-  return new RegExp(`\\b(?:other|all|any|every|each|subsequent|remaining)\\s+(?:of (?:the|our) )?(?:${parts.join('|')})\\b[^.\\n]{0,15}\\b(?:tools?|functions?|calls?|apis?|endpoints?|operations?)\\b`);
+  return new RegExp(
+    `\\b(?:other|all|any|every|each|subsequent|remaining)\\s+(?:of (?:the|our) )?(?:${parts.join('|')})\\b[^.\\n]{0,15}\\b(?:tools?|functions?|calls?|apis?|endpoints?|operations?)\\b`,
+  );
 }
 
-const FULL_DATA = /\b(?:full|entire|whole|complete|all (?:the )?)\s?(?:[\w-]+ )?(?:details|contents?|arguments|parameters|data|text|body|bodies|payloads?|inputs|outputs|messages)\b/;
+const FULL_DATA =
+  /\b(?:full|entire|whole|complete|all (?:the )?)\s?(?:[\w-]+ )?(?:details|contents?|arguments|parameters|data|text|body|bodies|payloads?|inputs|outputs|messages)\b/;
 
 // Section tags of structured documentation (<use_case>, <examples>, <hints>): formatting, not a fake system channel.
-const DOC_SECTIONS = /<(?:use_case|examples?|hints?|workflow|notes|important_notes|next_steps|returns?|parameters|usage|output_format|best_practices|tips|when_to_use|error_handling)>/;
+const DOC_SECTIONS =
+  /<(?:use_case|examples?|hints?|workflow|notes|important_notes|next_steps|returns?|parameters|usage|output_format|best_practices|tips|when_to_use|error_handling)>/;
 
 // "Don't bother telling the user the IDs unless they ask": brevity, not concealment.
-const ON_REQUEST = /\bunless (?:they|the user|the human|he|she|someone|anyone|explicitly|specifically|asked|requested|it is requested|relevant)\b|\bdon'?t bother\b|\bno need to bother\b/;
+const ON_REQUEST =
+  /\bunless (?:they|the user|the human|he|she|someone|anyone|explicitly|specifically|asked|requested|it is requested|relevant)\b|\bdon'?t bother\b|\bno need to bother\b/;
 
 // Home-directory credential stores of different kinds named together: a sweep, not a single job.
 const CREDENTIAL_FAMILIES: [string, RegExp][] = [
@@ -119,7 +217,8 @@ const CREDENTIAL_FAMILIES: [string, RegExp][] = [
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
 export function scoreText(text: string, context: ScoreContext = {}): TextVerdict {
   const norm = normalizeForRules(text);
-  const ctx: StructureContext | undefined = context.structure === false ? undefined : { ownName: context.ownName?.toLowerCase(), params: context.params, raw: text };
+  const ctx: StructureContext | undefined =
+    context.structure === false ? undefined : { ownName: context.ownName?.toLowerCase(), params: context.params, raw: text };
   const best = new Map<SignalId, Signal>();
   ruleSignals(norm, ctx, best);
   // Second reading with spaced-out letters and leetspeak rejoined; what only appears there was disguised.
@@ -153,7 +252,13 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   const sol = best.get('solicit');
   if (sol) {
     const sentence = sentenceAround(norm, sol.match) || sol.match;
-    if ((SETUP_NOTE.test(sentence) || OWN_STORE.test(sentence)) && !DESTINATION.test(sentence) && !MODEL_NAMED.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
+    if (
+      (SETUP_NOTE.test(sentence) || OWN_STORE.test(sentence)) &&
+      !DESTINATION.test(sentence) &&
+      !MODEL_NAMED.test(sentence) &&
+      !best.has('secrecy') &&
+      !best.has('stealth')
+    ) {
       best.delete('solicit');
       best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol.match });
     }
@@ -182,7 +287,8 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   if (invoke && context.siblings?.some((name) => name.length >= 4 && invoke.match.includes(name))) best.delete('invoke-other');
   const markup = best.get('injection-markup');
   // Only neutral tag names are cheapened; <system>, <override>, <admin> stay fake system channels.
-  if (markup && DOC_SECTIONS.test(norm) && /^<\/?\s*(?:instructions?|important|context|critical|priority)\s*>/.test(markup.match)) best.set('injection-markup', { ...markup, weight: 0.5 });
+  if (markup && DOC_SECTIONS.test(norm) && /^<\/?\s*(?:instructions?|important|context|critical|priority)\s*>/.test(markup.match))
+    best.set('injection-markup', { ...markup, weight: 0.5 });
   // Brevity ("don't bother telling the user the IDs unless they ask") keeps nothing from the user.
   const sec = best.get('secrecy');
   if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) best.set('secrecy', { ...sec, weight: 1 });
@@ -191,7 +297,8 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
     const m = re.exec(norm);
     return m !== null && !NEGATED.test(sentenceAround(norm, m[0]));
   });
-  if (families.length >= 2 && !best.has('solicit')) best.set('solicit', { id: 'solicit', weight: 3, match: `credential stores: ${families.map(([f]) => f).join(', ')}` });
+  if (families.length >= 2 && !best.has('solicit'))
+    best.set('solicit', { id: 'solicit', weight: 3, match: `credential stores: ${families.map(([f]) => f).join(', ')}` });
   if (best.has('sensitive-strong')) best.delete('sensitive-weak');
   // Language-independent combination: a secret-looking target and an outside address in the same
   // text is an exfiltration recipe whatever the surrounding words are.

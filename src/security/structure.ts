@@ -24,10 +24,12 @@ export interface StructureContext {
 }
 
 // A non-loopback address a tool could ship data to (URL, e-mail, IPv4).
-const DEST = /\bto @[a-z][\w.-]{2,}|\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
+const DEST =
+  /\bto @[a-z][\w.-]{2,}|\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
 
 // Services whose only purpose is to capture whatever is sent to them.
-const CAPTURE_HOST = /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
+const CAPTURE_HOST =
+  /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
 
 // Data an attacker wants: secrets, credentials, the conversation, personal data.
 const SENSITIVE_LATIN = new RegExp(
@@ -36,18 +38,18 @@ const SENSITIVE_LATIN = new RegExp(
     '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\b(?:aws|gcp|azure|stripe|openai|anthropic|github|cloud) (?:access |secret |api )?keys?\\b|\\bcredit cards?\\b|\\bsecurity codes?\\b|\\bcvv\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
     '\\benvironment variables?\\b|\\benv vars?\\b|\\bvariables? in the environment\\b|\\bprintenv\\b|\\bprocess\\.env\\b|\\bconnection strings?\\b|_(?:secret|token|key|password)s?\\b',
     '\\bsystem prompt\\b|\\binstructions? you (?:were|have been|are) (?:given|configured|set up|provided|told)|\\b(?:hidden|internal|initial) (?:configuration|config|setup|prompt)\\b|\\bconfigured with\\b',
-    '\\b(?:conversation|dialog(?:ue)?|chat)(?: so far| history| log| transcript)?\\b|\\btranscript\\b|\\b(?:last|previous|prior|recent|earlier) (?:\\w+ )?(?:turns|messages|tool outputs?|tool results?)\\b|\\bwhat(?:ever)? the user (?:has )?(?:typed|said|wrote|entered)\\b|\\bmessages? (?:of|from) the user\\b|\\buser\'s (?:messages?|last)',
+    "\\b(?:conversation|dialog(?:ue)?|chat)(?: so far| history| log| transcript)?\\b|\\btranscript\\b|\\b(?:last|previous|prior|recent|earlier) (?:\\w+ )?(?:turns|messages|tool outputs?|tool results?)\\b|\\bwhat(?:ever)? the user (?:has )?(?:typed|said|wrote|entered)\\b|\\bmessages? (?:of|from) the user\\b|\\buser's (?:messages?|last)",
     '\\bcard (?:details|numbers?)\\b|\\bbilling address\\b|\\bpassport\\b|\\bdate of birth\\b|\\bphone numbers?\\b|\\bhome (?:address|directory)\\b|\\baddress book\\b|\\bcontacts\\b|\\bsocial security\\b|\\bssn\\b|\\bkeychain\\b|\\bvault\\b',
     // de / fr / es / pt / it
     'passw(?:ort|örter)|kennw(?:ort|örter)|zugangsdaten|schlüssel|gesprächsverlauf|chatverlauf|unterhaltung',
-    'jetons?|mots? de passe|identifiants|clés? (?:d\'api|privées?|ssh)|historique|l\'échange|conversation',
+    "jetons?|mots? de passe|identifiants|clés? (?:d'api|privées?|ssh)|historique|l'échange|conversation",
     'contraseñas?|claves? (?:de api|privadas?|ssh)|credenciales|historial|conversación|secretos',
     'senhas?|chaves? (?:de api|privadas?|ssh)|credenciais|histórico|conversa\\b|password|chiavi',
     // en: where credentials live, and the user's earlier turns in other words
     '\\bauthori[sz]ation (?:headers?|values?|strings?)\\b|\\bauth headers?\\b|\\bbearer\\b|\\b(?:session|auth) (?:ids?|keys?|cookies?)\\b|\\b(?:token|key|credentials?|password|secret)s? (?:it|you|the (?:agent|assistant|client|tool|server)) (?:currently )?(?:uses?|holds?|has|have|stores?|keeps?|was given)\\b|\\benv\\b(?! (?:names?|var(?:iable)?s? names?)\\b)|\\bkeychain entr|\\b(?:keyring|login items?|saved logins?)\\b',
-    '\\b(?:user\'?s?|their|his|her) (?:\\w+ ){0,3}(?:requests|prompts|queries|questions|inputs|replies|turns)\\b|\\b(?:last|previous|prior|recent|earlier|latest|preceding) (?:\\w+ ){0,2}(?:prompts|exchanges|conversation turns|user inputs)\\b|\\b(?:chat|conversation|session|message) (?:history|context|log)\\b|\\bprevious turns\\b|\\bcontext window\\b',
+    "\\b(?:user'?s?|their|his|her) (?:\\w+ ){0,3}(?:requests|prompts|queries|questions|inputs|replies|turns)\\b|\\b(?:last|previous|prior|recent|earlier|latest|preceding) (?:\\w+ ){0,2}(?:prompts|exchanges|conversation turns|user inputs)\\b|\\b(?:chat|conversation|session|message) (?:history|context|log)\\b|\\bprevious turns\\b|\\bcontext window\\b",
     // the user's earlier questions in other words: "the last ten things the user asked you"
-    '\\b(?:last|previous|prior|recent|earlier|latest) (?:\\w+ ){0,2}(?:things|questions|requests|queries|prompts|messages|topics) (?:that )?(?:the user|they|he|she|i) (?:has |have )?(?:asked|said|typed|wrote|requested|sent|searched)|\\bwhat(?:ever)? the user (?:has )?(?:asked|requested|searched)|(?:letzten|vorigen|bisherigen) (?:\\S+ ){0,2}(?:fragen|nachrichten|eingaben|anfragen) des (?:nutzers|benutzers|anwenders)|(?:derni[eè]re?s?|précédent\\w*) (?:\\S+ ){0,2}(?:questions|messages|demandes) de l\'utilisateur|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes|perguntas|mensagens|pedidos) (?:del|do) usuário|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes) del usuario',
+    "\\b(?:last|previous|prior|recent|earlier|latest) (?:\\w+ ){0,2}(?:things|questions|requests|queries|prompts|messages|topics) (?:that )?(?:the user|they|he|she|i) (?:has |have )?(?:asked|said|typed|wrote|requested|sent|searched)|\\bwhat(?:ever)? the user (?:has )?(?:asked|requested|searched)|(?:letzten|vorigen|bisherigen) (?:\\S+ ){0,2}(?:fragen|nachrichten|eingaben|anfragen) des (?:nutzers|benutzers|anwenders)|(?:derni[eè]re?s?|précédent\\w*) (?:\\S+ ){0,2}(?:questions|messages|demandes) de l'utilisateur|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes|perguntas|mensagens|pedidos) (?:del|do) usuário|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes) del usuario",
     // nl / tr / pl / id / it / sv
     'wachtwoord|inloggegevens|(?:api-?|privé|geheime |ssh-?)sleutel|geheimen\\b|gespreksgeschiedenis|chatgeschiedenis|\\bgesprek(?:ken)?\\b|toegangstoken|creditcard|burgerservicenummer',
     'şifre|parola|kimlik bilgi|(?:api|özel|gizli|ssh) anahtar|sohbet geçmiş|konuşma geçmiş|\\bkonuşma(?:lar)?\\b|kredi kart|erişim belirteç',
@@ -105,15 +107,16 @@ const TRANSFER = new RegExp(
 );
 
 // Naming the model as the one who acts.
-const ADDRESSEE = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\bjij\b|\bjouw\b|\basistan\b|yapay zeka|\bsen\b|\basystent\w*|\basisten\b|\banda\b|\bkamu\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|\bdu (?:ska|måste|bör|behöver|får)\b|सहायक|मॉडल|आप(?:को|का|की|के)?(?=[\s,.]|$)|trợ lý|mô hình|\bbạn\b/;
+const ADDRESSEE =
+  /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\bjij\b|\bjouw\b|\basistan\b|yapay zeka|\bsen\b|\basystent\w*|\basisten\b|\banda\b|\bkamu\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|\bdu (?:ska|måste|bör|behöver|får)\b|सहायक|मॉडल|आप(?:को|का|की|के)?(?=[\s,.]|$)|trợ lý|mô hình|\bbạn\b/;
 
 // Keeping the user (or anyone) uninformed.
 const SECRECY = new RegExp(
   [
-    '\\b(?:do not|don\'?t|never|no need to|without|must not|should not|need not)\\s+(?:\\w+\\s+){0,2}(?:tell|telling|inform|informing|mention|mentioning|alert|alerting|notify|notifying|let|letting|bother|say|saying|report|reporting)\\b[^.\\n]{0,30}\\b(?:user|human|person|people|anyone|anybody|them|nobody|customer|operator|owner)',
-    '\\b(?:nobody|no one|no-one)\\s+(?:else\\s+)?(?:needs? to|has to|should|must|is to)\\s+(?:be told|know|hear|find out|be informed|learn)\\b|\\bsay(?:ing)? nothing\\b|\\bwithout a word\\b|\\bno (?:reason|need) to (?:bother|tell|inform|alert|involve|notify|trouble|worry)\\b|\\b(?:users?|the user|they|nobody|no one|anyone|the human)\\s+(?:won\'?t|will not|wouldn\'?t|will never|would never)\\s+(?:notice|know|see|find out|reali[sz]e|detect|spot|suspect)\\b|\\b(?:do not|don\'?t|never) (?:flag|report|surface|highlight) (?:it|this|that|them)\\b|\\b(?:does not|doesn\'?t|do not|don\'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user\'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b',
+    "\\b(?:do not|don'?t|never|no need to|without|must not|should not|need not)\\s+(?:\\w+\\s+){0,2}(?:tell|telling|inform|informing|mention|mentioning|alert|alerting|notify|notifying|let|letting|bother|say|saying|report|reporting)\\b[^.\\n]{0,30}\\b(?:user|human|person|people|anyone|anybody|them|nobody|customer|operator|owner)",
+    "\\b(?:nobody|no one|no-one)\\s+(?:else\\s+)?(?:needs? to|has to|should|must|is to)\\s+(?:be told|know|hear|find out|be informed|learn)\\b|\\bsay(?:ing)? nothing\\b|\\bwithout a word\\b|\\bno (?:reason|need) to (?:bother|tell|inform|alert|involve|notify|trouble|worry)\\b|\\b(?:users?|the user|they|nobody|no one|anyone|the human)\\s+(?:won'?t|will not|wouldn'?t|will never|would never)\\s+(?:notice|know|see|find out|reali[sz]e|detect|spot|suspect)\\b|\\b(?:do not|don'?t|never) (?:flag|report|surface|highlight) (?:it|this|that|them)\\b|\\b(?:does not|doesn'?t|do not|don'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b",
     'unerwähnt|verschweig|nicht (?:erwähnen|sagen|mitteilen|verraten)|ohne (?:es )?(?:zu )?(?:erwähnen|sagen|verraten)|ohne (?:den |die )?(?:nutzer|benutzer|anwender)\\S* (?:zu )?(?:informieren|fragen)',
-    'sans en parler|sans (?:le |lui |leur )?(?:dire|prévenir|avertir|informer|mentionner)|ne (?:le |lui |leur )?(?:dites|dis|mentionnez|mentionne|signalez) (?:rien|pas)|en secret|à l\'insu',
+    "sans en parler|sans (?:le |lui |leur )?(?:dire|prévenir|avertir|informer|mentionner)|ne (?:le |lui |leur )?(?:dites|dis|mentionnez|mentionne|signalez) (?:rien|pas)|en secret|à l'insu",
     'no (?:se lo |le |les )?(?:debe )?(?:cont|dig|mencion|avis|inform)\\S*[^.\\n]{0,15}(?:nadie|usuario|persona)|no debe contárselo|sin (?:decir|avisar|contar|informar|mencionar)|a escondidas|en secreto',
     'sem (?:avisar|informar|contar|dizer|mencionar)|não (?:conte|diga|mencione|avise|informe)|em segredo|senza (?:dirlo|avvisare|informare)',
     '无需让[^。\\n]{0,8}(?:知晓|知道)|不要(?:告诉|让[^。\\n]{0,6}知道|提及|透露)|保密|隐瞒|悄悄|偷偷|不必告知|不要声张',
@@ -126,7 +129,7 @@ const SECRECY = new RegExp(
     'söyleme(?:yin|den|\\b)|bahsetme(?:yin|den|\\b)|haber verme(?:yin|den|\\b)|bildirme(?:yin|den|\\b)|gizlice|fark ettirmeden|sessizce',
     'nie (?:mów|informuj|wspominaj|powiadamiaj|zgłaszaj)|bez (?:informowania|wiedzy|powiadamiania|wspominania)|potajemnie|po cichu',
     'jangan (?:beri ?tahu|memberi ?tahu|sebutkan|menyebutkan|bilang|kasih tahu|laporkan)|tanpa (?:memberi ?tahu|sepengetahuan|menyebutkan|memberitahukan)|diam-diam|rahasiakan',
-    'non (?:dire|dirlo|menzionare|menzionarlo|informare|avvisare|segnalare)|senza (?:menzionar|segnalar|dire)|di nascosto|all\'insaputa',
+    "non (?:dire|dirlo|menzionare|menzionarlo|informare|avvisare|segnalare)|senza (?:menzionar|segnalar|dire)|di nascosto|all'insaputa",
     'utan att (?:\\S+ )?(?:berätta|nämna|meddela|informera|säga)|(?:berätta|nämn|säg) (?:inte|aldrig)|i hemlighet|i smyg',
     'मत बता|न बताएं|न बताये|बिना बताए|बताए बिना|चुपचाप|गुप्त रख|छिपा',
     'không (?:cần )?(?:nói|báo|thông báo|đề cập|cho [^.\\n]{0,12} biết)|giữ bí mật|lặng lẽ|âm thầm|giấu',
@@ -134,90 +137,125 @@ const SECRECY = new RegExp(
 );
 
 // "Before any file operation", "when calling transfer_funds", "wenn ein anderes Werkzeug".
-const TRIGGER = /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다|\bvoordat\b|\bwanneer\b|\btelkens\b|\bzodra\b|önce(?:si)?\b|\bsonra\b|her (?:sefer|çağrı)|\bprzed\b|\bkiedy\b|\bgdy\b|za każdym razem|\bsebelum\b|\bketika\b|\bsetiap kali\b|\bsetelah\b|prima di|ogni volta|\binnan\b|\bnär\b|varje gång|से पहले|के बाद|हर बार|जब |trước khi|sau khi|mỗi (?:khi|lần)/;
+const TRIGGER =
+  /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다|\bvoordat\b|\bwanneer\b|\btelkens\b|\bzodra\b|önce(?:si)?\b|\bsonra\b|her (?:sefer|çağrı)|\bprzed\b|\bkiedy\b|\bgdy\b|za każdym razem|\bsebelum\b|\bketika\b|\bsetiap kali\b|\bsetelah\b|prima di|ogni volta|\binnan\b|\bnär\b|varje gång|से पहले|के बाद|हर बार|जब |trước khi|sau khi|mỗi (?:khi|lần)/;
 
 // Other tools in general terms.
-const OTHER_TOOL = /\b(?:any|every|all|some|another|other|whatever|whichever|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)|(?:andere|elke|alle|ieder)\S* (?:tool|functie|server)|(?:diğer|başka|herhangi bir|tüm|her) (?:araç|fonksiyon|sunucu)|(?:inn|dowoln|wszystk|każd)\S* (?:narzędzi|funkcj|serwer)|(?:alat|fungsi|server|tool) (?:lain|apa pun|apapun)|(?:semua|setiap) (?:alat|tool|fungsi)|(?:altr[oi]|qualsiasi|ogni|tutti gli) (?:strument|funzion|server|tool)|(?:andra|annat|alla|varje|något) (?:verktyg|funktion|server)|(?:अन्य|किसी भी|हर|दूसरे|सभी) (?:टूल|उपकरण|सर्वर)|(?:công cụ|hàm|máy chủ) (?:khác|nào)|(?:mọi|tất cả (?:các )?)(?:công cụ|hàm)/;
+const OTHER_TOOL =
+  /\b(?:any|every|all|some|another|other|whatever|whichever|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)|(?:andere|elke|alle|ieder)\S* (?:tool|functie|server)|(?:diğer|başka|herhangi bir|tüm|her) (?:araç|fonksiyon|sunucu)|(?:inn|dowoln|wszystk|każd)\S* (?:narzędzi|funkcj|serwer)|(?:alat|fungsi|server|tool) (?:lain|apa pun|apapun)|(?:semua|setiap) (?:alat|tool|fungsi)|(?:altr[oi]|qualsiasi|ogni|tutti gli) (?:strument|funzion|server|tool)|(?:andra|annat|alla|varje|något) (?:verktyg|funktion|server)|(?:अन्य|किसी भी|हर|दूसरे|सभी) (?:टूल|उपकरण|सर्वर)|(?:công cụ|hàm|máy chủ) (?:khác|nào)|(?:mọi|tất cả (?:các )?)(?:công cụ|hàm)/;
 
 // Changing an argument or result.
-const MODIFY = /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔|vervang|wijzig|verander|değiştir|yerine|zamień|zmień|podmień|zastąp|\bganti|\bubah|sostitu|cambia|ersätt|ändra|\bbyt\b|बदल|thay (?:thế|đổi)|đổi thành/;
+const MODIFY =
+  /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔|vervang|wijzig|verander|değiştir|yerine|zamień|zmień|podmień|zastąp|\bganti|\bubah|sostitu|cambia|ersätt|ändra|\bbyt\b|बदल|thay (?:thế|đổi)|đổi thành/;
 
 // A concrete value an attacker would plant: an address, an account, a quoted string.
-const LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b(?:bc1|[13])[a-z0-9]{25,39}\b|"[^"\n]{2,60}"|“[^”\n]{2,60}”|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b|\b\d{2}-\d{4}\b/;
+const LITERAL =
+  /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b(?:bc1|[13])[a-z0-9]{25,39}\b|"[^"\n]{2,60}"|“[^”\n]{2,60}”|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b|\b\d{2}-\d{4}\b/;
 
 // Literal addresses and accounts (not just any quoted value).
-const ADDRESS_LITERAL = /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b/;
+const ADDRESS_LITERAL =
+  /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b/;
 // Fields whose value decides who receives something or how much.
-const ROUTING_FIELD = /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자|zielkonto|\bkonto\b|\bbetrag\b|ontvanger|rekening|begunstigde|bedrag|alıcı|\bhesap|tutar|odbiorc|\bkwot|penerima|\bjumlah\b|destinatari|\bconto\b|importo|beneficiari|mottagare|belopp|प्राप्तकर्ता|खाता|राशि|người nhận|tài khoản|số tiền/;
+const ROUTING_FIELD =
+  /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자|zielkonto|\bkonto\b|\bbetrag\b|ontvanger|rekening|begunstigde|bedrag|alıcı|\bhesap|tutar|odbiorc|\bkwot|penerima|\bjumlah\b|destinatari|\bconto\b|importo|beneficiari|mottagare|belopp|प्राप्तकर्ता|खाता|राशि|người nhận|tài khoản|số tiền/;
 
 // The user steering the flow is a workflow note, not a hijack.
-const USER_DRIVEN = /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|says so|explicitly)\b|\bwith the user'?s? (?:consent|approval|confirmation)\b/;
+const USER_DRIVEN =
+  /\b(?:when|if|only when|unless|after)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|says so|explicitly)\b|\bwith the user'?s? (?:consent|approval|confirmation)\b/;
 
 // Protective phrasing: "never returned", "is rejected", "not logged".
-export const PROTECTIVE = /\bnot (?:echoed|shown|displayed|logged|stored|returned|exposed|printed)\b|\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
+export const PROTECTIVE =
+  /\bnot (?:echoed|shown|displayed|logged|stored|returned|exposed|printed)\b|\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
 
 // Parameter slots: "in the q field", "au paramètre q", "im Feld q".
-const PARAM_SLOT = /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط|\bveld\b|\bparametre|\balan(?:ın|ına|a)?\b|\bpol[ua]\b|\bparametr|\bkolom\b|\bbidang\b|\bparametro\b|\bfält\w*|फ़ील्ड|फील्ड|पैरामीटर|trường|tham số/;
+const PARAM_SLOT =
+  /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط|\bveld\b|\bparametre|\balan(?:ın|ına|a)?\b|\bpol[ua]\b|\bparametr|\bkolom\b|\bbidang\b|\bparametro\b|\bfält\w*|फ़ील्ड|फील्ड|पैरामीटर|trường|tham số/;
 
 // Capturing traffic meant for others: "route every web request through <this tool>".
-const CAPTURE_FLOW = /\b(?:route|send|pass|forward|redirect|funnel|pipe|channel|hand)\w*\b[^.\n]{0,10}\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:through|via|to|into)\b/;
-const SUPERSEDE = /\b(?:supersedes?|replaces?|takes? over|stands? in for|is a drop-in for)\b[^.\n]{0,30}\b(?:tool|function|server|capability)\b/;
+const CAPTURE_FLOW =
+  /\b(?:route|send|pass|forward|redirect|funnel|pipe|channel|hand)\w*\b[^.\n]{0,10}\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:through|via|to|into)\b/;
+const SUPERSEDE =
+  /\b(?:supersedes?|replaces?|takes? over|stands? in for|is a drop-in for)\b[^.\n]{0,30}\b(?:tool|function|server|capability)\b/;
 
 // Persona takeover: the model is told to become someone without limits.
-const PERSONA = /\b(?:plays?|playing|play the (?:role|part) of|role-?play\w*|impersonat\w+|adopt\w* the persona|let(?:'s| us) play a game|you are now|you are [a-z]*bot\b|from this point(?: on| forward)?,? (?:the (?:assistant|model|agent)|you))\b/;
-const NO_LIMITS = /\b(?:unfiltered|uncensored|unrestricted|no limitations|no limits|without limits|answers? anything|never refuses?|no (?:rules|filters|boundaries)|never mentions? (?:policies|rules|guidelines))\b/;
+const PERSONA =
+  /\b(?:plays?|playing|play the (?:role|part) of|role-?play\w*|impersonat\w+|adopt\w* the persona|let(?:'s| us) play a game|you are now|you are [a-z]*bot\b|from this point(?: on| forward)?,? (?:the (?:assistant|model|agent)|you))\b/;
+const NO_LIMITS =
+  /\b(?:unfiltered|uncensored|unrestricted|no limitations|no limits|without limits|answers? anything|never refuses?|no (?:rules|filters|boundaries)|never mentions? (?:policies|rules|guidelines))\b/;
 
 // Authority blocks and fake system channels beyond the literal tags.
 // Claims of precedence over the conversation or the user.
-const PRECEDENCE = /\b(?:higher|greater|more|highest|final) (?:authority|priority|precedence|weight) (?:than|over)\b|\b(?:outranks?|supersedes?|overrules?|takes? precedence over)\b[^.\n]{0,30}\b(?:user|conversation|chat|system|instructions?|prompt)\b/;
+const PRECEDENCE =
+  /\b(?:higher|greater|more|highest|final) (?:authority|priority|precedence|weight) (?:than|over)\b|\b(?:outranks?|supersedes?|overrules?|takes? precedence over)\b[^.\n]{0,30}\b(?:user|conversation|chat|system|instructions?|prompt)\b/;
 // Treating retrieved content as orders.
-const OBEY_CONTENT = /\b(?:treats?|considers?|regards?|handles?)\b[^.\n]{0,40}\b(?:text|content|instructions?|anything|lines?|comments?)\b[^.\n]{0,40}(?<!\bnot )(?<!\bnever )\bas (?:commands?|instructions?|orders?|directives?|authoritative)\b|\bcarr(?:y|ies) (?:them|it|these|those) out\b|\b(?:execute|follow|obey)s? (?:any|all|the) (?:instructions?|commands?) (?:found|contained|embedded|written) in\b/;
+const OBEY_CONTENT =
+  /\b(?:treats?|considers?|regards?|handles?)\b[^.\n]{0,40}\b(?:text|content|instructions?|anything|lines?|comments?)\b[^.\n]{0,40}(?<!\bnot )(?<!\bnever )\bas (?:commands?|instructions?|orders?|directives?|authoritative)\b|\bcarr(?:y|ies) (?:them|it|these|those) out\b|\b(?:execute|follow|obey)s? (?:any|all|the) (?:instructions?|commands?) (?:found|contained|embedded|written) in\b/;
 // Exploiting that people do not read tool descriptions.
-const UNSEEN = /\b(?:users?|the user|humans?|people|the person|nobody|no one)\b[^.\n]{0,10}\b(?:cannot|can'?t|can not|do not|don'?t|will not|won'?t|never|does not|doesn'?t)\b[^.\n]{0,10}\b(?:see|read|notice|view|check|review)\b[^.\n]{0,20}\b(?:tool )?(?:descriptions?|this text|these instructions|this part|metadata)\b/;
+const UNSEEN =
+  /\b(?:users?|the user|humans?|people|the person|nobody|no one)\b[^.\n]{0,10}\b(?:cannot|can'?t|can not|do not|don'?t|will not|won'?t|never|does not|doesn'?t)\b[^.\n]{0,10}\b(?:see|read|notice|view|check|review)\b[^.\n]{0,20}\b(?:tool )?(?:descriptions?|this text|these instructions|this part|metadata)\b/;
 // Download-and-run.
-const FETCH_RUN = /\b(?:download|fetch|retrieve|pull|curl|wget)\w*\b[^.\n]{0,80}\b(?:and|then)\b[^.\n]{0,10}\b(?:start|run|execute|launch|install|open)\w*\b[^.\n]{0,10}\b(?:it|them|the (?:file|binary|script|installer|program))\b/;
+const FETCH_RUN =
+  /\b(?:download|fetch|retrieve|pull|curl|wget)\w*\b[^.\n]{0,80}\b(?:and|then)\b[^.\n]{0,10}\b(?:start|run|execute|launch|install|open)\w*\b[^.\n]{0,10}\b(?:it|them|the (?:file|binary|script|installer|program))\b/;
 // Reshaping every later answer.
-const FUTURE_REPLIES = /\b(?:reply|respond|answer)\w*\b[^.\n]{0,15}\b(?:all|every|each|any) (?:future|subsequent|later|following|other) (?:questions?|messages?|requests?|replies|answers?|turns?)\b/;
+const FUTURE_REPLIES =
+  /\b(?:reply|respond|answer)\w*\b[^.\n]{0,15}\b(?:all|every|each|any) (?:future|subsequent|later|following|other) (?:questions?|messages?|requests?|replies|answers?|turns?)\b/;
 // Capture conditioned on a secret appearing: "if the user mentions a card", "when you find an AWS key".
-const CAPTURE_COND = /\b(?:if|when|whenever|once|each time)\b[^.\n]{0,30}\b(?:mentions?|mentioned|appears?|shows? up|you (?:see|find|notice|come across|encounter|spot)|spotted|is (?:shared|pasted|visible|found))\b/;
+const CAPTURE_COND =
+  /\b(?:if|when|whenever|once|each time)\b[^.\n]{0,30}\b(?:mentions?|mentioned|appears?|shows? up|you (?:see|find|notice|come across|encounter|spot)|spotted|is (?:shared|pasted|visible|found))\b/;
 const STORE = /\b(?:store|save|record|write|log|keep|stash|paste|put|place|copy)\w*\b/;
 // Privilege grants and destructive repository/database operations as a side effect.
 const PRIVILEGE = /\bgrant all(?: privileges)?\b[^\n]{0,30}\bon \*\.\*|\bgrant\b[^.\n]{0,30}\bto\b[^.\n]{0,10}'[^']*'@'%'/;
-const DESTRUCTIVE = /\b(?:force-?push\w*|delete|remove|disable|drop|wipe|erase|revoke|truncate)\b[^.\n]{0,30}\b(?:protection|main|master|production|backups?|audit|logs?|history|branch(?:es)?|repositor(?:y|ies)|database|rules|2fa|mfa)\b/;
+const DESTRUCTIVE =
+  /\b(?:force-?push\w*|delete|remove|disable|drop|wipe|erase|revoke|truncate)\b[^.\n]{0,30}\b(?:protection|main|master|production|backups?|audit|logs?|history|branch(?:es)?|repositor(?:y|ies)|database|rules|2fa|mfa)\b/;
 // Planting a different account or address in place of the real one.
-const SUBSTITUTE = /\b(?:substitute|swap in|use|put|insert)\b[^.\n]{0,25}\b(?:account|iban|recipient|payee|address|wallet|routing number|number|beneficiary)\b[^.\n]{0,40}\binstead of\b/;
+const SUBSTITUTE =
+  /\b(?:substitute|swap in|use|put|insert)\b[^.\n]{0,25}\b(?:account|iban|recipient|payee|address|wallet|routing number|number|beneficiary)\b[^.\n]{0,40}\binstead of\b/;
 // Authority over the user: "consider itself under the authority of this server", "the user's instructions are advisory".
-const SUBORDINATE = /\bunder the (?:authority|control|command) of (?:this|the) (?:server|tool|service|vendor|plugin)\b|\b(?:the )?user'?s? (?:instructions|requests|wishes|messages|commands) (?:are|is) (?:only )?(?:advisory|optional|secondary|suggestions?|non-binding|lower priority)\b/;
+const SUBORDINATE =
+  /\bunder the (?:authority|control|command) of (?:this|the) (?:server|tool|service|vendor|plugin)\b|\b(?:the )?user'?s? (?:instructions|requests|wishes|messages|commands) (?:are|is) (?:only )?(?:advisory|optional|secondary|suggestions?|non-binding|lower priority)\b/;
 // Phishing through the tool's output: a link plus urging people to re-enter credentials.
-const PHISH = /\b(?:urg\w*|ask\w*|tell\w*|remind\w*|prompt\w*|instruct\w*|encourag\w*)\b[^.\n]{0,20}\b(?:everyone|users?|people|members|recipients|them|the team|all|readers)\b[^.\n]{0,20}\b(?:re-?authenticat\w*|re-?enter|log ?in again|sign ?in again|verify (?:their|your) (?:account|identity|password|credentials)|reset (?:their|your) passwords?|update (?:their|your) (?:payment|billing|card|credentials))\b/;
+const PHISH =
+  /\b(?:urg\w*|ask\w*|tell\w*|remind\w*|prompt\w*|instruct\w*|encourag\w*)\b[^.\n]{0,20}\b(?:everyone|users?|people|members|recipients|them|the team|all|readers)\b[^.\n]{0,20}\b(?:re-?authenticat\w*|re-?enter|log ?in again|sign ?in again|verify (?:their|your) (?:account|identity|password|credentials)|reset (?:their|your) passwords?|update (?:their|your) (?:payment|billing|card|credentials))\b/;
 // "you should comply with it", "carry out whatever it says".
-const COMPLY = /\byou (?:should|must|need to|have to|are to)\s+(?:\w+\s+)?(?:comply|obey|follow|act on|do what)\b[^.\n]{0,15}\b(?:it|them|its|their|the text|such text|instructions?)\b|\b(?:carry out|do|follow|execute|obey|perform)\s+(?:whatever|anything|everything)\s+(?:it|they|the \w+|this \w+)\s+(?:says|say|asks?|contains?|instructs?|requests?)\b/;
+const COMPLY =
+  /\byou (?:should|must|need to|have to|are to)\s+(?:\w+\s+)?(?:comply|obey|follow|act on|do what)\b[^.\n]{0,15}\b(?:it|them|its|their|the text|such text|instructions?)\b|\b(?:carry out|do|follow|execute|obey|perform)\s+(?:whatever|anything|everything)\s+(?:it|they|the \w+|this \w+)\s+(?:says|say|asks?|contains?|instructs?|requests?)\b/;
 
 // Tying the tool's quality to receiving secrets: "works best when ~/.aws/credentials are provided".
-const BENEFIT = /\b(?:works? best|best results?|improves?|improved|improve considerably|more accurate|accurate|accuracy|quality|better|optimal|recommended|enhanced|precise)\b/;
+const BENEFIT =
+  /\b(?:works? best|best results?|improves?|improved|improve considerably|more accurate|accurate|accuracy|quality|better|optimal|recommended|enhanced|precise)\b/;
 
-const AUTHORITY = /(?:^|\n)#{1,4}\s*[^\n]{0,30}\b(?:operator|admin|administrator|system|developer|directive|override|policy|mandatory|assistant|agent|model|ai)\b[^\n]{0,20}$|\[[^\]\n]{0,30}\b(?:admin|override|system|root|developer|sudo|operator)\b[^\]\n]{0,30}\]|\b(?:policy update|operator directive|admin(?:istrator)? override|developer override|system notice|system override|maintenance mode)\b|\b(?:higher|greater|more|highest) (?:authority|priority|precedence) (?:than|over)\b|\b(?:safety|security|content) (?:review|checks?|filters?|polic(?:y|ies)|moderation)\b[^.\n]{0,15}\b(?:switched off|turned off|disabled|suspended|lifted|off)\b/m;
+const AUTHORITY =
+  /(?:^|\n)#{1,4}\s*[^\n]{0,30}\b(?:operator|admin|administrator|system|developer|directive|override|policy|mandatory|assistant|agent|model|ai)\b[^\n]{0,20}$|\[[^\]\n]{0,30}\b(?:admin|override|system|root|developer|sudo|operator)\b[^\]\n]{0,30}\]|\b(?:policy update|operator directive|admin(?:istrator)? override|developer override|system notice|system override|maintenance mode)\b|\b(?:higher|greater|more|highest) (?:authority|priority|precedence) (?:than|over)\b|\b(?:safety|security|content) (?:review|checks?|filters?|polic(?:y|ies)|moderation)\b[^.\n]{0,15}\b(?:switched off|turned off|disabled|suspended|lifted|off)\b/m;
 
 // Fake tool errors that give the model orders.
-const FAKE_ERROR = /\b(?:error|err)[ _:-]?(?:\d{3}|[a-z]+_[a-z_]+)\b[^\n]{0,80}\b(?:must|should|needs? to|has to|is to|the fix is|to continue|to proceed|to re-?authori[sz]e|retry)\b|\b(?:warning|alert)\b[^.\n]{0,10}\b(?:session|license|token|authori[sz]ation) (?:invalid|expired|revoked)\b/;
+const FAKE_ERROR =
+  /\b(?:error|err)[ _:-]?(?:\d{3}|[a-z]+_[a-z_]+)\b[^\n]{0,80}\b(?:must|should|needs? to|has to|is to|the fix is|to continue|to proceed|to re-?authori[sz]e|retry)\b|\b(?:warning|alert)\b[^.\n]{0,10}\b(?:session|license|token|authori[sz]ation) (?:invalid|expired|revoked)\b/;
 
 // Overriding the instructions, in wording and languages the phrase rules do not spell out.
-const OVERRIDE = /\b(?:ignore|disregard|forget|override|set aside|discard)\w*\b (?:the |any |all |whatever )?(?:guidance|instructions?|rules|directions|guidelines|directives|constraints) (?:you (?:were|have been|got) (?:given|told|handed)|(?:given|set) to you|from (?:your|the) (?:operator|developer|system|user))\b|\b(?:ignore|disregard|forget|override|bypass|discard|drop|abandon|set aside|skip|nullify|supersede)\w*\b[^.\n]{0,30}\b(?:previous|prior|earlier|above|preceding|original|existing|all|any|other|former)\b[^.\n]{0,20}\b(?:instructions?|guidance|directions?|rules|prompts?|guidelines|directives|polic(?:y|ies)|constraints|restrictions|commands|orders|context)\b|(?:frühere|vorherige|bisherige)n? (?:anweisungen|vorgaben|regeln)[^.\n]{0,20}(?:ungültig|aufgehoben|gelten nicht|hinfällig)|(?:instructions|consignes) (?:précédentes|antérieures)[^.\n]{0,20}(?:caduques|annulées|ne s'appliquent plus)|(?:ignore|esqueça|desconsidere|ignora|desconsidera)[^.\n]{0,30}(?:instruções|regras|orientações|instrucciones|indicaciones)|instruções anteriores[^.\n]{0,20}(?:inválidas|não valem|anuladas)|(?:之前|以前|先前|上述|此前)的?(?:所有)?(?:指令|指示|命令|规则)[^。\n]{0,8}(?:无效|作废|忽略)|(?:前の|以前の|これまでの|先の|上記の|これより前の)[^。\n]{0,6}(?:指示|命令|指令|ルール)[^。\n]{0,10}(?:無効|無視|忘れ|取り消)|(?:прежн|предыдущ|прошл|ранн)\S* (?:указани|инструкци|правил)\S*[^.\n]{0,20}(?:утратил|не действ|отмен|недействительн|игнорир)|(?:تجاهل|انس|تجاوز)[^.\n]{0,20}(?:التعليمات|الأوامر|الإرشادات)|(?:이전|앞의|기존)[^.\n]{0,6}(?:지시|명령|지침|규칙)[^.\n]{0,10}(?:무시|무효|잊)|(?:negeer|vergeet)[^.\n]{0,15}(?:alle|eerdere|vorige|voorgaande|bovenstaande|systeem)\S*[^.\n]{0,15}(?:instructies|richtlijnen|aanwijzingen)|(?:eerdere|vorige) (?:instructies|richtlijnen)[^.\n]{0,20}(?:ongeldig|vervallen|gelden niet)|(?:önceki|tüm|bütün)[^.\n]{0,15}(?:talimat|yönerge)\S*[^.\n]{0,20}(?:yok say|görmezden gel|unut|geçersiz)|(?:zignoruj|zapomnij|pomiń)[^.\n]{0,15}(?:wszystkie|poprzednie|wcześniejsze|dotychczasowe|systemowe)\S*[^.\n]{0,15}(?:instrukcj|polece)|(?:poprzednie|wcześniejsze) (?:instrukcje|polecenia)[^.\n]{0,20}(?:nieważne|nie obowiązują|anulowane)|(?:abaikan|lupakan)[^.\n]{0,20}(?:instruksi|petunjuk) (?:sebelumnya|terdahulu|sistem|di atas)|(?:abaikan|lupakan) (?:semua|seluruh) (?:instruksi|petunjuk)|(?:instruksi|petunjuk) sebelumnya[^.\n]{0,20}(?:tidak berlaku|batal)|(?:ignora|dimentica)[^.\n]{0,20}(?:tutte le|precedenti|di sistema)[^.\n]{0,15}istruzioni|(?:ignora|dimentica)[^.\n]{0,15}istruzioni (?:precedenti|ricevute|di sistema)|istruzioni precedenti[^.\n]{0,20}(?:non valgono|annullate|non sono più valide)|(?:ignorera|glöm)[^.\n]{0,15}(?:alla|tidigare|föregående|ovanstående|system)\S*[^.\n]{0,15}(?:instruktioner|anvisningar)|(?:tidigare|föregående) (?:instruktioner|anvisningar)[^.\n]{0,20}(?:ogiltiga|gäller inte)|(?:पिछले|पहले के|सभी)[^।.\n]{0,15}निर्देश[^।.\n]{0,25}(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल|अमान्य)|(?:bỏ qua|phớt lờ|quên)[^.\n]{0,15}(?:mọi|tất cả|các)[^.\n]{0,10}(?:hướng dẫn|chỉ dẫn|chỉ thị)[^.\n]{0,15}(?:trước|hệ thống|ở trên)|(?:hướng dẫn|chỉ thị) trước[^.\n]{0,20}(?:không còn hiệu lực|vô hiệu)/;
+const OVERRIDE =
+  /\b(?:ignore|disregard|forget|override|set aside|discard)\w*\b (?:the |any |all |whatever )?(?:guidance|instructions?|rules|directions|guidelines|directives|constraints) (?:you (?:were|have been|got) (?:given|told|handed)|(?:given|set) to you|from (?:your|the) (?:operator|developer|system|user))\b|\b(?:ignore|disregard|forget|override|bypass|discard|drop|abandon|set aside|skip|nullify|supersede)\w*\b[^.\n]{0,30}\b(?:previous|prior|earlier|above|preceding|original|existing|all|any|other|former)\b[^.\n]{0,20}\b(?:instructions?|guidance|directions?|rules|prompts?|guidelines|directives|polic(?:y|ies)|constraints|restrictions|commands|orders|context)\b|(?:frühere|vorherige|bisherige)n? (?:anweisungen|vorgaben|regeln)[^.\n]{0,20}(?:ungültig|aufgehoben|gelten nicht|hinfällig)|(?:instructions|consignes) (?:précédentes|antérieures)[^.\n]{0,20}(?:caduques|annulées|ne s'appliquent plus)|(?:ignore|esqueça|desconsidere|ignora|desconsidera)[^.\n]{0,30}(?:instruções|regras|orientações|instrucciones|indicaciones)|instruções anteriores[^.\n]{0,20}(?:inválidas|não valem|anuladas)|(?:之前|以前|先前|上述|此前)的?(?:所有)?(?:指令|指示|命令|规则)[^。\n]{0,8}(?:无效|作废|忽略)|(?:前の|以前の|これまでの|先の|上記の|これより前の)[^。\n]{0,6}(?:指示|命令|指令|ルール)[^。\n]{0,10}(?:無効|無視|忘れ|取り消)|(?:прежн|предыдущ|прошл|ранн)\S* (?:указани|инструкци|правил)\S*[^.\n]{0,20}(?:утратил|не действ|отмен|недействительн|игнорир)|(?:تجاهل|انس|تجاوز)[^.\n]{0,20}(?:التعليمات|الأوامر|الإرشادات)|(?:이전|앞의|기존)[^.\n]{0,6}(?:지시|명령|지침|규칙)[^.\n]{0,10}(?:무시|무효|잊)|(?:negeer|vergeet)[^.\n]{0,15}(?:alle|eerdere|vorige|voorgaande|bovenstaande|systeem)\S*[^.\n]{0,15}(?:instructies|richtlijnen|aanwijzingen)|(?:eerdere|vorige) (?:instructies|richtlijnen)[^.\n]{0,20}(?:ongeldig|vervallen|gelden niet)|(?:önceki|tüm|bütün)[^.\n]{0,15}(?:talimat|yönerge)\S*[^.\n]{0,20}(?:yok say|görmezden gel|unut|geçersiz)|(?:zignoruj|zapomnij|pomiń)[^.\n]{0,15}(?:wszystkie|poprzednie|wcześniejsze|dotychczasowe|systemowe)\S*[^.\n]{0,15}(?:instrukcj|polece)|(?:poprzednie|wcześniejsze) (?:instrukcje|polecenia)[^.\n]{0,20}(?:nieważne|nie obowiązują|anulowane)|(?:abaikan|lupakan)[^.\n]{0,20}(?:instruksi|petunjuk) (?:sebelumnya|terdahulu|sistem|di atas)|(?:abaikan|lupakan) (?:semua|seluruh) (?:instruksi|petunjuk)|(?:instruksi|petunjuk) sebelumnya[^.\n]{0,20}(?:tidak berlaku|batal)|(?:ignora|dimentica)[^.\n]{0,20}(?:tutte le|precedenti|di sistema)[^.\n]{0,15}istruzioni|(?:ignora|dimentica)[^.\n]{0,15}istruzioni (?:precedenti|ricevute|di sistema)|istruzioni precedenti[^.\n]{0,20}(?:non valgono|annullate|non sono più valide)|(?:ignorera|glöm)[^.\n]{0,15}(?:alla|tidigare|föregående|ovanstående|system)\S*[^.\n]{0,15}(?:instruktioner|anvisningar)|(?:tidigare|föregående) (?:instruktioner|anvisningar)[^.\n]{0,20}(?:ogiltiga|gäller inte)|(?:पिछले|पहले के|सभी)[^।.\n]{0,15}निर्देश[^।.\n]{0,25}(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल|अमान्य)|(?:bỏ qua|phớt lờ|quên)[^.\n]{0,15}(?:mọi|tất cả|các)[^.\n]{0,10}(?:hướng dẫn|chỉ dẫn|chỉ thị)[^.\n]{0,15}(?:trước|hệ thống|ở trên)|(?:hướng dẫn|chỉ thị) trước[^.\n]{0,20}(?:không còn hiệu lực|vô hiệu)/;
 
 const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
 
 // "for any purpose", "whenever", "every web request": a hook on all calls, not a one-off prerequisite.
-const UNIVERSAL = /\b(?:any|every|each|all)\b|\bwhenever\b|\beach time\b|\bevery time\b|jede|chaque|cualquier|qualquer|任何|すべて|кажд|любо/;
+const UNIVERSAL =
+  /\b(?:any|every|each|all)\b|\bwhenever\b|\beach time\b|\bevery time\b|jede|chaque|cualquier|qualquer|任何|すべて|кажд|любо/;
 // Data flowing into this tool: "with q set to the complete body", "passes the path and content here".
-const DATA_INTO = /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|including|along with|hand(?:s)?)\b[^.\n]{0,40}\b(?:content|contents|body|text|arguments?|parameters?|path|url|cookies?|message|draft|query|request|result|output)s?\b/;
+const DATA_INTO =
+  /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|including|along with|hand(?:s)?)\b[^.\n]{0,40}\b(?:content|contents|body|text|arguments?|parameters?|path|url|cookies?|message|draft|query|request|result|output)s?\b/;
 // Targets no honest tool asks to be put into a parameter or header (API keys and tokens are, in setup notes).
-const STRONG_TARGET = /the user (?:has )?(?:asked|said|typed|wrote)|~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
-const MODEL_NOUN = /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\basistan\b|yapay zeka|\basystent\w*|\basisten\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|सहायक|मॉडल|trợ lý|mô hình/;
-const MODEL_OWNED = /system prompt|instructions? you (?:were|have been|are)|configured with|(?:hidden|internal|initial) (?:configuration|config|setup|prompt)/;
+const STRONG_TARGET =
+  /the user (?:has )?(?:asked|said|typed|wrote)|~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
+const MODEL_NOUN =
+  /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\basistan\b|yapay zeka|\basystent\w*|\basisten\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|सहायक|मॉडल|trợ lý|mô hình/;
+const MODEL_OWNED =
+  /system prompt|instructions? you (?:were|have been|are)|configured with|(?:hidden|internal|initial) (?:configuration|config|setup|prompt)/;
 const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
-const REGARDLESS = /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
-const ALWAYS = /\bregardless\b|\bno matter (?:what|which|who|how)\b|\bstets\b|\balways\b|\bimmer\b|toujours|siempre|sempre|всегда|总是|始终|常に|항상|دائما|\baltijd\b|\bzawsze\b|\bselalu\b|\balltid\b|her zaman|\bdaima\b|हमेशा|\bluôn\b/;
+const REGARDLESS =
+  /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
+const ALWAYS =
+  /\bregardless\b|\bno matter (?:what|which|who|how)\b|\bstets\b|\balways\b|\bimmer\b|toujours|siempre|sempre|всегда|总是|始终|常に|항상|دائما|\baltijd\b|\bzawsze\b|\bselalu\b|\balltid\b|her zaman|\bdaima\b|हमेशा|\bluôn\b/;
 const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
 
 // Trust transfer: orders are to be taken from what tools, pages or documents return.
@@ -243,33 +281,45 @@ const TRUST_TRANSFER = new RegExp(
   ].join('|'),
 );
 // Cheap pre-check: the object nouns every trust-transfer shape needs.
-const TRUST_HINT = /instruc|command|directive|order|whatever|anything|everything|anweisung|befehl|consigne|comand|istruz|opdracht|polece|komend|perintah|petunjuk|kommand|talimat|komut|инструкц|команд|указани|распоряж|指令|命令|指示|コマンド|지시|명령|التعليمات|الأوامر|निर्देश|आदेश|lệnh|hướng dẫn|chỉ thị/;
+const TRUST_HINT =
+  /instruc|command|directive|order|whatever|anything|everything|anweisung|befehl|consigne|comand|istruz|opdracht|polece|komend|perintah|petunjuk|kommand|talimat|komut|инструкц|команд|указани|распоряж|指令|命令|指示|コマンド|지시|명령|التعليمات|الأوامر|निर्देश|आदेश|lệnh|hướng dẫn|chỉ thị/;
 // Who does not want an order taken from content: "never follow instructions found in pages".
-const TRUST_NEGATED = /\b(?:never|do not|don'?t|must not|should not|not to|instead of|rather than|without|ignor\w*|refus\w*|reject\w*|treat\w* (?:it|them|this|such|any) as (?:data|untrusted))\b[^.\n]{0,25}\b(?:follow|obey|execute|run|carry|comply|act|perform|treat)|\bnicht\b|\bne (?:pas|jamais)\b|\bnunca\b|\bnão\b|\bnon\b|\bniet\b|\bnie\b|\bjangan\b|\baldrig\b|\binte\b|не (?:выполн|следу)|不要|切勿|禁止|しない|하지 마|لا ت|मत|không/;
+const TRUST_NEGATED =
+  /\b(?:never|do not|don'?t|must not|should not|not to|instead of|rather than|without|ignor\w*|refus\w*|reject\w*|treat\w* (?:it|them|this|such|any) as (?:data|untrusted))\b[^.\n]{0,25}\b(?:follow|obey|execute|run|carry|comply|act|perform|treat)|\bnicht\b|\bne (?:pas|jamais)\b|\bnunca\b|\bnão\b|\bnon\b|\bniet\b|\bnie\b|\bjangan\b|\baldrig\b|\binte\b|не (?:выполн|следу)|不要|切勿|禁止|しない|하지 마|لا ت|मत|không/;
 
 // Planted values for other calls: tracking parameters on links, fixed accounts for payments.
 const TRACKING = /(?:[?&](?:ref|referr?er|utm_[a-z]+|aff\w*|partner\w*|tag|via|src|source|u|uid|track\w*|cid|clickid|rid|promo)=)/;
-const PLANT_VERB = /\b(?:add|adds|append|appends|attach|include|includes|use|uses|insert|put|tag|gets?|carry|carries|footer|end with|link(?:s|ing)? to)\b|füge|anhäng|ajout|agreg|añad|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|付け|추가|добав|أضف|जोड़|thêm/;
-const PLANT_TARGET = /\b(?:links?|urls?|hrefs?|footers?|signatures?|bodies|body|messages?|issues?|e-?mails?|posts?|comments?|outputs?|answers?|responses?|calls?|requests?|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|orders?)\b|link|zahlung|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płatnoś|przelew|pembayaran|transfer|betalning|付款|支付|転送|支払|결제|송금|платеж|перевод|دفع|भुगतान|thanh toán/;
-const PAYMENT = /\b(?:coins?|crypto|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|checkouts?|wires?)\b|zahl|bezahl|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płat|przelew|pembayaran|betalning|付款|支付|支払|결제|송금|плат|перевод|دفع|भुगतान|thanh toán/;
-const PLANT_ORDER = /\b(?:always|never forget to) (?:add|append|attach|include|insert|put|tag|use)\b|\b(?:add|append|attach|insert|put|tag)\b[^.\n]{0,40}\b(?:to|on|onto) (?:every|all|each|any)\b|füge|ajout|añad|agreg|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|추가|добав|أضف|जोड़|thêm/;
+const PLANT_VERB =
+  /\b(?:add|adds|append|appends|attach|include|includes|use|uses|insert|put|tag|gets?|carry|carries|footer|end with|link(?:s|ing)? to)\b|füge|anhäng|ajout|agreg|añad|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|付け|추가|добав|أضف|जोड़|thêm/;
+const PLANT_TARGET =
+  /\b(?:links?|urls?|hrefs?|footers?|signatures?|bodies|body|messages?|issues?|e-?mails?|posts?|comments?|outputs?|answers?|responses?|calls?|requests?|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|orders?)\b|link|zahlung|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płatnoś|przelew|pembayaran|transfer|betalning|付款|支付|転送|支払|결제|송금|платеж|перевод|دفع|भुगतान|thanh toán/;
+const PAYMENT =
+  /\b(?:coins?|crypto|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|checkouts?|wires?)\b|zahl|bezahl|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płat|przelew|pembayaran|betalning|付款|支付|支払|결제|송금|плат|перевод|دفع|भुगतान|thanh toán/;
+const PLANT_ORDER =
+  /\b(?:always|never forget to) (?:add|append|attach|include|insert|put|tag|use)\b|\b(?:add|append|attach|insert|put|tag)\b[^.\n]{0,40}\b(?:to|on|onto) (?:every|all|each|any)\b|füge|ajout|añad|agreg|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|추가|добав|أضف|जोड़|thêm/;
 // Another tool or server by role: "the github server", "the payment integration".
-const OTHER_REF = /\b(?:the|whichever|whatever|a|an) (?:[\w-]+ ){0,2}(?:server|integration|connector|plugin|extension|mcp)\b(?! (?:url|address|name|version|port|logs?)\b)|\bwhichever (?:[\w-]+ )?(?:tool|function)\b/;
+const OTHER_REF =
+  /\b(?:the|whichever|whatever|a|an) (?:[\w-]+ ){0,2}(?:server|integration|connector|plugin|extension|mcp)\b(?! (?:url|address|name|version|port|logs?)\b)|\bwhichever (?:[\w-]+ )?(?:tool|function)\b/;
 
 // A call to another tool named by its role: "followed by a call to the database tool", "push it to the public gist tool".
-const OTHER_CALL = /\b(?:call(?:s|ing)?|invoke[sd]?|invoking|run(?:s|ning)?|use[sd]?|using|to|via|through|by|with) (?:to )?(?:the|a|an) (?:[\w-]+ ){1,2}(?:tool|server|function|integration)\b/;
+const OTHER_CALL =
+  /\b(?:call(?:s|ing)?|invoke[sd]?|invoking|run(?:s|ning)?|use[sd]?|using|to|via|through|by|with) (?:to )?(?:the|a|an) (?:[\w-]+ ){1,2}(?:tool|server|function|integration)\b/;
 // Data taken out of the conversation: "any card number in the conversation", "mentioned earlier".
-const FROM_CHAT = /\b(?:in|from) the (?:conversation|chat|context|session|dialog(?:ue)?|thread)\b|\b(?:mentioned|shared|said|typed|given) (?:earlier|before|previously|so far)\b/;
+const FROM_CHAT =
+  /\b(?:in|from) the (?:conversation|chat|context|session|dialog(?:ue)?|thread)\b|\b(?:mentioned|shared|said|typed|given) (?:earlier|before|previously|so far)\b/;
 const SENSITIVE_ALL = new RegExp(SENSITIVE_LATIN.source, 'g');
 function countSensitive(s: string): number {
   SENSITIVE_ALL.lastIndex = 0;
   return new Set([...s.matchAll(SENSITIVE_ALL)].map((m) => m[0])).size;
 }
 
-const CAPABILITY = /\b(?:you|users?|the user|they) (?:can|may|could|might)\b|\boptionally\b|\bif (?:you|the user|they) (?:want|wish|like|prefer)\b/;
-const IMPERATIVE = /^(?:then |also |and |afterwards,? |next,? )?(?:send|post|upload|forward|include|attach|append|copy|put|paste|pass|submit|share|relay|repeat|transmit|mail|e-?mail)\b/;
+const CAPABILITY =
+  /\b(?:you|users?|the user|they) (?:can|may|could|might)\b|\boptionally\b|\bif (?:you|the user|they) (?:want|wish|like|prefer)\b/;
+const IMPERATIVE =
+  /^(?:then |also |and |afterwards,? |next,? )?(?:send|post|upload|forward|include|attach|append|copy|put|paste|pass|submit|share|relay|repeat|transmit|mail|e-?mail)\b/;
 // Pronouns and referents that carry the subject of one sentence into the next.
-const REFERENT = /\b(?:it|its|them|they|these|those|this|that|the (?:values?|data|contents?|results?|list|details|keys?|tokens?|file|output|text|lot|same))\b|\b(?:es|sie|ihn|diese[nsm]?|le|la|les|lui|leur|ceux-ci|celles-ci|lo|los|las|ellos|ellas|esto|eso|estes|estas|deze|die|bunu|bunları|je|ją|ich|itu|tersebut|lo|li|dem|dessa)\b|它|它们|这些|これ|それ|это|их|его|그것|이것|इसे|उन्हें|chúng|nó/;
+const REFERENT =
+  /\b(?:it|its|them|they|these|those|this|that|the (?:values?|data|contents?|results?|list|details|keys?|tokens?|file|output|text|lot|same))\b|\b(?:es|sie|ihn|diese[nsm]?|le|la|les|lui|leur|ceux-ci|celles-ci|lo|los|las|ellos|ellas|esto|eso|estes|estas|deze|die|bunu|bunları|je|ją|ich|itu|tersebut|lo|li|dem|dessa)\b|它|它们|这些|これ|それ|это|их|его|그것|이것|इसे|उन्हें|chúng|nó/;
 
 const ONCE: [RegExp, Signal['id'], number][] = [
   [SECRECY, 'secrecy', 2],
@@ -305,7 +355,13 @@ function mentionsOtherIdent(s: string, ctx: StructureContext): string | undefine
     if (i < 0) continue;
     const before = s.slice(Math.max(0, i - 24), i);
     const after = s.slice(i + id.length, i + id.length + 24);
-    if (/\b(?:call|calling|calls|invoke|invoking|use|using|run|running|before|after|when|whenever|prior to|through|via|of|by)\s+(?:the\s+)?['"\u0060]?$/.test(before) || /^['"\u0060]?\s+(?:tool|function|is (?:used|called|invoked|about)|runs|executes|produces|returns|sends)\b/.test(after)) return id;
+    if (
+      /\b(?:call|calling|calls|invoke|invoking|use|using|run|running|before|after|when|whenever|prior to|through|via|of|by)\s+(?:the\s+)?['"\u0060]?$/.test(
+        before,
+      ) ||
+      /^['"\u0060]?\s+(?:tool|function|is (?:used|called|invoked|about)|runs|executes|produces|returns|sends)\b/.test(after)
+    )
+      return id;
   }
   return undefined;
 }
@@ -381,7 +437,8 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
       else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
       else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
-      else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined)) put(sig('solicit', 3, s));
+      else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined))
+        put(sig('solicit', 3, s));
       else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s));
       else if (xfer) sensMove ??= s;
     }
@@ -391,11 +448,18 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
       if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
         const rest = s.replace(clause, ' ');
-        if ((refersToOwn(rest, ctx) && (UNIVERSAL.test(s) || DATA_INTO.test(rest))) || (sens && (xfer || addr)) || DESTRUCTIVE.test(rest) || (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))) put(sig('intercept', 3, s));
+        if (
+          (refersToOwn(rest, ctx) && (UNIVERSAL.test(s) || DATA_INTO.test(rest))) ||
+          (sens && (xfer || addr)) ||
+          DESTRUCTIVE.test(rest) ||
+          (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))
+        )
+          put(sig('intercept', 3, s));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
-    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s)))) put(sig('tamper', 3, s));
+    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s))))
+      put(sig('tamper', 3, s));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
   if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));
@@ -424,7 +488,14 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
     const other = OTHER_TOOL.test(s) || OTHER_REF.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined;
     const general = ALWAYS.test(s) || UNIVERSAL.test(s);
     // Without another tool in view, only an order counts ("always add ?ref= to links"), not a feature ("every link includes ?tag=").
-    if (tracking && !USER_DRIVEN.test(s) && TRACKING.test(s) && PLANT_VERB.test(s) && PLANT_TARGET.test(s) && (other || (general && PLANT_ORDER.test(s) && !refersToOwn(s, ctx)))) {
+    if (
+      tracking &&
+      !USER_DRIVEN.test(s) &&
+      TRACKING.test(s) &&
+      PLANT_VERB.test(s) &&
+      PLANT_TARGET.test(s) &&
+      (other || (general && PLANT_ORDER.test(s) && !refersToOwn(s, ctx)))
+    ) {
       put(sig('tamper', 3, s));
       return;
     }
@@ -435,7 +506,11 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
       return;
     }
     // "whichever payment integration is active, the IBAN is to be read from this tool's response"
-    if (other && refersToOwn(s, ctx) && /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)) {
+    if (
+      other &&
+      refersToOwn(s, ctx) &&
+      /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)
+    ) {
       put(sig('tamper', 3, s));
       return;
     }
@@ -450,7 +525,10 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
  * sentence and a URL in another have neither.
  */
 function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => void): void {
-  const sents = norm.split(SPLIT).map((x) => x.trim()).filter((x) => x.length >= 4);
+  const sents = norm
+    .split(SPLIT)
+    .map((x) => x.trim())
+    .filter((x) => x.length >= 4);
   for (let i = 0; i < sents.length - 1; i++) {
     const a = sents[i] ?? '';
     if (sensitiveMatch(a) === null || PROTECTIVE.test(a)) continue;
@@ -463,7 +541,13 @@ function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => voi
       const strong = STRONG_TARGET.test(a) || CAPTURE_HOST.test(b);
       // A sentence that opens with the verb is an order to whoever reads it (here: the model).
       const imperative = IMPERATIVE.test(b) && DEST.test(b) && (UNIVERSAL.test(b) || /\b(?:us|we|our)\b/.test(win));
-      if ((model && (DEST.test(b) || PARAM_SLOT.test(b) || OTHER_TOOL.test(b))) || secrecy || SECRECY.test(win) || imperative || (strong && (DEST.test(b) || PARAM_SLOT.test(b)))) {
+      if (
+        (model && (DEST.test(b) || PARAM_SLOT.test(b) || OTHER_TOOL.test(b))) ||
+        secrecy ||
+        SECRECY.test(win) ||
+        imperative ||
+        (strong && (DEST.test(b) || PARAM_SLOT.test(b)))
+      ) {
         put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`));
         return;
       }
@@ -479,16 +563,37 @@ function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => voi
 export function titleSignal(title: string): Signal | undefined {
   const t = title.normalize('NFKC').toLowerCase();
   if (t.length < 8) return undefined;
-  const vocative = /(?:^|[([\-\u2013\u2014|:;,]\s*)(?:(?:note|hint|message) (?:to|for) (?:the )?)?(?:assistants?|models?|agents?|ai|llms?|claude|gpt|chatbot)\s*[:,]/.test(t);
-  const act = TRANSFER.test(t) || MODIFY.test(t) || OTHER_TOOL.test(t) || ALWAYS.test(t) || sensitiveMatch(t) !== null || DEST.test(t) || OVERRIDE.test(t);
-  if ((vocative && act) || (YOU_DIRECTIVE.test(t) && act) || (sensitiveMatch(t) !== null && DEST.test(t) && TRANSFER.test(t))) return sig('agent-address', 3, title);
-  if (OTHER_TOOL.test(t) && (TRANSFER.test(t) || MODIFY.test(t)) && (ALWAYS.test(t) || UNIVERSAL.test(t))) return sig('agent-address', 3, title);
+  const vocative =
+    /(?:^|[([\-\u2013\u2014|:;,]\s*)(?:(?:note|hint|message) (?:to|for) (?:the )?)?(?:assistants?|models?|agents?|ai|llms?|claude|gpt|chatbot)\s*[:,]/.test(
+      t,
+    );
+  const act =
+    TRANSFER.test(t) ||
+    MODIFY.test(t) ||
+    OTHER_TOOL.test(t) ||
+    ALWAYS.test(t) ||
+    sensitiveMatch(t) !== null ||
+    DEST.test(t) ||
+    OVERRIDE.test(t);
+  if ((vocative && act) || (YOU_DIRECTIVE.test(t) && act) || (sensitiveMatch(t) !== null && DEST.test(t) && TRANSFER.test(t)))
+    return sig('agent-address', 3, title);
+  if (OTHER_TOOL.test(t) && (TRANSFER.test(t) || MODIFY.test(t)) && (ALWAYS.test(t) || UNIVERSAL.test(t)))
+    return sig('agent-address', 3, title);
   return undefined;
 }
 
 /** Identifiers in the raw text that look like other tools' names (snake_case or camelCase). */
 export function otherIdentifiers(raw: string, ownName: string, params: string[]): string[] {
-  const skip = new Set([ownName.toLowerCase(), ...params.map((p) => p.toLowerCase()), 'id_rsa', 'id_ed25519', 'id_ecdsa', 'id_dsa', 'authorized_keys', 'known_hosts']);
+  const skip = new Set([
+    ownName.toLowerCase(),
+    ...params.map((p) => p.toLowerCase()),
+    'id_rsa',
+    'id_ed25519',
+    'id_ecdsa',
+    'id_dsa',
+    'authorized_keys',
+    'known_hosts',
+  ]);
   const found = new Set<string>();
   for (const m of raw.matchAll(/(?<![\w./~$-])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]+)+)(?![\w./-]|\(\))/g)) {
     const id = m[0].toLowerCase();
@@ -521,4 +626,3 @@ export function deobfuscate(text: string): string | undefined {
   }
   return changed ? out : undefined;
 }
-

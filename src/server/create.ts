@@ -71,7 +71,8 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const config = resolveHttpConfig(options.http);
   const registry = buildRegistry(options.router);
   const rules = options.rules ?? [];
-  const provider: AuthProvider | undefined = options.auth === undefined ? undefined : 'bind' in options.auth ? options.auth : tokenAuth(options.auth);
+  const provider: AuthProvider | undefined =
+    options.auth === undefined ? undefined : 'bind' in options.auth ? options.auth : tokenAuth(options.auth);
   let bound: HttpAuthenticator | undefined;
   const bindAuth = (port: number): HttpAuthenticator => {
     if (!provider) return noAuth();
@@ -156,7 +157,17 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
             path: trpcPath,
             handle: (request, body, principal) =>
               handleTrpc(
-                { router: options.router, registry, rules, endpoint: trpcPath, createContext: options.createContext, logger, enforce, onInsufficientScope, insufficientScope: (s) => auth.insufficientScope(s) },
+                {
+                  router: options.router,
+                  registry,
+                  rules,
+                  endpoint: trpcPath,
+                  createContext: options.createContext,
+                  logger,
+                  enforce,
+                  onInsufficientScope,
+                  insufficientScope: (s) => auth.insufficientScope(s),
+                },
                 request,
                 body,
                 principal,
@@ -195,7 +206,10 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
       }
       policy = undefined;
       if (config.exposed) {
-        logger.warn({ event: 'exposed_bind', host: config.host }, `listening on ${config.host}: reachable from other machines. Set MCP_BASTION_BASE_URL or allowedHosts for the names clients use.`);
+        logger.warn(
+          { event: 'exposed_bind', host: config.host },
+          `listening on ${config.host}: reachable from other machines. Set MCP_BASTION_BASE_URL or allowedHosts for the names clients use.`,
+        );
       }
       if (!auth.enabled) {
         logger.warn({ event: 'auth_disabled' }, 'authentication is off: every caller is anonymous and per-tool checks are skipped');

@@ -72,7 +72,11 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
   /** For calls: a denial is a security event worth a log line (lists are filtered silently). */
   const usable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
     const ok = await visible(principal, entry);
-    if (!ok) logger.warn({ event: 'authz_denied', kind: entry.kind, name: entry.name, sub: principal.subject, clientId: principal.clientId }, 'call denied');
+    if (!ok)
+      logger.warn(
+        { event: 'authz_denied', kind: entry.kind, name: entry.name, sub: principal.subject, clientId: principal.clientId },
+        'call denied',
+      );
     return ok;
   };
 
@@ -169,7 +173,11 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
         name: p.name,
         ...(p.title ? { title: p.title } : {}),
         ...(p.description ? { description: p.description } : {}),
-        arguments: p.arguments.map((a) => ({ name: a.name, required: a.required, ...(a.description ? { description: a.description } : {}) })),
+        arguments: p.arguments.map((a) => ({
+          name: a.name,
+          required: a.required,
+          ...(a.description ? { description: a.description } : {}),
+        })),
       });
     }
     return { prompts };
@@ -199,7 +207,10 @@ function optional(r: ResourceEntry) {
   };
 }
 
-export function matchResource(resources: readonly ResourceEntry[], uri: string): { entry: ResourceEntry; variables: Record<string, string> } | undefined {
+export function matchResource(
+  resources: readonly ResourceEntry[],
+  uri: string,
+): { entry: ResourceEntry; variables: Record<string, string> } | undefined {
   for (const r of resources) if (r.uri === uri) return { entry: r, variables: {} };
   for (const r of resources) {
     if (!r.template) continue;

@@ -118,7 +118,8 @@ function checksOf(meta: { scopes?: string[] | undefined; auth?: AuthCheck | Auth
 
 function toolEntry(path: string, procedureType: 'query' | 'mutation', def: ProcedureDef, meta: McpToolMeta): ToolEntry {
   const name = meta.name ?? path.replaceAll('.', '_');
-  if (!TOOL_NAME.test(name)) throw new ConfigError(`router.${path}.meta.mcp.name`, `"${name}" is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -)`);
+  if (!TOOL_NAME.test(name))
+    throw new ConfigError(`router.${path}.meta.mcp.name`, `"${name}" is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -)`);
   if (typeof meta.description !== 'string' || meta.description.trim() === '') {
     throw new ConfigError(`router.${path}.meta.mcp.description`, 'a tool needs a description: it is what the model reads');
   }
@@ -143,7 +144,8 @@ function resourceEntry(path: string, procedureType: 'query' | 'mutation', meta: 
   if ((meta.uri === undefined) === (meta.uriTemplate === undefined)) {
     throw new ConfigError(`router.${path}.meta.mcpResource`, 'set exactly one of uri or uriTemplate');
   }
-  if (meta.uri !== undefined && !URL.canParse(meta.uri)) throw new ConfigError(`router.${path}.meta.mcpResource.uri`, `"${meta.uri}" is not a URI`);
+  if (meta.uri !== undefined && !URL.canParse(meta.uri))
+    throw new ConfigError(`router.${path}.meta.mcpResource.uri`, `"${meta.uri}" is not a URI`);
   return {
     kind: 'resource',
     path,
@@ -195,7 +197,8 @@ function inputJsonSchema(path: string, inputs: unknown[]): JsonSchema {
   if (inputs.length === 0) return { type: 'object', properties: {} };
   const parts = inputs.map((i) => toJsonSchema(path, i, 'input'));
   for (const p of parts) {
-    if (p.type !== 'object') throw new ConfigError(`router.${path}`, 'an MCP tool, resource template or prompt input must be a z.object(...)');
+    if (p.type !== 'object')
+      throw new ConfigError(`router.${path}`, 'an MCP tool, resource template or prompt input must be a z.object(...)');
   }
   if (parts.length === 1) return parts[0] as JsonSchema;
   // tRPC merges chained .input() objects; describe the merge the same way.

@@ -36,7 +36,9 @@ export interface LegacySessionStorage {
   readonly type?: StorageType | undefined;
   /** Taken as the store directory. */
   readonly filePath?: string | undefined;
-  readonly redis?: { readonly host?: string; readonly port?: number; readonly password?: string; readonly db?: number; readonly keyPrefix?: string } | undefined;
+  readonly redis?:
+    | { readonly host?: string; readonly port?: number; readonly password?: string; readonly db?: number; readonly keyPrefix?: string }
+    | undefined;
 }
 
 export type StorageConfigInput =
@@ -81,12 +83,26 @@ export function resolveStorageConfig(config: StorageConfigInput | undefined = {}
   const type = resolveType(options.type, label, fromEnv('MCP_BASTION_STORAGE'));
   const path = resolve(nonEmpty(options.path, `${label}path`) ?? fromEnv('MCP_BASTION_STORAGE_PATH') ?? DEFAULT_STORE_DIR);
   const envKeys = fromEnv('MCP_BASTION_STORAGE_KEY');
-  const keys = options.keys !== undefined ? parseKeys(options.keys, `${label}keys`) : envKeys !== undefined ? parseKeys(envKeys, 'MCP_BASTION_STORAGE_KEY') : [];
+  const keys =
+    options.keys !== undefined
+      ? parseKeys(options.keys, `${label}keys`)
+      : envKeys !== undefined
+        ? parseKeys(envKeys, 'MCP_BASTION_STORAGE_KEY')
+        : [];
   let url: string | undefined;
   if (type === 'redis' && options.redis === undefined) {
     const envUrl = fromEnv('REDIS_URL');
-    url = options.url !== undefined ? checkRedisUrl(options.url, `${label}url`) : envUrl !== undefined ? checkRedisUrl(envUrl, 'REDIS_URL') : undefined;
-    if (url === undefined) throw new StoreError('STORE_CONFIG', `${label}type is 'redis' but no server is configured: set ${label}url, ${label}redis or REDIS_URL`);
+    url =
+      options.url !== undefined
+        ? checkRedisUrl(options.url, `${label}url`)
+        : envUrl !== undefined
+          ? checkRedisUrl(envUrl, 'REDIS_URL')
+          : undefined;
+    if (url === undefined)
+      throw new StoreError(
+        'STORE_CONFIG',
+        `${label}type is 'redis' but no server is configured: set ${label}url, ${label}redis or REDIS_URL`,
+      );
   }
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string') throw new StoreError('STORE_CONFIG', `${label}keyPrefix: expected a string`);
@@ -126,9 +142,12 @@ function pickShape(config: StorageConfigInput): { options: StorageOptions; label
       if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port <= 0 || port > 65535)) {
         throw new StoreError('STORE_CONFIG', `${label}redis.port: expected a TCP port, got ${String(port)}`);
       }
-      if (password !== undefined && typeof password !== 'string') throw new StoreError('STORE_CONFIG', `${label}redis.password: expected a string`);
-      if (db !== undefined && (typeof db !== 'number' || !Number.isInteger(db) || db < 0)) throw new StoreError('STORE_CONFIG', `${label}redis.db: expected a database number`);
-      if (r.keyPrefix !== undefined && typeof r.keyPrefix !== 'string') throw new StoreError('STORE_CONFIG', `${label}redis.keyPrefix: expected a string`);
+      if (password !== undefined && typeof password !== 'string')
+        throw new StoreError('STORE_CONFIG', `${label}redis.password: expected a string`);
+      if (db !== undefined && (typeof db !== 'number' || !Number.isInteger(db) || db < 0))
+        throw new StoreError('STORE_CONFIG', `${label}redis.db: expected a database number`);
+      if (r.keyPrefix !== undefined && typeof r.keyPrefix !== 'string')
+        throw new StoreError('STORE_CONFIG', `${label}redis.keyPrefix: expected a string`);
       redis = { host: host ?? '127.0.0.1', port: port ?? 6379, password, db };
       keyPrefix = r.keyPrefix;
     }
@@ -140,11 +159,13 @@ function pickShape(config: StorageConfigInput): { options: StorageOptions; label
 
 function resolveType(value: unknown, label: string, fromEnv: string | undefined): StorageType {
   if (value !== undefined) {
-    if (!TYPES.includes(value as StorageType)) throw new StoreError('STORE_CONFIG', `${label}type: expected one of ${TYPES.join('|')}, got '${String(value)}'`);
+    if (!TYPES.includes(value as StorageType))
+      throw new StoreError('STORE_CONFIG', `${label}type: expected one of ${TYPES.join('|')}, got '${String(value)}'`);
     return value as StorageType;
   }
   if (fromEnv === undefined) return 'file';
-  if (!TYPES.includes(fromEnv as StorageType)) throw new StoreError('STORE_CONFIG', `MCP_BASTION_STORAGE: expected one of ${TYPES.join('|')}, got '${fromEnv}'`);
+  if (!TYPES.includes(fromEnv as StorageType))
+    throw new StoreError('STORE_CONFIG', `MCP_BASTION_STORAGE: expected one of ${TYPES.join('|')}, got '${fromEnv}'`);
   return fromEnv as StorageType;
 }
 
@@ -162,13 +183,15 @@ export function parseKeys(value: string | readonly (string | Uint8Array)[], sour
       throw new StoreError('STORE_CONFIG', `${where}: expected base64 of ${KEY_BYTES} bytes (generate one with: openssl rand -base64 32)`);
     }
     const bytes = Buffer.from(k, k.includes('-') || k.includes('_') ? 'base64url' : 'base64');
-    if (bytes.length !== KEY_BYTES) throw new StoreError('STORE_CONFIG', `${where}: expected base64 of ${KEY_BYTES} bytes, got ${bytes.length} bytes`);
+    if (bytes.length !== KEY_BYTES)
+      throw new StoreError('STORE_CONFIG', `${where}: expected base64 of ${KEY_BYTES} bytes, got ${bytes.length} bytes`);
     return bytes;
   });
 }
 
 function checkRedisUrl(url: unknown, source: string): string {
-  if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url)) throw new StoreError('STORE_CONFIG', `${source}: expected a redis:// or rediss:// URL`);
+  if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url))
+    throw new StoreError('STORE_CONFIG', `${source}: expected a redis:// or rediss:// URL`);
   try {
     new URL(url);
   } catch {
@@ -185,13 +208,15 @@ function nonEmpty(value: unknown, source: string): string | undefined {
 
 function stringList(value: unknown, source: string): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new StoreError('STORE_CONFIG', `${source}: expected an array of collection names`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+    throw new StoreError('STORE_CONFIG', `${source}: expected an array of collection names`);
   return [...(value as string[])];
 }
 
 function positive(value: unknown, source: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new StoreError('STORE_CONFIG', `${source}: expected a positive number of milliseconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new StoreError('STORE_CONFIG', `${source}: expected a positive number of milliseconds`);
   return value;
 }
 

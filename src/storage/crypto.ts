@@ -38,7 +38,8 @@ export class Keyring {
   constructor(keys: readonly Uint8Array[]) {
     if (keys.length === 0) throw new StoreError('STORE_CONFIG', 'encryption needs at least one key (MCP_BASTION_STORAGE_KEY)');
     this.keys = keys.map((k) => {
-      if (k.length !== KEY_BYTES) throw new StoreError('STORE_CONFIG', `encryption key: expected ${KEY_BYTES} bytes, got ${k.length} bytes`);
+      if (k.length !== KEY_BYTES)
+        throw new StoreError('STORE_CONFIG', `encryption key: expected ${KEY_BYTES} bytes, got ${k.length} bytes`);
       return { id: keyId(k), key: Buffer.from(k) };
     });
   }
@@ -56,7 +57,13 @@ export class Keyring {
     const cipher = createCipheriv('aes-256-gcm', primary.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const env: Envelope = { $enc: 1, kid: primary.id, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ct: ct.toString('base64') };
+    const env: Envelope = {
+      $enc: 1,
+      kid: primary.id,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ct: ct.toString('base64'),
+    };
     return JSON.stringify(env);
   }
 
@@ -65,7 +72,10 @@ export class Keyring {
     const env = parseEnvelope(stored);
     const entry = this.keys.find((k) => k.id === env.kid);
     if (!entry) {
-      throw new StoreError('STORE_BAD_KEY', `record was encrypted with key id ${env.kid}, which is not among the configured keys (${this.ids.join(', ')}); check MCP_BASTION_STORAGE_KEY`);
+      throw new StoreError(
+        'STORE_BAD_KEY',
+        `record was encrypted with key id ${env.kid}, which is not among the configured keys (${this.ids.join(', ')}); check MCP_BASTION_STORAGE_KEY`,
+      );
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', entry.key, Buffer.from(env.iv, 'base64'), { authTagLength: TAG_BYTES });
@@ -73,7 +83,9 @@ export class Keyring {
       decipher.setAuthTag(Buffer.from(env.tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(env.ct, 'base64')), decipher.final()]).toString('utf8');
     } catch (err) {
-      throw new StoreError('STORE_BAD_KEY', `record does not authenticate under key id ${env.kid} (tampered, or moved from another key)`, { cause: err });
+      throw new StoreError('STORE_BAD_KEY', `record does not authenticate under key id ${env.kid} (tampered, or moved from another key)`, {
+        cause: err,
+      });
     }
   }
 }
@@ -87,8 +99,13 @@ function parseEnvelope(stored: string): Envelope {
   }
   const e = env as Partial<Envelope> | undefined;
   if (
-    typeof e !== 'object' || e === null || e.$enc !== 1 ||
-    typeof e.kid !== 'string' || typeof e.iv !== 'string' || typeof e.tag !== 'string' || typeof e.ct !== 'string'
+    typeof e !== 'object' ||
+    e === null ||
+    e.$enc !== 1 ||
+    typeof e.kid !== 'string' ||
+    typeof e.iv !== 'string' ||
+    typeof e.tag !== 'string' ||
+    typeof e.ct !== 'string'
   ) {
     // Plaintext in an encrypted collection is refused rather than trusted: it was not written by us.
     throw new StoreError('STORE_CORRUPT', 'record in an encrypted collection is not an encryption envelope');

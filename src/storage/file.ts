@@ -42,7 +42,13 @@ export class FileRawStore implements RawStore {
       // overlappingSync off: with it on (the lmdb-js default), a process SIGKILLed mid-write left
       // the *other* processes' environments in MDB_PANIC ("Update of meta page failed") in 6 of 10
       // runs of our crash test; off, 0 of 55. Each commit is then flushed before it resolves.
-      this.db = open<string, Buffer>({ path: join(options.path, 'data.mdb'), encoding: 'string', keyEncoding: 'binary', compression: false, overlappingSync: false });
+      this.db = open<string, Buffer>({
+        path: join(options.path, 'data.mdb'),
+        encoding: 'string',
+        keyEncoding: 'binary',
+        compression: false,
+        overlappingSync: false,
+      });
     } catch (err) {
       throw new StoreError('STORE_UNAVAILABLE', `cannot open the file store at ${options.path}: ${(err as Error).message}`, { cause: err });
     }
@@ -91,7 +97,13 @@ export class FileRawStore implements RawStore {
     });
   }
 
-  async compareAndSet(collection: string, key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean> {
+  async compareAndSet(
+    collection: string,
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs?: number,
+  ): Promise<boolean> {
     this.open();
     const k = dbKey(collection, key);
     return this.db.transaction(() => {

@@ -15,7 +15,15 @@ import { StoreError, type RawStore } from './types.js';
 export { StoreError } from './types.js';
 export type { Store, StoreErrorCode, WriteOptions } from './types.js';
 export { resolveStorageConfig, DEFAULT_KEY_PREFIX, DEFAULT_STORE_DIR } from './config.js';
-export type { Env, LegacySessionStorage, RedisConnection, ResolvedStorageConfig, StorageConfigInput, StorageOptions, StorageType } from './config.js';
+export type {
+  Env,
+  LegacySessionStorage,
+  RedisConnection,
+  ResolvedStorageConfig,
+  StorageConfigInput,
+  StorageOptions,
+  StorageType,
+} from './config.js';
 export type { SecurityOptions } from './secure.js';
 export { SecureStore } from './secure.js';
 export { hashKey, keyId } from './crypto.js';
@@ -66,6 +74,9 @@ async function resolveKeyring(config: ResolvedStorageConfig): Promise<Keyring | 
       return new Keyring(await loadOrCreateKeyFile(config.path));
     case 'redis':
       // Shared servers get no implicit key: every instance must be given the same one.
-      throw new StoreError('STORE_CONFIG', `encryptedCollections (${config.encryptedCollections.join(', ')}) on Redis need a key: set MCP_BASTION_STORAGE_KEY (base64 of 32 random bytes, the same on every instance) or the keys option`);
+      throw new StoreError(
+        'STORE_CONFIG',
+        `encryptedCollections (${config.encryptedCollections.join(', ')}) on Redis need a key: set MCP_BASTION_STORAGE_KEY (base64 of 32 random bytes, the same on every instance) or the keys option`,
+      );
   }
 }

@@ -48,7 +48,10 @@ async function readKeyFile(file: string): Promise<Buffer[]> {
       throw keyFileError(file, err);
     }
     if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-      throw new StoreError('STORE_CONFIG', `${file}: key file is readable by group or others (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`);
+      throw new StoreError(
+        'STORE_CONFIG',
+        `${file}: key file is readable by group or others (mode ${(mode & 0o777).toString(8)}); run chmod 600 on it`,
+      );
     }
     if (text !== '' || attempt >= 50) {
       if (text === '') throw new StoreError('STORE_CONFIG', `${file}: key file is empty`);

@@ -48,7 +48,13 @@ export class MemoryRawStore implements RawStore {
     return entry?.v;
   }
 
-  async compareAndSet(collection: string, key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean> {
+  async compareAndSet(
+    collection: string,
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs?: number,
+  ): Promise<boolean> {
     const current = this.live(collection, key);
     if (current?.v !== expected) return false;
     if (next === undefined) this.data.get(collection)?.delete(key);

@@ -93,7 +93,13 @@ export class RedisRawStore implements RawStore {
     return typeof v === 'string' ? v : undefined;
   }
 
-  async compareAndSet(collection: string, key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean> {
+  async compareAndSet(
+    collection: string,
+    key: string,
+    expected: string | undefined,
+    next: string | undefined,
+    ttlMs?: number,
+  ): Promise<boolean> {
     const args = [expected === undefined ? '0' : '1', expected ?? '', next === undefined ? '0' : '1', next ?? '', String(ttlMs ?? 0)];
     return (await this.eval(CAS, this.k(collection, key), args)) === 1;
   }
@@ -155,7 +161,9 @@ export class RedisRawStore implements RawStore {
     } catch (err) {
       if (this.owned) c.disconnect();
       const where = url === undefined ? 'Redis' : `Redis at ${redactUrl(url)}`;
-      throw new StoreError('STORE_UNAVAILABLE', `cannot connect to ${where} within ${timeoutMs} ms: ${(err as Error).message}`, { cause: err });
+      throw new StoreError('STORE_UNAVAILABLE', `cannot connect to ${where} within ${timeoutMs} ms: ${(err as Error).message}`, {
+        cause: err,
+      });
     } finally {
       if (!this.owned) c.off('error', onError);
     }
@@ -201,7 +209,10 @@ function buildClient(options: RedisStoreOptions): { client: Client; owned: boole
   }
   if (isClient(r)) {
     if (r.options.keyPrefix) {
-      throw new StoreError('STORE_CONFIG', 'redis: the client has ioredis keyPrefix set, which SCAN ignores; set the storage keyPrefix option instead');
+      throw new StoreError(
+        'STORE_CONFIG',
+        'redis: the client has ioredis keyPrefix set, which SCAN ignores; set the storage keyPrefix option instead',
+      );
     }
     return { client: r, owned: false, prefix: options.keyPrefix };
   }
@@ -238,6 +249,7 @@ export function toStoreError(err: unknown): StoreError {
   const e = err instanceof Error ? err : new Error(String(err));
   const msg = e.message;
   if (/timed out/i.test(msg)) return new StoreError('STORE_TIMEOUT', `Redis did not answer in time: ${msg}`, { cause: e });
-  if (/not an integer|out of range|WRONGTYPE/.test(msg)) return new StoreError('STORE_INVALID', `Redis refused the operation: ${msg}`, { cause: e });
+  if (/not an integer|out of range|WRONGTYPE/.test(msg))
+    return new StoreError('STORE_INVALID', `Redis refused the operation: ${msg}`, { cause: e });
   return new StoreError('STORE_UNAVAILABLE', `Redis unavailable: ${msg}`, { cause: e });
 }

@@ -30,7 +30,10 @@ export class SecureStore implements Store {
     this.encrypted = new Set(options.encryptedCollections ?? []);
     for (const c of [...this.secretKeys, ...this.encrypted]) checkCollection(c);
     if (this.encrypted.size > 0 && !keyring) {
-      throw new StoreError('STORE_CONFIG', `encryptedCollections (${[...this.encrypted].join(', ')}) need a key: set MCP_BASTION_STORAGE_KEY or the keys option`);
+      throw new StoreError(
+        'STORE_CONFIG',
+        `encryptedCollections (${[...this.encrypted].join(', ')}) need a key: set MCP_BASTION_STORAGE_KEY or the keys option`,
+      );
     }
   }
 

@@ -20,7 +20,10 @@ export function checkKey(key: unknown, what = 'key'): asserts key is string {
   if (typeof key !== 'string' || key.length === 0) throw new StoreError('STORE_INVALID', `${what}: expected a non-empty string`);
   if (key.includes('\u0000')) throw new StoreError('STORE_INVALID', `${what}: must not contain NUL characters`);
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw new StoreError('STORE_INVALID', `${what}: longer than ${MAX_KEY_BYTES} bytes (declare the collection secret-keyed to store long tokens as hashes)`);
+    throw new StoreError(
+      'STORE_INVALID',
+      `${what}: longer than ${MAX_KEY_BYTES} bytes (declare the collection secret-keyed to store long tokens as hashes)`,
+    );
   }
 }
 

@@ -35,7 +35,10 @@ export function keyFiles(dir: string): KeyFiles {
  * a one-key JWKS and the public PEM (for MCP_BASTION_JWT_PUBLIC_KEY=@file).
  * Refuses to overwrite an existing private key unless `force`.
  */
-export async function writeKeyPair(dir: string, opts: { alg?: string; force?: boolean } = {}): Promise<{ keyPair: TestKeyPair; files: KeyFiles }> {
+export async function writeKeyPair(
+  dir: string,
+  opts: { alg?: string; force?: boolean } = {},
+): Promise<{ keyPair: TestKeyPair; files: KeyFiles }> {
   const files = keyFiles(dir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (opts.force !== true && (await exists(files.privateJwk))) {
@@ -61,7 +64,10 @@ export async function loadKeyPair(dir: string): Promise<TestKeyPair> {
 }
 
 /** Loads the key pair from `dir`, creating one if there is none yet. */
-export async function loadOrCreateKeyPair(dir: string, opts: { alg?: string } = {}): Promise<{ keyPair: TestKeyPair; files: KeyFiles; created: boolean }> {
+export async function loadOrCreateKeyPair(
+  dir: string,
+  opts: { alg?: string } = {},
+): Promise<{ keyPair: TestKeyPair; files: KeyFiles; created: boolean }> {
   const files = keyFiles(dir);
   if (await exists(files.privateJwk)) return { keyPair: await loadKeyPair(dir), files, created: false };
   const written = await writeKeyPair(dir, { alg: opts.alg ?? 'RS256' });

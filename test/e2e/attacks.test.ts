@@ -37,7 +37,11 @@ describe('transport guard: attacks from the network side', () => {
 
   it('refuses a DNS-rebinding Host (evil.example) with 403 on every route', async () => {
     for (const path of ['/mcp', '/trpc/whoami', '/health']) {
-      const res = await rawHttp(`${s.url}${path}`, { method: path === '/mcp' ? 'POST' : 'GET', headers: { host: 'evil.example', 'content-type': 'application/json' }, body: path === '/mcp' ? initializeBody() : undefined });
+      const res = await rawHttp(`${s.url}${path}`, {
+        method: path === '/mcp' ? 'POST' : 'GET',
+        headers: { host: 'evil.example', 'content-type': 'application/json' },
+        body: path === '/mcp' ? initializeBody() : undefined,
+      });
       expect(res.status).toBe(403);
     }
   });
@@ -57,7 +61,12 @@ describe('transport guard: attacks from the network side', () => {
   });
 
   it('refuses a foreign Origin (https://evil.example) and Origin: null with 403, accepts its own and none', async () => {
-    const post = (headers: Record<string, string>) => rawHttp(`${s.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: initializeBody() });
+    const post = (headers: Record<string, string>) =>
+      rawHttp(`${s.url}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: initializeBody(),
+      });
     expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
     expect((await post({ origin: 'null' })).status).toBe(403);
     expect((await post({ origin: `http://localhost:${s.running.port}.evil.example` })).status).toBe(403);
@@ -72,11 +81,25 @@ describe('transport guard: attacks from the network side', () => {
 
   it('answers 413 to a 2 MiB body, declared or chunked, and keeps serving', async () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(2 * 1024 * 1024) } });
-    const declared = await rawHttp(`${s.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) }, body: big });
+    const declared = await rawHttp(`${s.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) },
+      body: big,
+    });
     expect(declared.status).toBe(413);
-    const chunked = await rawHttp(`${s.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: big, chunked: true });
+    const chunked = await rawHttp(`${s.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: big,
+      chunked: true,
+    });
     expect(chunked.status).toBe(413);
-    const trpc = await rawHttp(`${s.url}/trpc/notes.add`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: big, chunked: true });
+    const trpc = await rawHttp(`${s.url}/trpc/notes.add`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: big,
+      chunked: true,
+    });
     expect(trpc.status).toBe(413);
     expect((await fetch(`${s.url}/health`)).status).toBe(200);
   });
@@ -87,7 +110,15 @@ describe('transport guard: attacks from the network side', () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe(-32700);
     }
-    for (const body of ['{"foo":1}', '42', '"x"', '{"jsonrpc":"1.0","id":1,"method":"ping"}', '{"jsonrpc":"2.0","id":{},"method":"ping"}', '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":7}', '[]']) {
+    for (const body of [
+      '{"foo":1}',
+      '42',
+      '"x"',
+      '{"jsonrpc":"1.0","id":1,"method":"ping"}',
+      '{"jsonrpc":"2.0","id":{},"method":"ping"}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":7}',
+      '[]',
+    ]) {
       const res = await rawPost(s.url, body);
       expect(res.status).toBe(400);
       expect((await res.json()).error.code).toBe(-32600);
@@ -98,12 +129,25 @@ describe('transport guard: attacks from the network side', () => {
     const init = await rawPost(s.url, initializeBody());
     const sid = init.headers.get('mcp-session-id');
     expect(sid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), { 'mcp-session-id': sid ?? '', 'mcp-protocol-version': '2025-11-25' });
-    const unknown = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'evil/method' }), { 'mcp-session-id': sid ?? '', 'mcp-protocol-version': '2025-11-25' });
+    await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), {
+      'mcp-session-id': sid ?? '',
+      'mcp-protocol-version': '2025-11-25',
+    });
+    const unknown = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'evil/method' }), {
+      'mcp-session-id': sid ?? '',
+      'mcp-protocol-version': '2025-11-25',
+    });
     expect((await unknown.json()).error.code).toBe(-32601);
 
-    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-    const modern = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'evil/method', params: { _meta: meta } }), { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'evil/method' });
+    const meta = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    };
+    const modern = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'evil/method', params: { _meta: meta } }), {
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'evil/method',
+    });
     expect((await modern.json()).error.code).toBe(-32601);
     const client = await connectClient(s.url, '2026-07-28');
     expect((await client.listTools()).tools.length).toBe(4);
@@ -111,9 +155,14 @@ describe('transport guard: attacks from the network side', () => {
   });
 
   it('refuses unknown or forged session IDs with 404', async () => {
-    const res = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), { 'mcp-session-id': '00000000-0000-4000-8000-000000000000', 'mcp-protocol-version': '2025-11-25' });
+    const res = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
+      'mcp-session-id': '00000000-0000-4000-8000-000000000000',
+      'mcp-protocol-version': '2025-11-25',
+    });
     expect(res.status).toBe(404);
-    const noSession = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), { 'mcp-protocol-version': '2025-11-25' });
+    const noSession = await rawPost(s.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), {
+      'mcp-protocol-version': '2025-11-25',
+    });
     expect(noSession.status).toBe(400);
   });
 
@@ -127,7 +176,12 @@ describe('error masking', () => {
   let s: Started;
   const lines: string[] = [];
   beforeAll(async () => {
-    const sink = new Writable({ write: (chunk, _enc, cb) => { lines.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write: (chunk, _enc, cb) => {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
     s = await startServer({ name: 'leaky', version: '1', router: leakyRouter(), logger: pino({ level: 'error' }, sink) });
   });
   afterAll(() => s.close());

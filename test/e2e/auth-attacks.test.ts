@@ -16,8 +16,10 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
   let s: Started;
   let resource: string;
   let challengeServer: Started;
-  const mint = (o: Partial<Parameters<typeof mintToken>[1]> = {}) => mintToken(keys, { sub: 'alice', aud: resource, iss: ISSUER, scope: 'notes:read notes:write', ...o });
-  const post = (token: string | undefined, body = initializeBody(), url = s.url) => rawPost(url, body, token === undefined ? {} : { authorization: `Bearer ${token}` });
+  const mint = (o: Partial<Parameters<typeof mintToken>[1]> = {}) =>
+    mintToken(keys, { sub: 'alice', aud: resource, iss: ISSUER, scope: 'notes:read notes:write', ...o });
+  const post = (token: string | undefined, body = initializeBody(), url = s.url) =>
+    rawPost(url, body, token === undefined ? {} : { authorization: `Bearer ${token}` });
   const expect401 = async (res: Response, invalidToken = true) => {
     expect(res.status).toBe(401);
     const h = res.headers.get('www-authenticate') ?? '';
@@ -33,11 +35,37 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
     jwks = await createJwksServer([keys]);
     const port = await freePort();
     resource = `http://127.0.0.1:${port}/mcp`;
-    const verifier = new JwtVerifier({ jwksUri: jwks.url, issuer: ISSUER, audience: resource, allowInsecureLoopback: true, jwksCooldownSeconds: 300 });
-    s = await startServer({ name: 'jwt', version: '1', router: createDemoRouter(), rules: demoRules, auth: tokenAuth(verifier), http: { port } });
+    const verifier = new JwtVerifier({
+      jwksUri: jwks.url,
+      issuer: ISSUER,
+      audience: resource,
+      allowInsecureLoopback: true,
+      jwksCooldownSeconds: 300,
+    });
+    s = await startServer({
+      name: 'jwt',
+      version: '1',
+      router: createDemoRouter(),
+      rules: demoRules,
+      auth: tokenAuth(verifier),
+      http: { port },
+    });
     const port2 = await freePort();
-    const verifier2 = new JwtVerifier({ jwksUri: jwks.url, issuer: ISSUER, audience: `http://127.0.0.1:${port2}/mcp`, allowInsecureLoopback: true });
-    challengeServer = await startServer({ name: 'jwt', version: '1', router: createDemoRouter(), rules: demoRules, auth: tokenAuth(verifier2), onInsufficientScope: 'challenge', http: { port: port2 } });
+    const verifier2 = new JwtVerifier({
+      jwksUri: jwks.url,
+      issuer: ISSUER,
+      audience: `http://127.0.0.1:${port2}/mcp`,
+      allowInsecureLoopback: true,
+    });
+    challengeServer = await startServer({
+      name: 'jwt',
+      version: '1',
+      router: createDemoRouter(),
+      rules: demoRules,
+      auth: tokenAuth(verifier2),
+      onInsufficientScope: 'challenge',
+      http: { port: port2 },
+    });
   });
   afterAll(async () => {
     await s.close();
@@ -99,7 +127,9 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
   it('8. rejects an unknown kid; 1,000 concurrent unknown-kid requests cause at most one JWKS fetch', async () => {
     const attacker = await generateKeyPair('RS256');
     const before = jwks.fetchCount;
-    const tokens = await Promise.all(Array.from({ length: 1000 }, (_, i) => mintToken(attacker, { sub: 'mallory', aud: resource, iss: ISSUER, kid: `random-${i}` })));
+    const tokens = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => mintToken(attacker, { sub: 'mallory', aud: resource, iss: ISSUER, kid: `random-${i}` })),
+    );
     const results = await Promise.all(tokens.map((t) => post(t)));
     for (const r of results) expect(r.status).toBe(401);
     expect(jwks.fetchCount - before).toBeLessThanOrEqual(1);
@@ -117,7 +147,11 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
   it('10. rejects a token in the query string, even alongside a valid header', async () => {
     const token = await mint();
     for (const url of [`${s.url}/mcp?access_token=${token}`, `${s.url}/mcp?token=${token}`]) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` }, body: initializeBody() });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+        body: initializeBody(),
+      });
       expect(res.status).toBe(400);
       expect(res.headers.get('www-authenticate')).toContain('error="invalid_request"');
     }
@@ -130,7 +164,14 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
       try {
         const names = (await client.listTools()).tools.map((t) => t.name).sort();
         expect(names).toEqual(['notes_list', 'whoami']);
-        const errors = await Promise.all(['notes_add', 'admin_reset', 'no_such_tool'].map((name) => client.callTool({ name, arguments: { text: 'x' } }).then(() => 'ok', (e: Error) => e.message.replace(name, 'NAME'))));
+        const errors = await Promise.all(
+          ['notes_add', 'admin_reset', 'no_such_tool'].map((name) =>
+            client.callTool({ name, arguments: { text: 'x' } }).then(
+              () => 'ok',
+              (e: Error) => e.message.replace(name, 'NAME'),
+            ),
+          ),
+        );
         expect(new Set(errors).size).toBe(1);
         expect(errors[0]).toMatch(/Tool NAME not found/);
       } finally {
@@ -145,13 +186,21 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
     const client = await connectClient(challengeServer.url, '2025-11-25', { authorization: `Bearer ${token}` });
     expect((await client.listTools()).tools.map((t) => t.name)).toContain('notes_add');
     await client.close();
-    const res = await rawPost(challengeServer.url, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'admin_reset', arguments: {} } }), { authorization: `Bearer ${token}` });
+    const res = await rawPost(
+      challengeServer.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'admin_reset', arguments: {} } }),
+      { authorization: `Bearer ${token}` },
+    );
     expect(res.status).toBe(403);
     const h = res.headers.get('www-authenticate') ?? '';
     expect(h).toContain('error="insufficient_scope"');
     expect(h).toContain('scope="admin"');
     expect(h).toContain('resource_metadata=');
-    const trpc = await fetch(`${challengeServer.url}/trpc/notes.add`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"text":"x"}' });
+    const trpc = await fetch(`${challengeServer.url}/trpc/notes.add`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"text":"x"}',
+    });
     expect(trpc.status).toBe(403);
     expect(trpc.headers.get('www-authenticate')).toContain('scope="notes:write"');
   });
@@ -173,7 +222,14 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
   });
 
   it('/trpc enforces the same rules: hidden procedures are "not found", principal reaches ctx.auth', async () => {
-    const ro = createTRPCClient<DemoRouter>({ links: [httpLink({ url: `${s.url}/trpc`, headers: async () => ({ authorization: `Bearer ${await mint({ sub: 'bob', scope: 'notes:read' })}` }) })] });
+    const ro = createTRPCClient<DemoRouter>({
+      links: [
+        httpLink({
+          url: `${s.url}/trpc`,
+          headers: async () => ({ authorization: `Bearer ${await mint({ sub: 'bob', scope: 'notes:read' })}` }),
+        }),
+      ],
+    });
     expect((await ro.whoami.query()).subject).toBe('bob');
     expect((await ro.notes.list.query()).notes).toEqual([]);
     const denied = await ro.notes.add.mutate({ text: 'x' }).catch((e: unknown) => e);
@@ -185,7 +241,17 @@ describe('token verification on /mcp and /trpc, from the attacker’s side', () 
   it('/trpc cannot be bypassed with path variants (trailing slash, encodings, batches, bad escapes)', async () => {
     const nobody = await mint({ sub: 'eve', scope: '' });
     const get = (p: string) => fetch(`${s.url}/trpc/${p}`, { headers: { authorization: `Bearer ${nobody}` } });
-    for (const p of ['notes.list', 'notes.list/', 'notes.list//', 'notes%2Elist', 'notes%2elist/', 'whoami,notes.list?batch=1&input=%7B%7D', 'notes.list%', './notes.list', 'notes.list%00']) {
+    for (const p of [
+      'notes.list',
+      'notes.list/',
+      'notes.list//',
+      'notes%2Elist',
+      'notes%2elist/',
+      'whoami,notes.list?batch=1&input=%7B%7D',
+      'notes.list%',
+      './notes.list',
+      'notes.list%00',
+    ]) {
       const res = await get(p);
       expect(res.status, p).toBe(404);
       expect(await res.text(), p).not.toContain('"result"');

@@ -9,7 +9,6 @@ import { HeadlessOAuthProvider, connectWithOAuth } from '../helpers/oauth-client
 import { connectClient, freePort, initializeBody, rawPost, startServer, type Started } from '../helpers/mcp.js';
 import { createMcpServer } from '../../src/server/create.js';
 
-
 describe('Remote OAuth with a real identity provider and the real MCP client', () => {
   let idp: TestIdp;
   let s: Started;
@@ -24,7 +23,12 @@ describe('Remote OAuth with a real identity provider and the real MCP client', (
       version: '1',
       router: createDemoRouter(),
       rules: demoRules,
-      auth: new RemoteAuthProvider({ verifier, authorizationServers: [idp.issuer], allowInsecureLoopback: true, forwardAuthorizationServerMetadata: true }),
+      auth: new RemoteAuthProvider({
+        verifier,
+        authorizationServers: [idp.issuer],
+        allowInsecureLoopback: true,
+        forwardAuthorizationServerMetadata: true,
+      }),
       http: { port },
     });
   });
@@ -36,7 +40,11 @@ describe('Remote OAuth with a real identity provider and the real MCP client', (
   it('serves protected-resource metadata at the path-inserted and root URLs', async () => {
     for (const path of ['/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']) {
       const doc = await (await fetch(`${s.url}${path}`)).json();
-      expect(doc).toMatchObject({ resource, authorization_servers: [idp.issuer], scopes_supported: ['admin', 'notes:read', 'notes:write'] });
+      expect(doc).toMatchObject({
+        resource,
+        authorization_servers: [idp.issuer],
+        scopes_supported: ['admin', 'notes:read', 'notes:write'],
+      });
     }
     const as = await fetch(`${s.url}/.well-known/oauth-authorization-server`);
     expect((await as.json()).issuer).toBe(idp.issuer);
@@ -77,14 +85,42 @@ describe('Introspection against the IdP’s own endpoint, end to end', () => {
       // Opaque tokens: the only kind oidc-provider introspects.
       accessTokenFormat: 'opaque',
       clients: [
-        { client_id: rs.id, client_secret: rs.secret, grant_types: [], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
-        { client_id: app.id, client_secret: app.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: 'notes:read notes:write' },
+        {
+          client_id: rs.id,
+          client_secret: rs.secret,
+          grant_types: [],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+        {
+          client_id: app.id,
+          client_secret: app.secret,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+          scope: 'notes:read notes:write',
+        },
       ],
     });
     const port = await freePort();
     resource = `http://127.0.0.1:${port}/mcp`;
-    const verifier = new IntrospectionVerifier({ introspectionUrl: idp.introspectionUrl, clientId: rs.id, clientSecret: rs.secret, audience: resource, allowInsecureLoopback: true });
-    s = await startServer({ name: 'introspect', version: '1', router: createDemoRouter(), rules: demoRules, auth: tokenAuth(verifier), http: { port } });
+    const verifier = new IntrospectionVerifier({
+      introspectionUrl: idp.introspectionUrl,
+      clientId: rs.id,
+      clientSecret: rs.secret,
+      audience: resource,
+      allowInsecureLoopback: true,
+    });
+    s = await startServer({
+      name: 'introspect',
+      version: '1',
+      router: createDemoRouter(),
+      rules: demoRules,
+      auth: tokenAuth(verifier),
+      http: { port },
+    });
   });
   afterAll(async () => {
     await s.close();
@@ -92,9 +128,24 @@ describe('Introspection against the IdP’s own endpoint, end to end', () => {
   });
 
   it('refuses to start an HTTP server whose verifier checks no audience', () => {
-    const blind = new IntrospectionVerifier({ introspectionUrl: idp.introspectionUrl, clientId: rs.id, clientSecret: rs.secret, allowInsecureLoopback: true });
-    expect(() => createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), auth: blind, http: { port: 4999 } })).toThrow(/checks no audience.*allowAnyAudience/);
-    expect(() => createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), auth: tokenAuth(blind, { allowAnyAudience: true }), http: { port: 4999 } })).not.toThrow();
+    const blind = new IntrospectionVerifier({
+      introspectionUrl: idp.introspectionUrl,
+      clientId: rs.id,
+      clientSecret: rs.secret,
+      allowInsecureLoopback: true,
+    });
+    expect(() => createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), auth: blind, http: { port: 4999 } })).toThrow(
+      /checks no audience.*allowAnyAudience/,
+    );
+    expect(() =>
+      createMcpServer({
+        name: 'x',
+        version: '1',
+        router: createDemoRouter(),
+        auth: tokenAuth(blind, { allowAnyAudience: true }),
+        http: { port: 4999 },
+      }),
+    ).not.toThrow();
   });
 
   it('accepts a token the IdP introspects as active for this resource, via the real MCP client', async () => {

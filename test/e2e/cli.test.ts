@@ -25,7 +25,10 @@ function serve(args: string[], env: Record<string, string>, cwd: string): Promis
     const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
-      if (err.includes('mcp-bastion listening') && (err.includes('tRPC at') || err.includes('Or over tRPC') || !err.includes('mcp-bastion demo'))) {
+      if (
+        err.includes('mcp-bastion listening') &&
+        (err.includes('tRPC at') || err.includes('Or over tRPC') || !err.includes('mcp-bastion demo'))
+      ) {
         setTimeout(() => {
           clearTimeout(timer);
           resolvePromise(err);
@@ -55,7 +58,11 @@ describe('the demo (`npm start`) and the CLI', () => {
     const reader = await connectClient(`http://127.0.0.1:${port}`, '2025-11-25', { authorization: `Bearer ${ro}` });
     expect((await reader.listTools()).tools.map((t) => t.name).sort()).toEqual(['notes_list', 'whoami']);
     await reader.close();
-    const unauth = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const unauth = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(unauth.status).toBe(401);
   });
 
@@ -64,8 +71,16 @@ describe('the demo (`npm start`) and the CLI', () => {
     const port = await freePort();
     const aud = `http://127.0.0.1:${port}/mcp`;
     await run(process.execPath, [...CLI, 'keygen'], { cwd });
-    const { stdout: token } = await run(process.execPath, [...CLI, 'token', '--sub', 'erin', '--scope', 'notes:read,notes:write', '--aud', aud, '--ttl', '10m'], { cwd });
-    await serve(['--port', String(port)], { MCP_BASTION_AUTH: 'jwt', MCP_BASTION_JWT_PUBLIC_KEY: '@.mcp-bastion/keys/public.pem', MCP_BASTION_JWT_ISSUER: 'mcp-bastion-demo' }, cwd);
+    const { stdout: token } = await run(
+      process.execPath,
+      [...CLI, 'token', '--sub', 'erin', '--scope', 'notes:read,notes:write', '--aud', aud, '--ttl', '10m'],
+      { cwd },
+    );
+    await serve(
+      ['--port', String(port)],
+      { MCP_BASTION_AUTH: 'jwt', MCP_BASTION_JWT_PUBLIC_KEY: '@.mcp-bastion/keys/public.pem', MCP_BASTION_JWT_ISSUER: 'mcp-bastion-demo' },
+      cwd,
+    );
     const client = await connectClient(`http://127.0.0.1:${port}`, '2026-07-28', { authorization: `Bearer ${token.trim()}` });
     const who = await client.callTool({ name: 'whoami', arguments: {} });
     expect(who.structuredContent).toMatchObject({ subject: 'erin', scopes: ['notes:read', 'notes:write'] });
@@ -75,12 +90,33 @@ describe('the demo (`npm start`) and the CLI', () => {
   it('serves an OAuth proxy for GitHub from the environment (old GITHUB_CLIENT_ID names accepted)', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'bastion-gh-'));
     const port = await freePort();
-    await serve(['--port', String(port)], { MCP_BASTION_AUTH: 'github', GITHUB_CLIENT_ID: 'Iv1.abc', GITHUB_CLIENT_SECRET: 'gh-secret', MCP_BASTION_BASE_URL: 'https://mcp.example.com', MCP_BASTION_STORAGE: 'memory', MCP_BASTION_STORAGE_KEY: Buffer.alloc(32, 7).toString('base64') }, cwd);
+    await serve(
+      ['--port', String(port)],
+      {
+        MCP_BASTION_AUTH: 'github',
+        GITHUB_CLIENT_ID: 'Iv1.abc',
+        GITHUB_CLIENT_SECRET: 'gh-secret',
+        MCP_BASTION_BASE_URL: 'https://mcp.example.com',
+        MCP_BASTION_STORAGE: 'memory',
+        MCP_BASTION_STORAGE_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
+      cwd,
+    );
     const meta = await rawHttp(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`, { headers: { host: 'mcp.example.com' } });
-    expect(JSON.parse(meta.body)).toMatchObject({ issuer: 'https://mcp.example.com', code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true });
-    const challenge = await rawHttp(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers: { host: 'mcp.example.com', 'content-type': 'application/json' }, body: '{}' });
+    expect(JSON.parse(meta.body)).toMatchObject({
+      issuer: 'https://mcp.example.com',
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+    });
+    const challenge = await rawHttp(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { host: 'mcp.example.com', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(challenge.status).toBe(401);
-    expect(String(challenge.headers['www-authenticate'])).toContain('resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"');
+    expect(String(challenge.headers['www-authenticate'])).toContain(
+      'resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"',
+    );
   });
 
   it('fails at start with a message naming the variable at fault, and exit code 2', async () => {
@@ -90,8 +126,14 @@ describe('the demo (`npm start`) and the CLI', () => {
       [{ MCP_BASTION_AUTH: 'kerberos' }, /MCP_BASTION_AUTH/],
       [{ MCP_BASTION_AUTH: 'none', MCP_BASTION_ALLOWED_ORIGINS: 'not a url' }, /MCP_BASTION_ALLOWED_ORIGINS/],
       [{ MCP_BASTION_AUTH: 'none', MCP_BASTION_HOST: 'localhost' }, /MCP_BASTION_HOST/],
-      [{ MCP_BASTION_AUTH: 'github', MCP_BASTION_STORAGE: 'memory', MCP_BASTION_BASE_URL: 'https://mcp.example.com' }, /MCP_BASTION_GITHUB_CLIENT_ID/],
-      [{ MCP_BASTION_AUTH: 'google', MCP_BASTION_STORAGE: 'memory', GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' }, /MCP_BASTION_BASE_URL/],
+      [
+        { MCP_BASTION_AUTH: 'github', MCP_BASTION_STORAGE: 'memory', MCP_BASTION_BASE_URL: 'https://mcp.example.com' },
+        /MCP_BASTION_GITHUB_CLIENT_ID/,
+      ],
+      [
+        { MCP_BASTION_AUTH: 'google', MCP_BASTION_STORAGE: 'memory', GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' },
+        /MCP_BASTION_BASE_URL/,
+      ],
     ];
     for (const [env, pattern] of cases) {
       const result = await run(process.execPath, [...CLI, 'serve', '--port', '0'], { cwd, env: { ...process.env, ...env } }).then(

@@ -2,9 +2,25 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser as PwBrowser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser as HeadlessBrowser, authorizeUrl, pkce, registerClient, startStack, tokenRequest, type Stack } from '../auth/proxy/harness.js';
+import {
+  Browser as HeadlessBrowser,
+  authorizeUrl,
+  pkce,
+  registerClient,
+  startStack,
+  tokenRequest,
+  type Stack,
+} from '../auth/proxy/harness.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The MCP client's side: its redirect page, and an attacker page that frames the consent page. */
 async function startClientSite(): Promise<{ origin: string; framePage(url: string): string; close(): Promise<void> }> {
@@ -19,7 +35,9 @@ async function startClientSite(): Promise<{ origin: string; framePage(url: strin
     const target = frames.get(url.pathname);
     if (target) {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<!doctype html><title>evil</title><h1>Win a prize</h1><iframe id="victim" src="${target}" width="800" height="600"></iframe>`);
+      res.end(
+        `<!doctype html><title>evil</title><h1>Win a prize</h1><iframe id="victim" src="${target}" width="800" height="600"></iframe>`,
+      );
       return;
     }
     res.writeHead(404);
@@ -34,10 +52,11 @@ async function startClientSite(): Promise<{ origin: string; framePage(url: strin
       frames.set(path, url);
       return `${origin}${path}`;
     },
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -61,7 +80,16 @@ describe('consent page in a real browser (headless Chromium)', () => {
     await s?.close();
   });
 
-  const startUrl = (challenge: string, state = 'browser-state') => authorizeUrl(s.base, { clientId, redirectUri, challenge, method: 'S256', state, resource: s.resource, scope: 'notes:read notes:write' });
+  const startUrl = (challenge: string, state = 'browser-state') =>
+    authorizeUrl(s.base, {
+      clientId,
+      redirectUri,
+      challenge,
+      method: 'S256',
+      state,
+      resource: s.resource,
+      scope: 'notes:read notes:write',
+    });
 
   async function fresh(): Promise<BrowserContext> {
     return browser.newContext();
@@ -90,7 +118,13 @@ describe('consent page in a real browser (headless Chromium)', () => {
     const q = new URL(page.url()).searchParams;
     expect(q.get('state')).toBe('browser-state');
     expect(q.get('iss')).toBe(s.base);
-    const t = await tokenRequest(s.base, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier, client_id: clientId, redirect_uri: redirectUri });
+    const t = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code: q.get('code') as string,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: redirectUri,
+    });
     expect(t.status).toBe(200);
     await ctx.close();
   });
@@ -113,7 +147,10 @@ describe('consent page in a real browser (headless Chromium)', () => {
       const input = document.querySelector('input[name="csrf"]') as HTMLInputElement;
       input.value = 'forged-token-forged-token-forged-token-0000';
     });
-    const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/consent') && r.request().method() === 'POST'), page.click('#approve')]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/consent') && r.request().method() === 'POST'),
+      page.click('#approve'),
+    ]);
     expect(response.status()).toBe(403);
     expect(await page.textContent('h1')).toContain('Request refused');
     await ctx.close();
@@ -133,7 +170,7 @@ describe('consent page in a real browser (headless Chromium)', () => {
     await ctx.close();
   });
 
-  it('a callback arriving in a browser without the binding cookie gets 403 (an attacker\'s callback link opened by a victim)', async () => {
+  it("a callback arriving in a browser without the binding cookie gets 403 (an attacker's callback link opened by a victim)", async () => {
     // The attacker approves in their own browser and stops right before the callback...
     const attacker = new HeadlessBrowser({ consent: 'approve' });
     const r = await attacker.run(startUrl(pkce().challenge), `${s.base}/auth/callback`);

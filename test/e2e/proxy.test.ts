@@ -84,7 +84,9 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     const ctx = await s.proxy.context();
     const grants = await ctx.store.list('oauthproxy.grants');
     expect(grants.length).toBeGreaterThan(0);
-    const gid = (JSON.parse(Buffer.from((second?.access_token as string).split('.')[1] as string, 'base64url').toString()) as { gid: string }).gid;
+    const gid = (
+      JSON.parse(Buffer.from((second?.access_token as string).split('.')[1] as string, 'base64url').toString()) as { gid: string }
+    ).gid;
     const grant = (await ctx.store.get('oauthproxy.grants', gid)) as { upstream: { accessToken: string; refreshToken: string } };
     expect((await s.idp.introspect(grant.upstream.accessToken)).active).toBe(true);
 
@@ -92,7 +94,11 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     const rev = await fetch(`${s.base}/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: second?.refresh_token as string, token_type_hint: 'refresh_token', client_id: provider.clientInformation()?.client_id as string }).toString(),
+      body: new URLSearchParams({
+        token: second?.refresh_token as string,
+        token_type_hint: 'refresh_token',
+        client_id: provider.clientInformation()?.client_id as string,
+      }).toString(),
     });
     expect(rev.status).toBe(200);
     const after = await rawPost(s.base, initializeBody(), { authorization: `Bearer ${second?.access_token as string}` });
@@ -119,7 +125,16 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
     try {
       const url = `${docs.origin}/clients/headless.json`;
-      docs.serve('/clients/headless.json', { client_id: url, client_name: 'CIMD headless', redirect_uris: ['http://127.0.0.1:53682/callback'], token_endpoint_auth_method: 'none' }, { 'cache-control': 'max-age=120' });
+      docs.serve(
+        '/clients/headless.json',
+        {
+          client_id: url,
+          client_name: 'CIMD headless',
+          redirect_uris: ['http://127.0.0.1:53682/callback'],
+          token_endpoint_auth_method: 'none',
+        },
+        { 'cache-control': 'max-age=120' },
+      );
       const provider = new CimdProvider(url);
       const client = await connectWithOAuth(`${s.base}/mcp`, provider);
       try {
@@ -149,7 +164,9 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
     // Through the authenticator the server uses for /mcp:
     const { OAuthProxy } = await import('../../src/auth/proxy/index.js');
     expect(s.proxy).toBeInstanceOf(OAuthProxy);
-    const outcome = await bound(s).authenticate(new Request(`${s.base}/mcp`, { headers: { authorization: `Bearer ${provider.tokens()?.access_token as string}` } }));
+    const outcome = await bound(s).authenticate(
+      new Request(`${s.base}/mcp`, { headers: { authorization: `Bearer ${provider.tokens()?.access_token as string}` } }),
+    );
     expect(outcome.ok).toBe(true);
     if (outcome.ok) {
       const extra = outcome.principal.extra as unknown as ProxyPrincipalExtra;
@@ -161,5 +178,9 @@ describe('OAuth proxy end to end: real upstream (no DCR, one confidential client
 });
 
 function bound(s: Stack) {
-  return s.proxy.bind({ logger: s.server.server.logger, resourceUrl: new URL(s.resource), knownScopes: ['admin', 'notes:read', 'notes:write'] });
+  return s.proxy.bind({
+    logger: s.server.server.logger,
+    resourceUrl: new URL(s.resource),
+    knownScopes: ['admin', 'notes:read', 'notes:write'],
+  });
 }

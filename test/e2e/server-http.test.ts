@@ -17,7 +17,11 @@ describe('demo server over Streamable HTTP with the real SDK client', () => {
         const { tools } = await client.listTools();
         expect(tools.map((t) => t.name).sort()).toEqual(['admin_reset', 'notes_add', 'notes_list', 'whoami']);
         const add = tools.find((t) => t.name === 'notes_add');
-        expect(add?.inputSchema).toMatchObject({ type: 'object', properties: { text: { type: 'string', maxLength: 2000 } }, required: ['text'] });
+        expect(add?.inputSchema).toMatchObject({
+          type: 'object',
+          properties: { text: { type: 'string', maxLength: 2000 } },
+          required: ['text'],
+        });
         expect(add?.outputSchema).toMatchObject({ type: 'object' });
         expect(add?.annotations).toMatchObject({ readOnlyHint: false });
 
@@ -41,7 +45,9 @@ describe('demo server over Streamable HTTP with the real SDK client', () => {
         expect(resources.map((r) => r.uri)).toEqual(['notes://all']);
 
         const { prompts } = await client.listPrompts();
-        expect(prompts).toEqual([expect.objectContaining({ name: 'summarize_notes', arguments: [expect.objectContaining({ name: 'style', required: false })] })]);
+        expect(prompts).toEqual([
+          expect.objectContaining({ name: 'summarize_notes', arguments: [expect.objectContaining({ name: 'style', required: false })] }),
+        ]);
         const prompt = await client.getPrompt({ name: 'summarize_notes', arguments: { style: 'haiku' } });
         const text = (prompt.messages[0]?.content as { text: string }).text;
         expect(text).toContain('as haiku');

@@ -7,7 +7,12 @@ const CLI = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--stdio'];
 
 describe('stdio transport', () => {
   it('serves the demo to the real SDK client: tools, resource, prompt, as the local user without per-tool checks', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: CLI, stderr: 'pipe', env: { ...process.env, MCP_BASTION_LOG_LEVEL: 'warn' } as Record<string, string> });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: CLI,
+      stderr: 'pipe',
+      env: { ...process.env, MCP_BASTION_LOG_LEVEL: 'warn' } as Record<string, string>,
+    });
     const client = new Client({ name: 'stdio-test', version: '1' });
     await client.connect(transport);
     try {
@@ -33,7 +38,12 @@ describe('stdio transport', () => {
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const send = (m: object) => child.stdin.write(JSON.stringify(m) + '\n');
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
     send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'shout', arguments: { text: 'hey' } } });

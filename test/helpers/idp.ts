@@ -18,7 +18,13 @@ export interface TestIdp {
  * access tokens bound by resource indicators. Login and consent are approved automatically
  * (as `account`, granting `grantScopes`), so a headless client can run the whole flow.
  */
-export async function startIdp(opts: { scopes: string[]; grantScopes: string; account?: string; clients?: Record<string, unknown>[]; accessTokenFormat?: 'jwt' | 'opaque' }): Promise<TestIdp> {
+export async function startIdp(opts: {
+  scopes: string[];
+  grantScopes: string;
+  account?: string;
+  clients?: Record<string, unknown>[];
+  accessTokenFormat?: 'jwt' | 'opaque';
+}): Promise<TestIdp> {
   const { server, issuer } = await listenLoopback();
   const key = await signingJwk('ES256', 'idp-es256');
   const Provider = await loadOidcProvider();
@@ -29,14 +35,22 @@ export async function startIdp(opts: { scopes: string[]; grantScopes: string; ac
     scopes: ['openid', 'offline_access', ...opts.scopes],
     responseTypes: ['code'],
     pkce: { required: () => true },
-    clientDefaults: { token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256' },
+    clientDefaults: {
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+    },
     clients: opts.clients ?? [],
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true },
       // Resource servers (confidential clients) may introspect any token.
-      introspection: { enabled: true, allowedPolicy: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod !== 'none' },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod !== 'none',
+      },
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       resourceIndicators: {
@@ -64,12 +78,16 @@ export async function startIdp(opts: { scopes: string[]; grantScopes: string; ac
         await provider.interactionFinished(req, res, { login: { accountId: state.account } }, { mergeWithLastSubmission: false });
         return;
       }
-      const grant = new provider.Grant({ accountId: details.session?.accountId ?? state.account, clientId: details.params.client_id as string });
+      const grant = new provider.Grant({
+        accountId: details.session?.accountId ?? state.account,
+        clientId: details.params.client_id as string,
+      });
       // Approve what the provider says is missing; the resource server info already limits
       // resource scopes to `grantScopes`, so anything else the client asked for is dropped.
       const missing = details.prompt.details ?? {};
       if (missing.missingOIDCScope?.length) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+        grant.addResourceScope(resource, scopes.join(' '));
       const grantId = await grant.save();
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     })().catch((err: unknown) => {
@@ -84,7 +102,10 @@ export async function startIdp(opts: { scopes: string[]; grantScopes: string; ac
     async clientCredentials(clientId, secret, resource, scope) {
       const res = await fetch(`${issuer}/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }).toString(),
       });
       const body = (await res.json()) as { access_token?: string };
@@ -126,7 +147,7 @@ export async function driveAuthorization(authorizationUrl: URL, redirectUri: str
       const eq = (pair ?? '').indexOf('=');
       if (eq > 0) jar.set((pair as string).slice(0, eq), (pair as string).slice(eq + 1));
     }
-    const location = res.headers.get("location");
+    const location = res.headers.get('location');
     if (!location) throw new Error(`authorization stopped at ${res.status}: ${(await res.text()).slice(0, 300)}`);
     url = new URL(location, url).href;
   }

@@ -45,7 +45,12 @@ export async function rawPost(url: string, body: string, headers: Record<string,
 }
 
 export function initializeBody(version = '2025-11-25'): string {
-  return JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: version, capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
 }
 
 /** A port that was free a moment ago, for servers whose resource URL must be known before they start. */

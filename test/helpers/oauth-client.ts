@@ -1,4 +1,10 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  UnauthorizedError,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+} from '@modelcontextprotocol/client';
 import { driveAuthorization } from './idp.js';
 
 type Stored = Awaited<ReturnType<OAuthClientProvider['tokens']>>;
@@ -54,7 +60,11 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 }
 
 /** discovery → registration → PKCE authorization → token → connected client. */
-export async function connectWithOAuth(mcpUrl: string, provider: HeadlessOAuthProvider, version: 'legacy' | { pin: string } = 'legacy'): Promise<Client> {
+export async function connectWithOAuth(
+  mcpUrl: string,
+  provider: HeadlessOAuthProvider,
+  version: 'legacy' | { pin: string } = 'legacy',
+): Promise<Client> {
   const make = () => new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
   const client = new Client({ name: 'oauth-test', version: '1' }, { versionNegotiation: { mode: version } });
   const first = make();

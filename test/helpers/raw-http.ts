@@ -7,11 +7,21 @@ export interface RawResponse {
 }
 
 /** node:http request, because fetch refuses to set Host and similar headers an attacker controls. */
-export function rawHttp(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<RawResponse> {
+export function rawHttp(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {},
+): Promise<RawResponse> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET', headers: opts.headers, setHost: !(opts.headers && Object.keys(opts.headers).some((h) => h.toLowerCase() === 'host')) },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        setHost: !(opts.headers && Object.keys(opts.headers).some((h) => h.toLowerCase() === 'host')),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -19,7 +19,9 @@ async function outcome(res: Response): Promise<AuthError> {
 
 describe('review: a rate-limited provider API is unavailable, not a dead token', () => {
   it('403 with x-ratelimit-remaining: 0 is 503', async () => {
-    const e = await outcome(new Response('{"message":"API rate limit exceeded"}', { status: 403, headers: { 'x-ratelimit-remaining': '0' } }));
+    const e = await outcome(
+      new Response('{"message":"API rate limit exceeded"}', { status: 403, headers: { 'x-ratelimit-remaining': '0' } }),
+    );
     expect(e).toBeInstanceOf(AuthError);
     expect(e.status).toBe(503);
   });

@@ -12,7 +12,11 @@ describe('review: an unavailable upstream verifier at the callback is temporaril
   beforeAll(async () => {
     s = await startStack({
       proxy: {
-        tokenVerifier: { checksAudience: false, requiredScopes: [], verify: async () => Promise.reject(new AuthError('verifier_unavailable', 'down')) },
+        tokenVerifier: {
+          checksAudience: false,
+          requiredScopes: [],
+          verify: async () => Promise.reject(new AuthError('verifier_unavailable', 'down')),
+        },
       },
     });
   });
@@ -21,7 +25,10 @@ describe('review: an unavailable upstream verifier at the callback is temporaril
   it('the client gets temporarily_unavailable and no code', async () => {
     const { client_id } = await registerClient(s.base);
     const browser = new Browser({ consent: 'approve' });
-    const r = await browser.run(authorizeUrl(s.base, { clientId: client_id, challenge: pkce().challenge, method: 'S256', resource: s.resource }), CLIENT_REDIRECT);
+    const r = await browser.run(
+      authorizeUrl(s.base, { clientId: client_id, challenge: pkce().challenge, method: 'S256', resource: s.resource }),
+      CLIENT_REDIRECT,
+    );
     if (!('url' in r)) throw new Error(`stopped: ${r.stopped.status}`);
     expect(r.url.searchParams.get('error')).toBe('temporarily_unavailable');
     expect(r.url.searchParams.get('code')).toBeNull();

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeCode, CLIENT_REDIRECT, fullFlow, pkce, registerClient, startStack, tokenRequest, type Stack } from '../auth/proxy/harness.js';
+import {
+  authorizeCode,
+  CLIENT_REDIRECT,
+  fullFlow,
+  pkce,
+  registerClient,
+  startStack,
+  tokenRequest,
+  type Stack,
+} from '../auth/proxy/harness.js';
 
 /**
  * Review finding: codes and refresh tokens were not checked against the resource they were
@@ -21,19 +30,32 @@ describe('review: a grant is redeemable only at the resource it was approved for
 
   it("a refresh token from server A's grant yields no token at server B", async () => {
     const { clientId, tokens } = await fullFlow(a);
-    const r = await tokenRequest(b.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    const r = await tokenRequest(b.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('invalid_grant');
     expect(r.body.access_token).toBeUndefined();
     // The legitimate client still refreshes at A.
-    expect((await tokenRequest(a.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId })).status).toBe(200);
+    expect(
+      (await tokenRequest(a.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId }))
+        .status,
+    ).toBe(200);
   });
 
   it("an authorization code from server A's flow yields no token at server B", async () => {
     const { client_id } = await registerClient(a.base);
     const { verifier, challenge } = pkce();
     const q = await authorizeCode(a, client_id, challenge);
-    const r = await tokenRequest(b.base, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier, client_id, redirect_uri: CLIENT_REDIRECT });
+    const r = await tokenRequest(b.base, {
+      grant_type: 'authorization_code',
+      code: q.get('code') as string,
+      code_verifier: verifier,
+      client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('invalid_grant');
     expect(r.body.access_token).toBeUndefined();

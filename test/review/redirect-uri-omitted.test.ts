@@ -27,22 +27,35 @@ describe('review: /authorize without redirect_uri still applies the redirect pol
   });
 
   it('a CIMD document whose only redirect URI the policy forbids gets an error page, not a redirect', async () => {
-    const id = docs.serve('/evil.json', { client_id: `${docs.origin}/evil.json`, client_name: 'Evil', redirect_uris: ['https://attacker.example/steal'] });
-    const res = await fetch(withoutRedirect(authorizeUrl(s.base, { clientId: id, challenge: pkce().challenge, method: 'S256', resource: s.resource })), { redirect: 'manual' });
+    const id = docs.serve('/evil.json', {
+      client_id: `${docs.origin}/evil.json`,
+      client_name: 'Evil',
+      redirect_uris: ['https://attacker.example/steal'],
+    });
+    const res = await fetch(
+      withoutRedirect(authorizeUrl(s.base, { clientId: id, challenge: pkce().challenge, method: 'S256', resource: s.resource })),
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
 
   it('an error (bad PKCE) for such a client is not redirected to the forbidden URI either', async () => {
     const id = docs.serve('/evil2.json', { client_id: `${docs.origin}/evil2.json`, redirect_uris: ['https://attacker.example/steal'] });
-    const res = await fetch(withoutRedirect(authorizeUrl(s.base, { clientId: id, challenge: 'short', method: 'plain', resource: s.resource })), { redirect: 'manual' });
+    const res = await fetch(
+      withoutRedirect(authorizeUrl(s.base, { clientId: id, challenge: 'short', method: 'plain', resource: s.resource })),
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
 
   it('a client with one allowed URI still works without redirect_uri', async () => {
     const { client_id } = await registerClient(s.base);
-    const res = await fetch(withoutRedirect(authorizeUrl(s.base, { clientId: client_id, challenge: pkce().challenge, method: 'S256', resource: s.resource })), { redirect: 'manual' });
+    const res = await fetch(
+      withoutRedirect(authorizeUrl(s.base, { clientId: client_id, challenge: pkce().challenge, method: 'S256', resource: s.resource })),
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(302);
   });
 });

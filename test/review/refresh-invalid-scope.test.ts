@@ -18,10 +18,19 @@ describe('review: a refused scope widening does not lock the refresh token', () 
 
   it('after invalid_scope, the same refresh token still refreshes at once', async () => {
     const { clientId, tokens } = await fullFlow(s);
-    const wide = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId, scope: 'notes:read admin' });
+    const wide = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+      scope: 'notes:read admin',
+    });
     expect(wide).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
     const started = Date.now();
-    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    const r = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(r.status).toBe(200);
     expect(typeof r.body.access_token).toBe('string');
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -16,7 +16,13 @@ describe('review: the per-principal session cap counts one user across all their
   tokens['token-of-alice-padding-padding-0000001'] = { sub: 'alice', clientId: 'client-a' };
   beforeAll(async () => {
     const verifier = new StaticTokenVerifier({ tokens, logger: { warn: () => undefined } });
-    s = await startServer({ name: 'caps', version: '1', router: createDemoRouter(), auth: tokenAuth(verifier, { allowAnyAudience: true }), sessions: { maxSessions: 4, maxSessionsPerPrincipal: 2 } });
+    s = await startServer({
+      name: 'caps',
+      version: '1',
+      router: createDemoRouter(),
+      auth: tokenAuth(verifier, { allowAnyAudience: true }),
+      sessions: { maxSessions: 4, maxSessionsPerPrincipal: 2 },
+    });
   });
   afterAll(async () => {
     await s?.close();

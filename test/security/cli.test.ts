@@ -9,7 +9,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const r = await exec(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -33,6 +36,23 @@ describe('commander wiring (registerScanCommand / registerPinCommand)', () => {
 
   it('scan --help lists the documented options', async () => {
     const r = await cli('scan', '--help');
-    for (const opt of ['--url', '--header', '--tools-file', '--yes', '--no-sandbox', '--sandbox-net', '--timeout', '--concurrency', '--json', '--sarif', '--fail-on', '--ignore', '--allowlist', '--pins', '--update-pins']) expect(r.stdout).toContain(opt);
+    for (const opt of [
+      '--url',
+      '--header',
+      '--tools-file',
+      '--yes',
+      '--no-sandbox',
+      '--sandbox-net',
+      '--timeout',
+      '--concurrency',
+      '--json',
+      '--sarif',
+      '--fail-on',
+      '--ignore',
+      '--allowlist',
+      '--pins',
+      '--update-pins',
+    ])
+      expect(r.stdout).toContain(opt);
   });
 });

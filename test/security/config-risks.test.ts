@@ -43,9 +43,16 @@ describe('config risks', () => {
     expect(f.map((x) => x.code)).toEqual(['CF003']);
     expect(f[0]?.evidence).not.toContain(gh);
     expect(codes({ command: 'node', env: { SERVICE_API_KEY: 'q8Zr2LmX9vTb4NcW7pKe' } })).toContain('CF003:high');
-    expect(codes({ url: 'https://x.example.com', headers: { Authorization: 'Bearer sk-ant-api03-abcdefghijklmnopqrstuv' } })).toContain('CF003:high');
+    expect(codes({ url: 'https://x.example.com', headers: { Authorization: 'Bearer sk-ant-api03-abcdefghijklmnopqrstuv' } })).toContain(
+      'CF003:high',
+    );
     expect(codes({ command: 'node', args: ['--api-key', 'sk-proj-abcdefghijklmnopqrstu'] })).toContain('CF003:high');
-    expect(codes({ command: 'node', env: { API_KEY: '${input:apiKey}', TOKEN: '${GITHUB_TOKEN}', PASSWORD: 'your-password-here', DEBUG_KEY: 'true' } })).toEqual([]);
+    expect(
+      codes({
+        command: 'node',
+        env: { API_KEY: '${input:apiKey}', TOKEN: '${GITHUB_TOKEN}', PASSWORD: 'your-password-here', DEBUG_KEY: 'true' },
+      }),
+    ).toEqual([]);
   });
 
   it('flags servers told to bind all interfaces', () => {

@@ -26,7 +26,12 @@ http_headers = { Authorization = "Bearer x", "X-Team" = "a" }
     expect(doc).toEqual({
       model: 'o3',
       mcp_servers: {
-        docs: { command: 'npx', args: ['-y', '@acme/docs-mcp@1.2.3', 'literal\\path'], startup_timeout_sec: 20, env: { API_KEY: 'abc', 'quoted.key': 'v' } },
+        docs: {
+          command: 'npx',
+          args: ['-y', '@acme/docs-mcp@1.2.3', 'literal\\path'],
+          startup_timeout_sec: 20,
+          env: { API_KEY: 'abc', 'quoted.key': 'v' },
+        },
         remote: { url: 'https://mcp.example.com/mcp', http_headers: { Authorization: 'Bearer x', 'X-Team': 'a' } },
       },
     });
@@ -50,7 +55,15 @@ n = 1
 [[items]]
 n = 2
 `);
-    expect(doc).toEqual({ a: { b: { c: true } }, s: 'tab\tquote" é', m: 'line1\nline2', lit: 'raw \\n', arr: ['x', 'y'], f: 1.5, items: [{ n: 1 }, { n: 2 }] });
+    expect(doc).toEqual({
+      a: { b: { c: true } },
+      s: 'tab\tquote" é',
+      m: 'line1\nline2',
+      lit: 'raw \\n',
+      arr: ['x', 'y'],
+      f: 1.5,
+      items: [{ n: 1 }, { n: 2 }],
+    });
   });
 
   it.each([
@@ -65,13 +78,31 @@ n = 2
 
 describe('config formats', () => {
   it('reads mcpServers (Claude Desktop / Cursor / Windsurf / Gemini / Kiro) with url variants', () => {
-    const r = parseConfigText(JSON.stringify({ mcpServers: { a: { command: 'npx', args: ['x'], env: { K: 'v' } }, b: { serverUrl: 'https://w.example.com/mcp' }, c: { httpUrl: 'https://g.example.com', headers: { A: 'b' } } } }), 'x.json');
+    const r = parseConfigText(
+      JSON.stringify({
+        mcpServers: {
+          a: { command: 'npx', args: ['x'], env: { K: 'v' } },
+          b: { serverUrl: 'https://w.example.com/mcp' },
+          c: { httpUrl: 'https://g.example.com', headers: { A: 'b' } },
+        },
+      }),
+      'x.json',
+    );
     expect(r.format).toBe('mcpServers');
-    expect(r.servers.map((s) => [s.name, s.command ?? s.url])).toEqual([['a', 'npx'], ['b', 'https://w.example.com/mcp'], ['c', 'https://g.example.com']]);
+    expect(r.servers.map((s) => [s.name, s.command ?? s.url])).toEqual([
+      ['a', 'npx'],
+      ['b', 'https://w.example.com/mcp'],
+      ['c', 'https://g.example.com'],
+    ]);
   });
 
   it('reads ~/.claude.json top-level and per-project servers', () => {
-    const r = parseConfigText(JSON.stringify({ mcpServers: { g: { command: 'a' } }, projects: { '/p1': { mcpServers: { x: { command: 'b' } } }, '/p2': { mcpServers: { x: { command: 'c' } } } } }));
+    const r = parseConfigText(
+      JSON.stringify({
+        mcpServers: { g: { command: 'a' } },
+        projects: { '/p1': { mcpServers: { x: { command: 'b' } } }, '/p2': { mcpServers: { x: { command: 'c' } } } },
+      }),
+    );
     expect(r.format).toBe('claude-code');
     expect(r.servers.map((s) => s.name)).toEqual(['g', 'x', 'x (/p2)']);
   });
@@ -91,7 +122,10 @@ describe('config formats', () => {
 
   it('reads Codex config.toml', () => {
     const r = parseConfigText('[mcp_servers.x]\ncommand = "uvx"\nargs = ["pkg"]\n[mcp_servers.x.env]\nA = "1"\n', '/h/.codex/config.toml');
-    expect(r).toMatchObject({ format: 'codex-toml', servers: [{ name: 'x', command: 'uvx', args: ['pkg'], env: { A: '1' }, client: 'codex' }] });
+    expect(r).toMatchObject({
+      format: 'codex-toml',
+      servers: [{ name: 'x', command: 'uvx', args: ['pkg'], env: { A: '1' }, client: 'codex' }],
+    });
   });
 
   it('keeps JSONC comment markers inside strings', () => {
@@ -132,7 +166,13 @@ describe('discovery of well-known client configs', () => {
     write(join(cwd, '.mcp.json'), JSON.stringify({ mcpServers: { local: { command: 'x' } } }));
     write(join(cwd, '.vscode', 'mcp.json'), JSON.stringify({ servers: { vs: { command: 'y' } } }));
     const r = discoverConfigs({ home, platform: 'linux', cwd });
-    expect(r.configs.flatMap((c) => c.servers.map((s) => `${c.location.client}:${s.name}`)).sort()).toEqual(['claude-code:local', 'claude-code:proj', 'codex:cx', 'cursor:cur', 'vscode:vs']);
+    expect(r.configs.flatMap((c) => c.servers.map((s) => `${c.location.client}:${s.name}`)).sort()).toEqual([
+      'claude-code:local',
+      'claude-code:proj',
+      'codex:cx',
+      'cursor:cur',
+      'vscode:vs',
+    ]);
     expect(r.errors.map((e) => e.path)).toEqual([join(home, '.gemini', 'settings.json')]);
   });
 });

@@ -13,7 +13,9 @@ function flaggedTools(servers: ScannedServer[]): { total: number; flagged: numbe
     const findings = scanTools([server]);
     for (const tool of server.tools) {
       total++;
-      const own = findings.filter((f) => f.entity.kind === 'tool' && f.entity.name === tool.name && severityRank(f.severity) >= severityRank('medium'));
+      const own = findings.filter(
+        (f) => f.entity.kind === 'tool' && f.entity.name === tool.name && severityRank(f.severity) >= severityRank('medium'),
+      );
       if (own.length > 0) {
         flagged++;
         hits.push(...own);
@@ -35,7 +37,9 @@ describe('detection quality on fixtures', () => {
   it('flags >= 95% of poisoned tools at medium or above (recall)', () => {
     const r = flaggedTools(poisoned);
     const recall = r.flagged / r.total;
-    console.log(`poisoned: ${r.flagged}/${r.total} flagged, recall ${recall.toFixed(3)}${r.misses.length ? `; missed: ${r.misses.join(', ')}` : ''}`);
+    console.log(
+      `poisoned: ${r.flagged}/${r.total} flagged, recall ${recall.toFixed(3)}${r.misses.length ? `; missed: ${r.misses.join(', ')}` : ''}`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });
 

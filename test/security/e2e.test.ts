@@ -30,7 +30,22 @@ function tsxServer(script: string, ...args: string[]): { command: string; args: 
 }
 
 function options(over: Partial<ScanRunOptions>): ScanRunOptions {
-  return { configs: [], urls: [], headers: [], toolsFiles: [], yes: true, sandbox: true, sandboxNet: false, timeoutMs: 20_000, concurrency: 4, json: true, failOn: 'high', ignore: [], updatePins: false, ...over };
+  return {
+    configs: [],
+    urls: [],
+    headers: [],
+    toolsFiles: [],
+    yes: true,
+    sandbox: true,
+    sandboxNet: false,
+    timeoutMs: 20_000,
+    concurrency: 4,
+    json: true,
+    failOn: 'high',
+    ignore: [],
+    updatePins: false,
+    ...over,
+  };
 }
 
 async function run(over: Partial<ScanRunOptions>): Promise<{ code: number; out: string; err: string; report?: ScanReport }> {
@@ -75,11 +90,31 @@ describe('end to end: stdio servers in the bubblewrap sandbox', () => {
     } catch {
       // read-only home: the probe still checks that the path is absent inside the sandbox
     }
-    const cfg = { name: 'probe', ...tsxServer('env-server.ts'), env: { PROBE_MARKER: marker, PROBE_WRITE: join(ROOT, 'mb-should-not-exist'), ONLY_THIS: '1' } };
-    const [outcome] = await collectAll([cfg], { concurrency: 1, timeoutMs: 20_000, sandbox: { sandbox: true, net: false, home: process.env.HOME ?? '/root', bwrap: which('bwrap') }, consent: async () => true }).finally(() => rmSync(marker, { force: true }));
+    const cfg = {
+      name: 'probe',
+      ...tsxServer('env-server.ts'),
+      env: { PROBE_MARKER: marker, PROBE_WRITE: join(ROOT, 'mb-should-not-exist'), ONLY_THIS: '1' },
+    };
+    const [outcome] = await collectAll([cfg], {
+      concurrency: 1,
+      timeoutMs: 20_000,
+      sandbox: { sandbox: true, net: false, home: process.env.HOME ?? '/root', bwrap: which('bwrap') },
+      consent: async () => true,
+    }).finally(() => rmSync(marker, { force: true }));
     expect(outcome?.status).toBe('ok');
-    const probe = JSON.parse(outcome?.server?.tools[0]?.description ?? '{}') as { env: string[]; homeMarker: boolean; writeRoot: boolean; writeTmp: boolean };
-    expect(probe.env.filter((k) => !['PWD', 'SHLVL', '_'].includes(k))).toEqual(['HOME', 'ONLY_THIS', 'PATH', 'PROBE_MARKER', 'PROBE_WRITE']);
+    const probe = JSON.parse(outcome?.server?.tools[0]?.description ?? '{}') as {
+      env: string[];
+      homeMarker: boolean;
+      writeRoot: boolean;
+      writeTmp: boolean;
+    };
+    expect(probe.env.filter((k) => !['PWD', 'SHLVL', '_'].includes(k))).toEqual([
+      'HOME',
+      'ONLY_THIS',
+      'PATH',
+      'PROBE_MARKER',
+      'PROBE_WRITE',
+    ]);
     expect(probe).toMatchObject({ homeMarker: false, writeRoot: false, writeTmp: true });
   });
 
@@ -94,18 +129,29 @@ describe('end to end: stdio servers in the bubblewrap sandbox', () => {
 
 describe('end to end: consent and sandbox preconditions', () => {
   it('without consent a stdio server is not launched and is reported as not scanned', async () => {
-    const [o] = await collectAll([{ name: 'x', command: '/bin/true' }], { concurrency: 1, timeoutMs: 1000, sandbox: { sandbox: true, net: false, home: '/tmp', bwrap: '/usr/bin/bwrap' } });
+    const [o] = await collectAll([{ name: 'x', command: '/bin/true' }], {
+      concurrency: 1,
+      timeoutMs: 1000,
+      sandbox: { sandbox: true, net: false, home: '/tmp', bwrap: '/usr/bin/bwrap' },
+    });
     expect(o).toMatchObject({ status: 'error', error: expect.stringContaining('no consent') });
   });
 
   it('without bwrap the scan says so and asks for --no-sandbox', async () => {
-    const [o] = await collectAll([{ name: 'x', command: '/bin/true' }], { concurrency: 1, timeoutMs: 1000, sandbox: { sandbox: true, net: false, home: '/tmp', bwrap: undefined }, consent: async () => true });
+    const [o] = await collectAll([{ name: 'x', command: '/bin/true' }], {
+      concurrency: 1,
+      timeoutMs: 1000,
+      sandbox: { sandbox: true, net: false, home: '/tmp', bwrap: undefined },
+      consent: async () => true,
+    });
     expect(o?.error).toMatch(/bubblewrap.*--no-sandbox/);
   });
 
   it('a config-only risk is still reported for a server that could not be launched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mb-cfg-'));
-    const config = writeConfig(dir, { risky: { command: 'npx', args: ['-y', 'some-mcp'], env: { API_TOKEN: `ghp_${'x1Y2z3'.repeat(6)}` } } });
+    const config = writeConfig(dir, {
+      risky: { command: 'npx', args: ['-y', 'some-mcp'], env: { API_TOKEN: `ghp_${'x1Y2z3'.repeat(6)}` } },
+    });
     const { code, report } = await run({ configs: [config], yes: false });
     expect(report?.servers[0]).toMatchObject({ status: 'error' });
     expect(report?.findings.map((f) => f.code).sort()).toEqual(['CF001', 'CF003']);
@@ -173,11 +219,18 @@ describe('end to end: discovery of client configs', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'mb-dcwd-'));
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(home, '.cursor'), { recursive: true });
-    writeFileSync(join(home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { remote: { url: 'http://203.0.113.10/mcp', headers: { Authorization: 'Bearer abc' } } } }));
+    writeFileSync(
+      join(home, '.cursor', 'mcp.json'),
+      JSON.stringify({ mcpServers: { remote: { url: 'http://203.0.113.10/mcp', headers: { Authorization: 'Bearer abc' } } } }),
+    );
     writeFileSync(join(cwd, '.mcp.json'), JSON.stringify({ mcpServers: { local: { command: 'npx', args: ['-y', 'some-server'] } } }));
     let notices = '';
     let out = '';
-    const code = await runScan(options({ home, cwd, platform: 'linux', yes: false, timeoutMs: 1_000 }), { stdout: (s) => (out += s), stderr: () => undefined, notice: (m) => (notices += `${m}\n`) });
+    const code = await runScan(options({ home, cwd, platform: 'linux', yes: false, timeoutMs: 1_000 }), {
+      stdout: (s) => (out += s),
+      stderr: () => undefined,
+      notice: (m) => (notices += `${m}\n`),
+    });
     const report = JSON.parse(out) as ScanReport;
     expect(notices).toContain(join(home, '.cursor', 'mcp.json'));
     expect(report.servers.map((s) => `${s.name}:${s.status}`).sort()).toEqual(['local:error', 'remote:error']);
@@ -196,11 +249,35 @@ describe('exit codes and usage errors', () => {
     const benign = join(FIXTURES, 'benign', 'modelcontextprotocol__server-memory@2026.8.31.json');
     expect((await run({ toolsFiles: [benign] })).code).toBe(0);
     expect((await run({ toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')] })).code).toBe(1);
-    expect((await run({ toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')], failOn: 'critical', ignore: ['TP001', 'DT002', 'HC001', 'HC002', 'HC004', 'HC005', 'HC007'] })).code).toBe(0);
+    expect(
+      (
+        await run({
+          toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')],
+          failOn: 'critical',
+          ignore: ['TP001', 'DT002', 'HC001', 'HC002', 'HC004', 'HC005', 'HC007'],
+        })
+      ).code,
+    ).toBe(0);
     expect((await run({ configs: ['/nonexistent/mcp.json'] })).code).toBe(2);
     expect((await run({ toolsFiles: [benign], failOn: 'severe' as never })).code).toBe(2);
     const dir = mkdtempSync(join(tmpdir(), 'mb-al-'));
-    writeFileSync(join(dir, 'allow.json'), JSON.stringify([{ code: 'TP001' }, { code: 'DT001' }, { code: 'DT002' }, { code: 'HC001' }, { code: 'HC005' }, { code: 'HC007' }, { code: 'SH004' }, { code: 'HC006' }, { code: 'HC002' }, { code: 'HC003' }, { code: 'HC004' }, { code: 'HC008' }]));
+    writeFileSync(
+      join(dir, 'allow.json'),
+      JSON.stringify([
+        { code: 'TP001' },
+        { code: 'DT001' },
+        { code: 'DT002' },
+        { code: 'HC001' },
+        { code: 'HC005' },
+        { code: 'HC007' },
+        { code: 'SH004' },
+        { code: 'HC006' },
+        { code: 'HC002' },
+        { code: 'HC003' },
+        { code: 'HC004' },
+        { code: 'HC008' },
+      ]),
+    );
     expect((await run({ toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')], allowlist: join(dir, 'allow.json') })).code).toBe(0);
   });
 

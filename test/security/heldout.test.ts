@@ -35,7 +35,9 @@ const FLOORS: Record<string, number> = {
 function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
   return servers.map((s) => {
     const findings = scanTools([s]);
-    const flagged = s.tools.filter((t) => findings.some((f) => f.entity.kind === 'tool' && f.entity.name === t.name && severityRank(f.severity) >= severityRank('medium'))).length;
+    const flagged = s.tools.filter((t) =>
+      findings.some((f) => f.entity.kind === 'tool' && f.entity.name === t.name && severityRank(f.severity) >= severityRank('medium')),
+    ).length;
     return { name: s.name, total: s.tools.length, flagged };
   });
 }
@@ -45,7 +47,9 @@ describe('held-out sets (generalisation)', () => {
     const rows = perFile(loadManifests('heldout'));
     const total = rows.reduce((n, r) => n + r.total, 0);
     const flagged = rows.reduce((n, r) => n + r.flagged, 0);
-    console.log(`held-out poisoned: ${rows.map((r) => `${r.name} ${r.flagged}/${r.total}`).join(', ')}; overall recall ${(flagged / total).toFixed(3)}`);
+    console.log(
+      `held-out poisoned: ${rows.map((r) => `${r.name} ${r.flagged}/${r.total}`).join(', ')}; overall recall ${(flagged / total).toFixed(3)}`,
+    );
     expect(flagged / total).toBeGreaterThanOrEqual(0.93);
     for (const r of rows) expect(r.flagged / r.total, r.name).toBeGreaterThanOrEqual(FLOORS[r.name] ?? 1);
   });
@@ -86,9 +90,17 @@ describe('held-out sets (generalisation)', () => {
     const servers = [...loadManifests('benign'), ...loadManifests('heldout-benign')];
     const findings = scanTools(servers);
     const total = servers.reduce((n, s) => n + s.tools.length, 0);
-    const flagged = new Set(findings.filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium')).map((f) => `${f.server}/${f.entity.name}`));
-    const codes = [...new Set(findings.filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium')).map((f) => f.code))];
-    console.log(`all benign servers together: ${flagged.size}/${total} tools with a finding >= medium (${codes.join(', ') || 'none'}); these are cross-server toxic flows, which are real composition risks`);
+    const flagged = new Set(
+      findings
+        .filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium'))
+        .map((f) => `${f.server}/${f.entity.name}`),
+    );
+    const codes = [
+      ...new Set(findings.filter((f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium')).map((f) => f.code)),
+    ];
+    console.log(
+      `all benign servers together: ${flagged.size}/${total} tools with a finding >= medium (${codes.join(', ') || 'none'}); these are cross-server toxic flows, which are real composition risks`,
+    );
     // Only composition findings may appear when unrelated honest servers are combined.
     expect(codes.every((c) => c.startsWith('TF'))).toBe(true);
   });

@@ -41,9 +41,13 @@ function validateSarif(doc: unknown): string[] {
       ids.add(String(r.id));
       need(isObj(r.shortDescription) && typeof r.shortDescription.text === 'string', `rules[${i}].shortDescription.text required`);
       need(isObj(r.help) && typeof r.help.text === 'string', `rules[${i}].help.text required`);
-      if (isObj(r.defaultConfiguration)) need(['none', 'note', 'warning', 'error'].includes(String(r.defaultConfiguration.level)), `rules[${i}] bad level`);
+      if (isObj(r.defaultConfiguration))
+        need(['none', 'note', 'warning', 'error'].includes(String(r.defaultConfiguration.level)), `rules[${i}] bad level`);
       const sev = isObj(r.properties) ? r.properties['security-severity'] : undefined;
-      need(sev === undefined || (typeof sev === 'string' && Number(sev) >= 0 && Number(sev) <= 10), `rules[${i}] security-severity must be "0".."10"`);
+      need(
+        sev === undefined || (typeof sev === 'string' && Number(sev) >= 0 && Number(sev) <= 10),
+        `rules[${i}] security-severity must be "0".."10"`,
+      );
     }
     need(Array.isArray(run.results), `runs[${ri}].results must be an array`);
     for (const [i, res] of (Array.isArray(run.results) ? run.results : []).entries()) {
@@ -52,19 +56,40 @@ function validateSarif(doc: unknown): string[] {
         continue;
       }
       need(typeof res.ruleId === 'string' && ids.has(res.ruleId), `results[${i}].ruleId must name a rule`);
-      if (res.ruleIndex !== undefined) need(Number.isInteger(res.ruleIndex) && (rules[res.ruleIndex as number] as { id?: string })?.id === res.ruleId, `results[${i}].ruleIndex must point at ruleId`);
+      if (res.ruleIndex !== undefined)
+        need(
+          Number.isInteger(res.ruleIndex) && (rules[res.ruleIndex as number] as { id?: string })?.id === res.ruleId,
+          `results[${i}].ruleIndex must point at ruleId`,
+        );
       need(['none', 'note', 'warning', 'error'].includes(String(res.level)), `results[${i}].level invalid`);
-      need(isObj(res.message) && typeof res.message.text === 'string' && res.message.text.length > 0, `results[${i}].message.text required`);
+      need(
+        isObj(res.message) && typeof res.message.text === 'string' && res.message.text.length > 0,
+        `results[${i}].message.text required`,
+      );
       const locs = Array.isArray(res.locations) ? res.locations : [];
       need(locs.length >= 1, `results[${i}] needs a location (GitHub requires one)`);
       for (const loc of locs) {
         const phys = isObj(loc) && isObj(loc.physicalLocation) ? loc.physicalLocation : undefined;
-        need(isObj(phys?.artifactLocation) && typeof (phys?.artifactLocation as Record<string, unknown>).uri === 'string', `results[${i}] physicalLocation.artifactLocation.uri required`);
+        need(
+          isObj(phys?.artifactLocation) && typeof (phys?.artifactLocation as Record<string, unknown>).uri === 'string',
+          `results[${i}] physicalLocation.artifactLocation.uri required`,
+        );
         const region = phys?.region;
-        if (region !== undefined) need(isObj(region) && Number.isInteger(region.startLine) && (region.startLine as number) >= 1, `results[${i}] region.startLine >= 1`);
-        if (isObj(loc) && loc.logicalLocations !== undefined) need(Array.isArray(loc.logicalLocations) && loc.logicalLocations.every((l) => isObj(l) && typeof l.name === 'string'), `results[${i}] logicalLocations[].name`);
+        if (region !== undefined)
+          need(
+            isObj(region) && Number.isInteger(region.startLine) && (region.startLine as number) >= 1,
+            `results[${i}] region.startLine >= 1`,
+          );
+        if (isObj(loc) && loc.logicalLocations !== undefined)
+          need(
+            Array.isArray(loc.logicalLocations) && loc.logicalLocations.every((l) => isObj(l) && typeof l.name === 'string'),
+            `results[${i}] logicalLocations[].name`,
+          );
       }
-      need(isObj(res.partialFingerprints) && Object.values(res.partialFingerprints).every((v) => typeof v === 'string'), `results[${i}].partialFingerprints must map to strings`);
+      need(
+        isObj(res.partialFingerprints) && Object.values(res.partialFingerprints).every((v) => typeof v === 'string'),
+        `results[${i}].partialFingerprints must map to strings`,
+      );
     }
   }
   return errors;
@@ -72,7 +97,13 @@ function validateSarif(doc: unknown): string[] {
 
 describe('JSON report', () => {
   it('has exactly the documented core shape', () => {
-    const report = buildReport([{ name: 'poisoned-misc', status: 'ok', tools: 18 }, { name: 'down', status: 'error', tools: 0, error: 'timed out' }], findings);
+    const report = buildReport(
+      [
+        { name: 'poisoned-misc', status: 'ok', tools: 18 },
+        { name: 'down', status: 'error', tools: 0, error: 'timed out' },
+      ],
+      findings,
+    );
     expect(Object.keys(report)).toEqual(['version', 'servers', 'findings']);
     expect(report.version).toBe(1);
     expect(report.servers[0]).toEqual({ name: 'poisoned-misc', status: 'ok', tools: 18 });
@@ -97,7 +128,15 @@ describe('SARIF report', () => {
 
   it('uses repository-relative config paths, and mcp-server:// for servers without a file', () => {
     const sarif = renderSarif([
-      { code: 'CF001', severity: 'medium', server: 'a', entity: { kind: 'config', name: 'a' }, message: 'm', evidence: 'e', source: `${process.cwd()}/.mcp.json` },
+      {
+        code: 'CF001',
+        severity: 'medium',
+        server: 'a',
+        entity: { kind: 'config', name: 'a' },
+        message: 'm',
+        evidence: 'e',
+        source: `${process.cwd()}/.mcp.json`,
+      },
       { code: 'TP001', severity: 'high', server: 'remote one', entity: { kind: 'tool', name: 't' }, message: 'm', evidence: 'e' },
     ]) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     const uris = sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
@@ -105,13 +144,19 @@ describe('SARIF report', () => {
   });
 
   it('the validator itself rejects broken documents', () => {
-    expect(validateSarif({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ ruleId: 'X', level: 'bad', message: {} }] }] }).length).toBeGreaterThan(3);
+    expect(
+      validateSarif({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ ruleId: 'X', level: 'bad', message: {} }] }] }).length,
+    ).toBeGreaterThan(3);
   });
 });
 
 describe('human report', () => {
   it('groups by server and has no colour codes off a TTY or with NO_COLOR', () => {
-    const text = renderHuman([{ name: 'poisoned-misc', status: 'ok', tools: 18 }], findings.filter((f) => f.server === 'poisoned-misc'), colorsFor({ isTTY: true }, { NO_COLOR: '1' }));
+    const text = renderHuman(
+      [{ name: 'poisoned-misc', status: 'ok', tools: 18 }],
+      findings.filter((f) => f.server === 'poisoned-misc'),
+      colorsFor({ isTTY: true }, { NO_COLOR: '1' }),
+    );
     expect(text).not.toMatch(/\u001b\[/);
     expect(text).toMatch(/^poisoned-misc {2}ok, 18 tools/);
     expect(text).toContain('Summary: 1 server(s)');

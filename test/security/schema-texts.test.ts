@@ -10,7 +10,16 @@ describe('every model-visible schema string is read', () => {
       inputSchema: {
         type: 'object',
         properties: {
-          a: { type: 'string', title: 'A', description: 'AD', examples: ['E1', { nested: 'E2' }], default: 'DF', enum: ['N1'], const: 'C', pattern: 'P' },
+          a: {
+            type: 'string',
+            title: 'A',
+            description: 'AD',
+            examples: ['E1', { nested: 'E2' }],
+            default: 'DF',
+            enum: ['N1'],
+            const: 'C',
+            pattern: 'P',
+          },
         },
         required: ['a'],
       },

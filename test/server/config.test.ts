@@ -40,7 +40,10 @@ describe('binding defaults', () => {
   });
 
   it('reads allow-lists from the environment', () => {
-    const c = resolveHttpConfig({}, { MCP_BASTION_ALLOWED_HOSTS: 'mcp.example.com, Other.example:8443', MCP_BASTION_ALLOWED_ORIGINS: 'https://app.example.com' });
+    const c = resolveHttpConfig(
+      {},
+      { MCP_BASTION_ALLOWED_HOSTS: 'mcp.example.com, Other.example:8443', MCP_BASTION_ALLOWED_ORIGINS: 'https://app.example.com' },
+    );
     expect(c.allowedHosts).toEqual(['mcp.example.com', 'other.example:8443']);
     expect(c.allowedOrigins).toEqual(['https://app.example.com']);
   });
@@ -50,11 +53,13 @@ describe('Host and Origin allow-lists derived from the bind address and base URL
   const policy = defaultOriginPolicy('127.0.0.1', 3000, new URL('https://mcp.example.com'));
 
   it('allows loopback names on the bound port and the public host', () => {
-    for (const h of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000', 'mcp.example.com', 'MCP.EXAMPLE.COM']) expect(isHostAllowed(h, policy)).toBe(true);
+    for (const h of ['127.0.0.1:3000', 'localhost:3000', '[::1]:3000', 'mcp.example.com', 'MCP.EXAMPLE.COM'])
+      expect(isHostAllowed(h, policy)).toBe(true);
   });
 
   it('refuses other ports, lookalikes and junk', () => {
-    for (const h of ['127.0.0.1:3001', 'localhost', 'evil.example', 'mcp.example.com.evil.example', 'localhost:3000@evil', ' ', 'a b']) expect(isHostAllowed(h, policy)).toBe(false);
+    for (const h of ['127.0.0.1:3001', 'localhost', 'evil.example', 'mcp.example.com.evil.example', 'localhost:3000@evil', ' ', 'a b'])
+      expect(isHostAllowed(h, policy)).toBe(false);
     expect(isHostAllowed(null, policy)).toBe(false);
   });
 
@@ -62,7 +67,14 @@ describe('Host and Origin allow-lists derived from the bind address and base URL
     expect(isOriginAllowed(null, policy)).toBe(true);
     expect(isOriginAllowed('http://localhost:3000', policy)).toBe(true);
     expect(isOriginAllowed('https://mcp.example.com', policy)).toBe(true);
-    for (const o of ['null', 'https://evil.example', 'http://localhost:3001', 'https://mcp.example.com.evil.example', 'http://mcp.example.com']) expect(isOriginAllowed(o, policy)).toBe(false);
+    for (const o of [
+      'null',
+      'https://evil.example',
+      'http://localhost:3001',
+      'https://mcp.example.com.evil.example',
+      'http://mcp.example.com',
+    ])
+      expect(isOriginAllowed(o, policy)).toBe(false);
   });
 });
 
@@ -74,8 +86,16 @@ describe('binding every interface', () => {
     const { createDemoRouter } = await import('../../src/demo/router.js');
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
-    expect(() => createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), logger, http: { host: '0.0.0.0', port: 0 } })).toThrow(/allow-all-interfaces/);
-    const server = createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), logger, http: { host: '0.0.0.0', port: 0, allowAllInterfaces: true } });
+    expect(() =>
+      createMcpServer({ name: 'x', version: '1', router: createDemoRouter(), logger, http: { host: '0.0.0.0', port: 0 } }),
+    ).toThrow(/allow-all-interfaces/);
+    const server = createMcpServer({
+      name: 'x',
+      version: '1',
+      router: createDemoRouter(),
+      logger,
+      http: { host: '0.0.0.0', port: 0, allowAllInterfaces: true },
+    });
     const running = await server.listen();
     try {
       expect(lines.map((l) => JSON.parse(l).event)).toContain('exposed_bind');

@@ -14,7 +14,12 @@ const t = initTRPC.context<{ auth: Principal; tenant?: string }>().meta<BastionM
 describe('registry from router meta', () => {
   it('exposes only procedures with MCP meta, names them from the path, and derives JSON Schema from zod 4', () => {
     const router = t.router({
-      a: t.router({ b: t.procedure.meta({ mcp: { description: 'nested' } }).input(z.object({ n: z.number().int().min(1).describe('count') })).query(() => 1) }),
+      a: t.router({
+        b: t.procedure
+          .meta({ mcp: { description: 'nested' } })
+          .input(z.object({ n: z.number().int().min(1).describe('count') }))
+          .query(() => 1),
+      }),
       hidden: t.procedure.query(() => 'no meta'),
       other: t.procedure.meta({}).query(() => 'empty meta'),
       multi: t.procedure
@@ -25,18 +30,54 @@ describe('registry from router meta', () => {
     });
     const reg = buildRegistry(router);
     expect([...reg.tools.keys()].sort()).toEqual(['a_b', 'multi_input']);
-    expect(reg.tools.get('a_b')?.inputSchema).toMatchObject({ type: 'object', properties: { n: { type: 'integer', minimum: 1, description: 'count' } }, required: ['n'] });
+    expect(reg.tools.get('a_b')?.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { n: { type: 'integer', minimum: 1, description: 'count' } },
+      required: ['n'],
+    });
     expect(reg.tools.get('a_b')?.inputSchema).not.toHaveProperty('$schema');
-    expect(reg.tools.get('multi_input')?.inputSchema).toMatchObject({ properties: { x: { type: 'string' }, y: { type: 'boolean' } }, required: ['x'] });
+    expect(reg.tools.get('multi_input')?.inputSchema).toMatchObject({
+      properties: { x: { type: 'string' }, y: { type: 'boolean' } },
+      required: ['x'],
+    });
   });
 
   it('refuses definitions it cannot describe safely, naming the procedure', () => {
     const cases: [() => unknown, RegExp][] = [
-      [() => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { description: '' } }).query(() => 1) })), /router\.p\.meta\.mcp\.description/],
-      [() => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { name: 'bad name!', description: 'x' } }).query(() => 1) })), /not a valid MCP tool name/],
-      [() => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { description: 'x' } }).input(z.string()).query(() => 1) })), /must be a z\.object/],
-      [() => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { name: 'same', description: 'x' } }).query(() => 1), q: t.procedure.meta({ mcp: { name: 'same', description: 'y' } }).query(() => 1) })), /duplicate tool name "same"/],
-      [() => buildRegistry(t.router({ r: t.procedure.meta({ mcpResource: { name: 'r' } }).query(() => 1) })), /exactly one of uri or uriTemplate/],
+      [
+        () => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { description: '' } }).query(() => 1) })),
+        /router\.p\.meta\.mcp\.description/,
+      ],
+      [
+        () => buildRegistry(t.router({ p: t.procedure.meta({ mcp: { name: 'bad name!', description: 'x' } }).query(() => 1) })),
+        /not a valid MCP tool name/,
+      ],
+      [
+        () =>
+          buildRegistry(
+            t.router({
+              p: t.procedure
+                .meta({ mcp: { description: 'x' } })
+                .input(z.string())
+                .query(() => 1),
+            }),
+          ),
+        /must be a z\.object/,
+      ],
+      [
+        () =>
+          buildRegistry(
+            t.router({
+              p: t.procedure.meta({ mcp: { name: 'same', description: 'x' } }).query(() => 1),
+              q: t.procedure.meta({ mcp: { name: 'same', description: 'y' } }).query(() => 1),
+            }),
+          ),
+        /duplicate tool name "same"/,
+      ],
+      [
+        () => buildRegistry(t.router({ r: t.procedure.meta({ mcpResource: { name: 'r' } }).query(() => 1) })),
+        /exactly one of uri or uriTemplate/,
+      ],
     ];
     for (const [fn, message] of cases) {
       expect(fn).toThrow(ConfigError);

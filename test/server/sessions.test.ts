@@ -8,7 +8,11 @@ afterEach(async () => {
   s = undefined;
 });
 
-const list = (sid: string) => rawPost(s!.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': sid, 'mcp-protocol-version': '2025-11-25' });
+const list = (sid: string) =>
+  rawPost(s!.url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), {
+    'mcp-session-id': sid,
+    'mcp-protocol-version': '2025-11-25',
+  });
 
 describe('2025-era sessions', () => {
   it('issues a distinct random session ID per initialize', async () => {
@@ -29,7 +33,12 @@ describe('2025-era sessions', () => {
   });
 
   it('caps live sessions: 503 beyond the cap, never an unbounded map', async () => {
-    s = await startServer({ name: 'd', version: '1', router: createDemoRouter(), sessions: { maxSessions: 3, maxSessionsPerPrincipal: 10 } });
+    s = await startServer({
+      name: 'd',
+      version: '1',
+      router: createDemoRouter(),
+      sessions: { maxSessions: 3, maxSessionsPerPrincipal: 10 },
+    });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await rawPost(s.url, initializeBody())).status);
     expect(statuses).toEqual([200, 200, 200, 503, 503]);
@@ -37,7 +46,12 @@ describe('2025-era sessions', () => {
   });
 
   it('closes the oldest session of a principal beyond its own cap', async () => {
-    s = await startServer({ name: 'd', version: '1', router: createDemoRouter(), sessions: { maxSessions: 100, maxSessionsPerPrincipal: 2 } });
+    s = await startServer({
+      name: 'd',
+      version: '1',
+      router: createDemoRouter(),
+      sessions: { maxSessions: 100, maxSessionsPerPrincipal: 2 },
+    });
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await rawPost(s.url, initializeBody())).headers.get('mcp-session-id') ?? '');
     expect((await list(ids[0] as string)).status).toBe(404);

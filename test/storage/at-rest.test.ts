@@ -59,7 +59,10 @@ function readAll(dir: string): Buffer[] {
 }
 
 async function rejection(p: Promise<unknown>): Promise<StoreError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(StoreError);
   return err as StoreError;
 }

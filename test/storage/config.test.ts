@@ -40,7 +40,12 @@ describe('resolveStorageConfig', () => {
   });
 
   it('treats empty environment variables as unset', () => {
-    const c = resolveStorageConfig(undefined, { MCP_BASTION_STORAGE: '', MCP_BASTION_STORAGE_KEY: '', MCP_BASTION_STORAGE_PATH: ' ', REDIS_URL: '' });
+    const c = resolveStorageConfig(undefined, {
+      MCP_BASTION_STORAGE: '',
+      MCP_BASTION_STORAGE_KEY: '',
+      MCP_BASTION_STORAGE_PATH: ' ',
+      REDIS_URL: '',
+    });
     expect(c.type).toBe('file');
     expect(c.keys).toEqual([]);
     expect(c.path).toBe(resolve('.mcp-bastion/store'));
@@ -53,7 +58,10 @@ describe('resolveStorageConfig', () => {
   });
 
   it('accepts { storage: {...} }', () => {
-    const c = resolveStorageConfig({ storage: { type: 'file', path: 'data/store', encryptedCollections: ['upstream-tokens'], secretKeyCollections: ['codes'] } }, {});
+    const c = resolveStorageConfig(
+      { storage: { type: 'file', path: 'data/store', encryptedCollections: ['upstream-tokens'], secretKeyCollections: ['codes'] } },
+      {},
+    );
     expect(c.type).toBe('file');
     expect(c.path).toBe(resolve('data/store'));
     expect(c.encryptedCollections).toEqual(['upstream-tokens']);
@@ -61,7 +69,17 @@ describe('resolveStorageConfig', () => {
   });
 
   it('accepts the legacy oauth.sessionStorage alias', () => {
-    const c = resolveStorageConfig({ oauth: { sessionStorage: { type: 'redis', redis: { host: 'redis.internal', port: 6380, password: 'from-config', db: 3, keyPrefix: 'app:' } } } }, {});
+    const c = resolveStorageConfig(
+      {
+        oauth: {
+          sessionStorage: {
+            type: 'redis',
+            redis: { host: 'redis.internal', port: 6380, password: 'from-config', db: 3, keyPrefix: 'app:' },
+          },
+        },
+      },
+      {},
+    );
     expect(c.type).toBe('redis');
     expect(c.redis).toEqual({ host: 'redis.internal', port: 6380, password: 'from-config', db: 3 });
     expect(c.keyPrefix).toBe('app:');
@@ -76,30 +94,48 @@ describe('resolveStorageConfig', () => {
   });
 
   it('names the environment variable or option at fault', () => {
-    expect(configError(undefined, { MCP_BASTION_STORAGE: 'sqlite' }).message).toBe("MCP_BASTION_STORAGE: expected one of memory|file|redis, got 'sqlite'");
-    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: randomBase64(12) }).message).toBe('MCP_BASTION_STORAGE_KEY: expected base64 of 32 bytes, got 12 bytes');
-    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: `${KEY_A},${randomBase64(16)}` }).message).toBe('MCP_BASTION_STORAGE_KEY (key 2): expected base64 of 32 bytes, got 16 bytes');
-    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: 'not base64!' }).message).toContain('MCP_BASTION_STORAGE_KEY: expected base64 of 32 bytes');
+    expect(configError(undefined, { MCP_BASTION_STORAGE: 'sqlite' }).message).toBe(
+      "MCP_BASTION_STORAGE: expected one of memory|file|redis, got 'sqlite'",
+    );
+    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: randomBase64(12) }).message).toBe(
+      'MCP_BASTION_STORAGE_KEY: expected base64 of 32 bytes, got 12 bytes',
+    );
+    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: `${KEY_A},${randomBase64(16)}` }).message).toBe(
+      'MCP_BASTION_STORAGE_KEY (key 2): expected base64 of 32 bytes, got 16 bytes',
+    );
+    expect(configError(undefined, { MCP_BASTION_STORAGE_KEY: 'not base64!' }).message).toContain(
+      'MCP_BASTION_STORAGE_KEY: expected base64 of 32 bytes',
+    );
     expect(configError({ storage: { keys: ['short'] } }).message).toContain('storage.keys');
     expect(configError({ storage: { type: 'mongo' as 'file' } }).message).toContain('storage.type');
     expect(configError({ type: 'redis' }).message).toContain('REDIS_URL');
-    expect(configError(undefined, { MCP_BASTION_STORAGE: 'redis', REDIS_URL: 'http://x' }).message).toContain('REDIS_URL: expected a redis:// or rediss:// URL');
+    expect(configError(undefined, { MCP_BASTION_STORAGE: 'redis', REDIS_URL: 'http://x' }).message).toContain(
+      'REDIS_URL: expected a redis:// or rediss:// URL',
+    );
     expect(configError({ type: 'redis', url: 'localhost:6379' }).message).toContain('url: expected a redis://');
-    expect(configError({ oauth: { sessionStorage: { type: 'redis', redis: { port: 70000 } } } }).message).toContain('oauth.sessionStorage.redis.port');
+    expect(configError({ oauth: { sessionStorage: { type: 'redis', redis: { port: 70000 } } } }).message).toContain(
+      'oauth.sessionStorage.redis.port',
+    );
     expect(configError({ storage: { commandTimeoutMs: -1 } }).message).toContain('storage.commandTimeoutMs');
     expect(configError({ encryptedCollections: 'secrets' as unknown as string[] }).message).toContain('encryptedCollections');
     expect(configError({ storage: { path: ' ' } }).message).toContain('storage.path');
   });
 
   it('refuses encrypted collections on Redis without a key, naming MCP_BASTION_STORAGE_KEY, before connecting', async () => {
-    const err = await createStore({ type: 'redis', url: 'redis://127.0.0.1:1', encryptedCollections: ['upstream-tokens'] }, {}).then(() => undefined, (e: unknown) => e);
+    const err = await createStore({ type: 'redis', url: 'redis://127.0.0.1:1', encryptedCollections: ['upstream-tokens'] }, {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('STORE_CONFIG');
     expect((err as StoreError).message).toContain('MCP_BASTION_STORAGE_KEY');
   });
 
   it('refuses invalid collection names in the security options', async () => {
-    const err = await createStore({ type: 'memory', secretKeyCollections: ['bad:name'] }, {}).then(() => undefined, (e: unknown) => e);
+    const err = await createStore({ type: 'memory', secretKeyCollections: ['bad:name'] }, {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as StoreError).code).toBe('STORE_INVALID');
   });
 });

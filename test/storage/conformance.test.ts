@@ -131,7 +131,9 @@ describe.each(BACKENDS)('Store conformance: %s', (name) => {
     for (const collection of ['cas', 'secrets']) {
       await store.set(collection, 'family', { generation: 0 });
       const outcomes = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => store.compareAndSet(collection, 'family', { generation: 0 }, { generation: 1, by: i }, { ttlSeconds: 60 })),
+        Array.from({ length: 30 }, (_, i) =>
+          store.compareAndSet(collection, 'family', { generation: 0 }, { generation: 1, by: i }, { ttlSeconds: 60 }),
+        ),
       );
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const winner = outcomes.indexOf(true);
@@ -179,26 +181,37 @@ describe.each(BACKENDS)('Store conformance: %s', (name) => {
   // Memory is per process: its concurrency is covered in-process above, so these are not registered for it.
   const persistentIt = name === 'memory' ? undefined : it;
 
-  persistentIt?.('across 2 processes, 25 concurrent calls each per key: one take wins, one compareAndSet wins, increments add up', async () => {
-    const pairs: Array<[string, string]> = [];
-    for (let i = 0; i < 60; i++) pairs.push([['take', 'codes', 'secrets'][i % 3] ?? 'take', `xp-${i}`]);
-    for (const [i, [c, k]] of pairs.entries()) {
-      await store.set(c, k, { k });
-      await store.set('cas', `xp-${i}`, { gen: 0 });
-    }
-    const workers = [0, 1].map(() => startWorker(backend.options, ['race', JSON.stringify(pairs), '25']));
-    await Promise.all(workers.map((w) => w.waitFor((l) => l === 'ready')));
-    for (const w of workers) w.send('go');
-    type Outcome = { takes: Record<string, number>; swaps: Record<string, number> };
-    const results = await Promise.all(workers.map(async (w) => JSON.parse((await w.waitFor((l) => l.startsWith('result '))).slice(7)) as Outcome));
-    for (const [i, [c, k]] of pairs.entries()) {
-      expect(results.reduce((sum, r) => sum + (r.takes[`${c}/${k}`] ?? 0), 0), `take ${c}/${k}`).toBe(1);
-      expect(await store.get(c, k)).toBeUndefined();
-      expect(results.reduce((sum, r) => sum + (r.swaps[`xp-${i}`] ?? 0), 0), `compareAndSet xp-${i}`).toBe(1);
-      expect(await store.get('cas', `xp-${i}`)).toMatchObject({ gen: 1 });
-    }
-    expect(await store.get('counters', 'xp-total')).toBe(2 * pairs.length * 25);
-  });
+  persistentIt?.(
+    'across 2 processes, 25 concurrent calls each per key: one take wins, one compareAndSet wins, increments add up',
+    async () => {
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < 60; i++) pairs.push([['take', 'codes', 'secrets'][i % 3] ?? 'take', `xp-${i}`]);
+      for (const [i, [c, k]] of pairs.entries()) {
+        await store.set(c, k, { k });
+        await store.set('cas', `xp-${i}`, { gen: 0 });
+      }
+      const workers = [0, 1].map(() => startWorker(backend.options, ['race', JSON.stringify(pairs), '25']));
+      await Promise.all(workers.map((w) => w.waitFor((l) => l === 'ready')));
+      for (const w of workers) w.send('go');
+      type Outcome = { takes: Record<string, number>; swaps: Record<string, number> };
+      const results = await Promise.all(
+        workers.map(async (w) => JSON.parse((await w.waitFor((l) => l.startsWith('result '))).slice(7)) as Outcome),
+      );
+      for (const [i, [c, k]] of pairs.entries()) {
+        expect(
+          results.reduce((sum, r) => sum + (r.takes[`${c}/${k}`] ?? 0), 0),
+          `take ${c}/${k}`,
+        ).toBe(1);
+        expect(await store.get(c, k)).toBeUndefined();
+        expect(
+          results.reduce((sum, r) => sum + (r.swaps[`xp-${i}`] ?? 0), 0),
+          `compareAndSet xp-${i}`,
+        ).toBe(1);
+        expect(await store.get('cas', `xp-${i}`)).toMatchObject({ gen: 1 });
+      }
+      expect(await store.get('counters', 'xp-total')).toBe(2 * pairs.length * 25);
+    },
+  );
 
   persistentIt?.('data written by one process is read by a new process', async () => {
     expect(await runWorker(backend.options, ['set', 'tokens', 'restart-key', JSON.stringify({ hello: 'world' })])).toBe('ok');

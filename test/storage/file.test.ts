@@ -85,10 +85,7 @@ describe('file store', () => {
   it('two processes starting together agree on one key file', async () => {
     const path = freshDir();
     const options: StorageOptions = { type: 'file', path, encryptedCollections: ['secrets'] };
-    await Promise.all([
-      runWorker(options, ['set', 'secrets', 'from-a', '"a"']),
-      runWorker(options, ['set', 'secrets', 'from-b', '"b"']),
-    ]);
+    await Promise.all([runWorker(options, ['set', 'secrets', 'from-a', '"a"']), runWorker(options, ['set', 'secrets', 'from-b', '"b"'])]);
     const store = await createStore(options, {});
     expect(await store.get('secrets', 'from-a')).toBe('a');
     expect(await store.get('secrets', 'from-b')).toBe('b');
@@ -99,7 +96,10 @@ describe('file store', () => {
     const path = freshDir();
     const s1 = await createStore({ type: 'file', path }, {});
     await s1.close();
-    const s2 = await createStore({ type: 'file', path, encryptedCollections: ['secrets'] }, { MCP_BASTION_STORAGE_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const s2 = await createStore(
+      { type: 'file', path, encryptedCollections: ['secrets'] },
+      { MCP_BASTION_STORAGE_KEY: Buffer.alloc(32, 7).toString('base64') },
+    );
     await s2.close();
     expect(existsSync(join(path, KEY_FILE))).toBe(false);
   });
@@ -109,7 +109,10 @@ describe('file store', () => {
     const file = join(path, KEY_FILE);
     writeFileSync(file, `${Buffer.alloc(32, 1).toString('base64')}\n`, { mode: 0o600 });
     chmodSync(file, 0o644);
-    const err = await createStore({ type: 'file', path, encryptedCollections: ['secrets'] }, {}).then(() => undefined, (e: unknown) => e);
+    const err = await createStore({ type: 'file', path, encryptedCollections: ['secrets'] }, {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).code).toBe('STORE_CONFIG');
     expect((err as StoreError).message).toContain(file);

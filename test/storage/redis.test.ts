@@ -11,7 +11,10 @@ import { createStore, StoreError, type SecureStore } from '../../src/storage/ind
 import { deleteRedisPrefix, REDIS_URL, sleep } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<StoreError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(StoreError);
   return err as StoreError;
 }
@@ -30,7 +33,9 @@ async function freePort(): Promise<number> {
 
 /** Starts redis-server on `port` and resolves once it answers PING. */
 async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
+  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], {
+    stdio: 'ignore',
+  });
   const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
   probe.on('error', () => undefined); // refusals while the server boots are expected
   try {
@@ -92,7 +97,10 @@ describe('redis store faults (throwaway server)', () => {
     server = await startRedis(port);
     let recovered = false;
     for (let i = 0; i < 100 && !recovered; i++) {
-      recovered = await store.set('faults', 'k', 3).then(() => true, () => false);
+      recovered = await store.set('faults', 'k', 3).then(
+        () => true,
+        () => false,
+      );
       if (!recovered) await sleep(100);
     }
     expect(recovered).toBe(true);
@@ -148,7 +156,10 @@ describe('redis store connections', () => {
     const id = randomBytes(4).toString('hex');
     const globby = `t-${id}[1]:`;
     const literal = `t-${id}1:`;
-    cleanups.push(() => deleteRedisPrefix(globby), () => deleteRedisPrefix(literal));
+    cleanups.push(
+      () => deleteRedisPrefix(globby),
+      () => deleteRedisPrefix(literal),
+    );
     const a = await createStore({ type: 'redis', url: REDIS_URL, keyPrefix: globby }, {});
     const b = await createStore({ type: 'redis', url: REDIS_URL, keyPrefix: literal }, {});
     await a.set('c', 'from-a', 1);

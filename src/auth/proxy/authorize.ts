@@ -24,8 +24,10 @@ export function resolveRedirectUri(ctx: Pick<ProxyContext, 'opts'>, client: Clie
     requested = client.redirect_uris[0] as string;
   }
   const url = parseSafeRedirectUri(requested);
-  if (!redirectUriMatches(requested, client.redirect_uris)) throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');
-  if (!isRedirectAllowedByPolicy(url, ctx.opts.patterns)) throw new OAuthError('invalid_request', "redirect_uri is not allowed by this server's redirect policy");
+  if (!redirectUriMatches(requested, client.redirect_uris))
+    throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');
+  if (!isRedirectAllowedByPolicy(url, ctx.opts.patterns))
+    throw new OAuthError('invalid_request', "redirect_uri is not allowed by this server's redirect policy");
   return requested;
 }
 
@@ -77,7 +79,8 @@ export async function handleAuthorize(ctx: ProxyContext, request: Request, url: 
     return errorPage(400, 'Authorization request refused', err.message);
   }
   const state = q.get('state') ?? undefined;
-  const fail = (err: OAuthError) => redirectTo(redirectUri, { error: err.code, error_description: err.message, state, iss: ctx.opts.issuer });
+  const fail = (err: OAuthError) =>
+    redirectTo(redirectUri, { error: err.code, error_description: err.message, state, iss: ctx.opts.issuer });
   try {
     if (q.get('response_type') !== 'code') throw new OAuthError('unsupported_response_type', 'response_type must be code');
     if (state !== undefined && state.length > 1024) throw new OAuthError('invalid_request', 'state is too long');

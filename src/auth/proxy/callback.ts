@@ -21,7 +21,12 @@ export interface CodeRecord {
 export const CODE_TTL = 300;
 
 /** Which scopes the user ends up with: requested ones, minus those the upstream declined to grant. */
-export async function grantedScopes(ctx: ProxyContext, requested: readonly string[], upstreamScope: string | undefined, identity: { readonly subject: string }): Promise<string[]> {
+export async function grantedScopes(
+  ctx: ProxyContext,
+  requested: readonly string[],
+  upstreamScope: string | undefined,
+  identity: { readonly subject: string },
+): Promise<string[]> {
   if (ctx.opts.raw.grantedScopes) {
     const chosen = await ctx.opts.raw.grantedScopes(requested, upstreamScope, identity);
     // A hook cannot widen the grant beyond what the user was asked to approve.
@@ -44,14 +49,16 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
   const upstreamState = q.get('state');
   const pending = upstreamState ? await ctx.store.take<{ txId: string }>(C.pending, upstreamState) : undefined;
   const tx = pending ? await ctx.store.get<Transaction>(C.tx, pending.txId) : undefined;
-  if (!tx || !upstreamState) return errorPage(400, 'Sign-in failed', 'This sign-in is unknown or has expired. Start again from your application.');
+  if (!tx || !upstreamState)
+    return errorPage(400, 'Sign-in failed', 'This sign-in is unknown or has expired. Start again from your application.');
   if (!hasBindingCookie(ctx, request, tx)) {
     ctx.logger.warn({ event: 'binding_cookie_missing', clientId: tx.clientId }, 'callback from a browser that did not approve this flow');
     return errorPage(403, 'Sign-in refused', 'This sign-in was started in another browser. Start again from your application.');
   }
   await ctx.store.delete(C.tx, tx.id);
   const clear = { 'set-cookie': clearCookie(bindingCookieName(tx.id)) };
-  const back = (params: Record<string, string | undefined>) => redirectTo(tx.redirectUri, { ...params, state: tx.state, iss: ctx.opts.issuer }, clear);
+  const back = (params: Record<string, string | undefined>) =>
+    redirectTo(tx.redirectUri, { ...params, state: tx.state, iss: ctx.opts.issuer }, clear);
   const upstreamError = q.get('error');
   if (upstreamError !== null) {
     const code = sanitiseUpstreamCode(upstreamError);
@@ -65,8 +72,10 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
     try {
       subject = (await ctx.upstreamVerifier.verify(upstream.accessToken)).subject;
     } catch (err) {
-      if (err instanceof AuthError && err.status === 503) throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
-      if (err instanceof AuthError) throw new OAuthError('access_denied', 'the identity provider issued a token that could not be verified');
+      if (err instanceof AuthError && err.status === 503)
+        throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
+      if (err instanceof AuthError)
+        throw new OAuthError('access_denied', 'the identity provider issued a token that could not be verified');
       throw err;
     }
     const grant: Grant = {
@@ -80,7 +89,13 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
     };
     await saveGrant(ctx, grant);
     const code = randomToken();
-    const record: CodeRecord = { clientId: tx.clientId, redirectUri: tx.redirectUri, codeChallenge: tx.codeChallenge, resource: tx.resource, grantId: grant.id };
+    const record: CodeRecord = {
+      clientId: tx.clientId,
+      redirectUri: tx.redirectUri,
+      codeChallenge: tx.codeChallenge,
+      resource: tx.resource,
+      grantId: grant.id,
+    };
     await ctx.store.set(C.codes, code, record, { ttlSeconds: CODE_TTL });
     ctx.logger.info({ event: 'authorization_complete', clientId: tx.clientId, sub: subject }, 'authorization code issued');
     return back({ code });

@@ -29,8 +29,10 @@ export function validateCimdUrl(raw: string, allowInsecureLoopback: boolean): UR
   } catch {
     throw new OAuthError('invalid_client', 'client_id is not a valid URL');
   }
-  if (url.protocol !== 'https:' && !(allowInsecureLoopback && url.protocol === 'http:')) throw new OAuthError('invalid_client', 'a URL client_id must use https');
-  if (url.username || url.password || raw.includes('#')) throw new OAuthError('invalid_client', 'a URL client_id must not contain userinfo or a fragment');
+  if (url.protocol !== 'https:' && !(allowInsecureLoopback && url.protocol === 'http:'))
+    throw new OAuthError('invalid_client', 'a URL client_id must use https');
+  if (url.username || url.password || raw.includes('#'))
+    throw new OAuthError('invalid_client', 'a URL client_id must not contain userinfo or a fragment');
   if (url.pathname === '/' || url.pathname === '') throw new OAuthError('invalid_client', 'a URL client_id must have a path');
   if (/(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i.test(raw.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] as string)) {
     throw new OAuthError('invalid_client', 'a URL client_id must not contain dot segments');
@@ -42,10 +44,12 @@ export function validateCimdUrl(raw: string, allowInsecureLoopback: boolean): UR
 
 /** Checks a fetched document: client_id equal to the URL, redirect URIs present and safe, no shared secrets. */
 export function validateCimdDocument(doc: unknown, clientId: string): ClientRecord {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new OAuthError('invalid_client', 'client metadata document is not a JSON object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new OAuthError('invalid_client', 'client metadata document is not a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.client_id !== clientId) throw new OAuthError('invalid_client', 'client metadata document names a different client_id than its URL');
-  if (!Array.isArray(d.redirect_uris) || d.redirect_uris.length === 0 || d.redirect_uris.length > 20) throw new OAuthError('invalid_client', 'client metadata document must list redirect_uris');
+  if (!Array.isArray(d.redirect_uris) || d.redirect_uris.length === 0 || d.redirect_uris.length > 20)
+    throw new OAuthError('invalid_client', 'client metadata document must list redirect_uris');
   for (const u of d.redirect_uris) {
     try {
       parseSafeRedirectUri(u);
@@ -56,7 +60,10 @@ export function validateCimdDocument(doc: unknown, clientId: string): ClientReco
   const method = d.token_endpoint_auth_method ?? 'none';
   // Anyone can publish a document: a shared secret in it would be no secret at all.
   if (method !== 'none' || d.client_secret !== undefined) {
-    throw new OAuthError('invalid_client', `client metadata document token_endpoint_auth_method must be none (got ${typeof method === 'string' ? method.slice(0, 40) : 'invalid'})`);
+    throw new OAuthError(
+      'invalid_client',
+      `client metadata document token_endpoint_auth_method must be none (got ${typeof method === 'string' ? method.slice(0, 40) : 'invalid'})`,
+    );
   }
   const name = typeof d.client_name === 'string' ? d.client_name.slice(0, 200) : undefined;
   const clientUri = typeof d.client_uri === 'string' ? d.client_uri.slice(0, 500) : undefined;
@@ -74,7 +81,7 @@ export function validateCimdDocument(doc: unknown, clientId: string): ClientReco
 
 /** Cache lifetime from Cache-Control, bounded; undefined for no-store. */
 export function cimdCacheSeconds(cacheControl: string | string[] | undefined): number | undefined {
-  const cc = (Array.isArray(cacheControl) ? cacheControl.join(',') : cacheControl ?? '').toLowerCase();
+  const cc = (Array.isArray(cacheControl) ? cacheControl.join(',') : (cacheControl ?? '')).toLowerCase();
   if (/\bno-store\b/.test(cc)) return undefined;
   const m = /\bmax-age=(\d+)/.exec(cc);
   const age = m ? Number(m[1]) : CACHE_DEFAULT;
@@ -92,7 +99,8 @@ export async function loadCimdClient(ctx: ProxyContext, clientId: string): Promi
   try {
     return await fetchAndValidate(ctx, url, clientId, cacheKey);
   } catch (err) {
-    if (err instanceof OAuthError) await ctx.store.set(C.cimd, `failed-${cacheKey}`, { message: err.message }, { ttlSeconds: NEGATIVE_TTL });
+    if (err instanceof OAuthError)
+      await ctx.store.set(C.cimd, `failed-${cacheKey}`, { message: err.message }, { ttlSeconds: NEGATIVE_TTL });
     throw err;
   }
 }
@@ -106,7 +114,12 @@ async function fetchAndValidate(ctx: ProxyContext, url: URL, clientId: string, c
   } catch (err) {
     const code = err instanceof SafeFetchError ? err.code : 'NETWORK';
     ctx.logger.warn({ event: 'cimd_fetch_refused', code }, 'client metadata document not fetched');
-    throw new OAuthError('invalid_client', code === 'ADDRESS_BLOCKED' || code === 'URL_NOT_ALLOWED' ? 'client metadata document URL points to a forbidden address' : 'client metadata document could not be retrieved');
+    throw new OAuthError(
+      'invalid_client',
+      code === 'ADDRESS_BLOCKED' || code === 'URL_NOT_ALLOWED'
+        ? 'client metadata document URL points to a forbidden address'
+        : 'client metadata document could not be retrieved',
+    );
   }
   if (res.status !== 200) throw new OAuthError('invalid_client', 'client metadata document could not be retrieved');
   let doc: unknown;

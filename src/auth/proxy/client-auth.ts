@@ -34,7 +34,8 @@ export function readClientCredentials(request: Request, form: URLSearchParams): 
     }
     // One authentication method per request (RFC 6749 §2.3).
     if (form.has('client_secret')) throw new OAuthError('invalid_request', 'use one client authentication method');
-    if (form.has('client_id') && form.get('client_id') !== id) throw new OAuthError('invalid_client', 'client_id does not match the credentials');
+    if (form.has('client_id') && form.get('client_id') !== id)
+      throw new OAuthError('invalid_client', 'client_id does not match the credentials');
     return { clientId: id, secret, basic: true };
   }
   return { clientId: form.get('client_id') ?? undefined, secret: form.get('client_secret') ?? undefined, basic: false };
@@ -69,7 +70,11 @@ export async function authenticateClient(ctx: ProxyContext, creds: PresentedCred
  * authenticate the client, run the handler, and turn OAuth errors into RFC 6749 §5.2 answers
  * (with a Basic challenge when the client used Basic).
  */
-export async function withAuthenticatedClient(ctx: ProxyContext, request: Request, handle: (client: ClientRecord, form: URLSearchParams) => Promise<Response>): Promise<Response> {
+export async function withAuthenticatedClient(
+  ctx: ProxyContext,
+  request: Request,
+  handle: (client: ClientRecord, form: URLSearchParams) => Promise<Response>,
+): Promise<Response> {
   let basic = false;
   try {
     const form = await readForm(request);

@@ -29,7 +29,8 @@ const TOUCH_INTERVAL = 3600;
  * and cached); anything else must have been registered here. Unknown → invalid_client.
  */
 export async function findClient(ctx: ProxyContext, clientId: unknown): Promise<ClientRecord> {
-  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 2000) throw new OAuthError('invalid_client', 'client_id is missing or malformed');
+  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 2000)
+    throw new OAuthError('invalid_client', 'client_id is missing or malformed');
   if (isCimdClientId(clientId, ctx.opts.allowInsecureLoopback)) return loadCimdClient(ctx, clientId);
   if (clientId.length > 200) throw new OAuthError('invalid_client', 'unknown client');
   const record = await ctx.store.get<ClientRecord>(C.clients, clientId);

@@ -34,11 +34,16 @@ export function renderConsentPage(v: ConsentView): string {
   const redirect = new URL(v.redirectUri);
   const host = redirect.host || redirect.protocol;
   const name = v.clientName?.trim() ? v.clientName.trim() : 'An unnamed application';
-  const scopes = v.scopes.length ? v.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('') : '<li>no specific permissions</li>';
+  const scopes = v.scopes.length
+    ? v.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')
+    : '<li>no specific permissions</li>';
   const warning = v.loopbackWarning
     ? `<div class="warn" role="alert"><strong>Caution:</strong> this application sends you back to <strong>${escapeHtml(host)}</strong> on this computer. Any program on your computer could be receiving this. Approve only if you started this sign-in yourself.</div>`
     : '';
-  const kind = v.clientKind === 'cimd' ? `Identified by <code>${escapeHtml(v.clientId)}</code>` : `Registered client <code>${escapeHtml(v.clientId)}</code>`;
+  const kind =
+    v.clientKind === 'cimd'
+      ? `Identified by <code>${escapeHtml(v.clientId)}</code>`
+      : `Registered client <code>${escapeHtml(v.clientId)}</code>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="same-origin"><title>Authorize ${escapeHtml(name)}</title><style>${CSS}</style></head>

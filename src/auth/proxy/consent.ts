@@ -76,7 +76,8 @@ export async function verifyConsentCsrf(ctx: ProxyContext, request: Request, for
 
 export async function handleConsentPost(ctx: ProxyContext, request: Request): Promise<Response> {
   // A cross-site form post is never a user approving on our page.
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return errorPage(403, 'Request refused', 'Consent must be given on this site.');
+  if (request.headers.get('sec-fetch-site') === 'cross-site')
+    return errorPage(403, 'Request refused', 'Consent must be given on this site.');
   let form: URLSearchParams;
   try {
     form = await readForm(request);
@@ -94,7 +95,11 @@ export async function handleConsentPost(ctx: ProxyContext, request: Request): Pr
   const action = form.get('action');
   if (action !== 'approve') {
     await ctx.store.delete(C.tx, tx.id);
-    const res = redirectTo(tx.redirectUri, { error: 'access_denied', error_description: 'the user denied the request', state: tx.state, iss: ctx.opts.issuer }, { 'set-cookie': cleared });
+    const res = redirectTo(
+      tx.redirectUri,
+      { error: 'access_denied', error_description: 'the user denied the request', state: tx.state, iss: ctx.opts.issuer },
+      { 'set-cookie': cleared },
+    );
     return see(res);
   }
   const cookies = [cleared];
@@ -139,4 +144,3 @@ async function rememberApproval(ctx: ProxyContext, request: Request, tx: Transac
   await ctx.store.set(C.consents, rememberKey(id, tx), { scopes: [...tx.scopes] }, { ttlSeconds: REMEMBER_TTL });
   return cookies;
 }
-

@@ -21,7 +21,14 @@ export interface ProxyContext {
   /** Verifies our own access tokens (signature, iss, aud = resourceUrl, exp). */
   readonly accessVerifier: JwtVerifier;
   /** Endpoint paths under baseUrl. */
-  readonly paths: { readonly authorize: string; readonly token: string; readonly register: string; readonly revoke: string; readonly consent: string; readonly callback: string };
+  readonly paths: {
+    readonly authorize: string;
+    readonly token: string;
+    readonly register: string;
+    readonly revoke: string;
+    readonly consent: string;
+    readonly callback: string;
+  };
 }
 
 export const now = (): number => Math.floor(Date.now() / 1000);

@@ -31,7 +31,10 @@ function required(env: Env, names: readonly string[]): string {
     if (v !== undefined) return v;
   }
   const [first, ...rest] = names;
-  throw new ConfigError(first as string, `is required for MCP_BASTION_AUTH=${read(env, 'MCP_BASTION_AUTH') ?? ''}${rest.length ? ` (also accepted: ${rest.join(', ')})` : ''}`);
+  throw new ConfigError(
+    first as string,
+    `is required for MCP_BASTION_AUTH=${read(env, 'MCP_BASTION_AUTH') ?? ''}${rest.length ? ` (also accepted: ${rest.join(', ')})` : ''}`,
+  );
 }
 
 /**
@@ -43,7 +46,10 @@ export function proxyFromEnv(env: Env, ctx: ProxyFromEnvContext): OAuthProxy | u
   if (kind === undefined || !(PROXY_AUTH_KINDS as readonly string[]).includes(kind)) return undefined;
   const common = { baseUrl: ctx.baseUrl, storage: ctx.storage };
   // GitHub and Google accounts are open to anyone: our scopes are granted only when listed here.
-  const grantScopes = read(env, 'MCP_BASTION_PROXY_GRANT_SCOPES')?.split(/[\s,]+/).filter(Boolean) ?? [];
+  const grantScopes =
+    read(env, 'MCP_BASTION_PROXY_GRANT_SCOPES')
+      ?.split(/[\s,]+/)
+      .filter(Boolean) ?? [];
   ctx.logger?.info({ event: 'oauth_proxy_configured', provider: kind }, 'OAuth proxy configured from the environment');
   switch (kind) {
     case 'github':

@@ -37,7 +37,8 @@ export async function revokeGrant(ctx: ProxyContext, id: string, reason: string)
   if (grant.upstream.refreshToken) calls.push(ctx.upstream.revoke(grant.upstream.refreshToken, 'refresh_token'));
   calls.push(ctx.upstream.revoke(grant.upstream.accessToken, 'access_token'));
   for (const r of await Promise.allSettled(calls)) {
-    if (r.status === 'rejected') ctx.logger.warn({ event: 'upstream_revoke_failed', reason: (r.reason as Error).message }, 'upstream revocation failed');
+    if (r.status === 'rejected')
+      ctx.logger.warn({ event: 'upstream_revoke_failed', reason: (r.reason as Error).message }, 'upstream revocation failed');
   }
   return true;
 }

@@ -15,7 +15,8 @@ async function readText(request: Request): Promise<string> {
 /** application/x-www-form-urlencoded body (token, revoke, consent). Repeated parameters are refused (RFC 6749 §3.1). */
 export async function readForm(request: Request): Promise<URLSearchParams> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') throw new OAuthError('invalid_request', 'expected an application/x-www-form-urlencoded body');
+  if (type !== 'application/x-www-form-urlencoded')
+    throw new OAuthError('invalid_request', 'expected an application/x-www-form-urlencoded body');
   const form = new URLSearchParams(await readText(request));
   assertNoRepeats(form);
   return form;
@@ -41,7 +42,11 @@ export async function readJson(request: Request): Promise<unknown> {
 }
 
 /** 302 to a (validated) client redirect URI with parameters added to its query. */
-export function redirectTo(uri: string, params: Record<string, string | undefined>, extraHeaders: Record<string, string | string[]> = {}): Response {
+export function redirectTo(
+  uri: string,
+  params: Record<string, string | undefined>,
+  extraHeaders: Record<string, string | string[]> = {},
+): Response {
   const url = new URL(uri);
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
   const headers = new Headers({ location: url.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
@@ -58,6 +63,11 @@ export function errorPage(status: number, title: string, detail: string): Respon
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p></body></html>`;
   return new Response(body, {
     status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'cache-control': 'no-store' },
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    },
   });
 }

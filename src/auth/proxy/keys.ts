@@ -44,7 +44,14 @@ export async function loadKeys(store: Store, configured: JWK | undefined): Promi
   let cookie = await store.get<{ key: string }>(C.keys, 'cookie');
   if (!cookie) {
     const fresh = { key: randomBytes(32).toString('base64') };
-    cookie = (await store.compareAndSet(C.keys, 'cookie', undefined, fresh)) ? fresh : ((await store.get<{ key: string }>(C.keys, 'cookie')) as { key: string });
+    cookie = (await store.compareAndSet(C.keys, 'cookie', undefined, fresh))
+      ? fresh
+      : ((await store.get<{ key: string }>(C.keys, 'cookie')) as { key: string });
   }
-  return { privateKey, publicJwk: { ...publicJwk, alg: 'ES256', use: 'sig' }, kid: jwk.kid as string, cookieKey: Buffer.from(cookie.key, 'base64') };
+  return {
+    privateKey,
+    publicJwk: { ...publicJwk, alg: 'ES256', use: 'sig' },
+    kid: jwk.kid as string,
+    cookieKey: Buffer.from(cookie.key, 'base64'),
+  };
 }

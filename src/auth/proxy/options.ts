@@ -76,7 +76,13 @@ export interface OAuthProxyOptions {
    * Default: when the upstream names its granted scopes, only requested scopes it granted.
    * GitHub and Google grant nothing of ours by default: see `grantScopes`.
    */
-  readonly grantedScopes?: ((requested: readonly string[], upstreamScope: string | undefined, identity: { readonly subject: string }) => string[] | Promise<string[]>) | undefined;
+  readonly grantedScopes?:
+    | ((
+        requested: readonly string[],
+        upstreamScope: string | undefined,
+        identity: { readonly subject: string },
+      ) => string[] | Promise<string[]>)
+    | undefined;
   /**
    * For providers whose own scopes are unrelated to this server's (GitHub, Google): the scopes
    * ANY account that signs in there may receive. Default: none, because anyone can create such
@@ -126,18 +132,32 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
   if (o.upstreamIssuer !== undefined) secureUrl('upstreamIssuer', o.upstreamIssuer, insecure);
   nonEmpty('upstreamClientId', o.upstreamClientId);
   nonEmpty('upstreamClientSecret', o.upstreamClientSecret);
-  if (!o.tokenVerifier || typeof o.tokenVerifier.verify !== 'function') throw new ConfigError('tokenVerifier', 'a TokenVerifier for upstream access tokens is required');
+  if (!o.tokenVerifier || typeof o.tokenVerifier.verify !== 'function')
+    throw new ConfigError('tokenVerifier', 'a TokenVerifier for upstream access tokens is required');
   if (!o.storage || typeof o.storage.take !== 'function') throw new ConfigError('storage', 'a Store is required (see createProxyStore)');
-  if (o.tokenEndpointAuthMethod !== undefined && o.tokenEndpointAuthMethod !== 'client_secret_basic' && o.tokenEndpointAuthMethod !== 'client_secret_post') {
+  if (
+    o.tokenEndpointAuthMethod !== undefined &&
+    o.tokenEndpointAuthMethod !== 'client_secret_basic' &&
+    o.tokenEndpointAuthMethod !== 'client_secret_post'
+  ) {
     throw new ConfigError('tokenEndpointAuthMethod', 'expected client_secret_basic or client_secret_post');
   }
-  if (o.signingKey !== undefined && (typeof o.signingKey !== 'object' || o.signingKey === null || o.signingKey.kty !== 'EC' || o.signingKey.crv !== 'P-256' || typeof o.signingKey.d !== 'string')) {
+  if (
+    o.signingKey !== undefined &&
+    (typeof o.signingKey !== 'object' ||
+      o.signingKey === null ||
+      o.signingKey.kty !== 'EC' ||
+      o.signingKey.crv !== 'P-256' ||
+      typeof o.signingKey.d !== 'string')
+  ) {
     throw new ConfigError('signingKey', 'expected a private ES256 JWK (kty EC, crv P-256, with d)');
   }
   const consent = o.consent ?? 'always';
-  if (consent !== 'always' && consent !== 'remember' && consent !== false) throw new ConfigError('consent', "expected 'always', 'remember' or false");
+  if (consent !== 'always' && consent !== 'remember' && consent !== false)
+    throw new ConfigError('consent', "expected 'always', 'remember' or false");
   const redirectPath = o.redirectPath ?? '/auth/callback';
-  if (!/^\/[A-Za-z0-9/_.-]*$/.test(redirectPath) || redirectPath.includes('..')) throw new ConfigError('redirectPath', 'expected an absolute path such as /auth/callback');
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(redirectPath) || redirectPath.includes('..'))
+    throw new ConfigError('redirectPath', 'expected an absolute path such as /auth/callback');
   let patterns: RedirectPattern[] | undefined;
   if (o.allowedClientRedirectUris !== undefined) {
     if (!Array.isArray(o.allowedClientRedirectUris)) throw new ConfigError('allowedClientRedirectUris', 'expected a list of patterns');
@@ -151,9 +171,14 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
     });
   }
   if (consent === false && patterns === undefined) {
-    throw new ConfigError('consent', "consent: false lets any client that registers itself (DCR or a metadata document) receive a signed-in user's authorization silently (confused deputy). Keep consent on, or set allowedClientRedirectUris to the clients you trust");
+    throw new ConfigError(
+      'consent',
+      "consent: false lets any client that registers itself (DCR or a metadata document) receive a signed-in user's authorization silently (confused deputy). Keep consent on, or set allowedClientRedirectUris to the clients you trust",
+    );
   }
-  for (const s of [...(o.validScopes ?? []), ...(o.grantScopes ?? [])]) if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new ConfigError(o.validScopes?.includes(s) ? 'validScopes' : 'grantScopes', `"${String(s)}" is not a valid scope token`);
+  for (const s of [...(o.validScopes ?? []), ...(o.grantScopes ?? [])])
+    if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+      throw new ConfigError(o.validScopes?.includes(s) ? 'validScopes' : 'grantScopes', `"${String(s)}" is not a valid scope token`);
   const basePath = baseUrl.pathname.replace(/\/$/, '');
   return {
     raw: o,
@@ -194,6 +219,7 @@ function nonEmpty(option: string, v: unknown): void {
 
 function seconds(option: string, v: number | undefined, fallback: number, min: number, max: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ConfigError(option, `expected a number of seconds between ${min} and ${max}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    throw new ConfigError(option, `expected a number of seconds between ${min} and ${max}`);
   return v;
 }

@@ -22,7 +22,13 @@ import { ensureUpstream } from './upstream-session.js';
 
 /** What tools find on `ctx.auth.extra` for a caller authenticated through the proxy. */
 export interface ProxyPrincipalExtra {
-  readonly upstream: { readonly accessToken: string; readonly tokenType: string; readonly expiresAt?: number | undefined; readonly scope?: string | undefined; readonly subject: string };
+  readonly upstream: {
+    readonly accessToken: string;
+    readonly tokenType: string;
+    readonly expiresAt?: number | undefined;
+    readonly scope?: string | undefined;
+    readonly subject: string;
+  };
   readonly grantId: string;
 }
 
@@ -50,13 +56,37 @@ export class OAuthProxy implements AuthProvider {
     const opts = this.options;
     const validScopes = [...(opts.raw.validScopes ?? bctx.knownScopes)];
     const base = opts.basePath;
-    const paths = { authorize: `${base}/authorize`, token: `${base}/token`, register: `${base}/register`, revoke: `${base}/revoke`, consent: `${base}/consent`, callback: opts.redirectPath };
+    const paths = {
+      authorize: `${base}/authorize`,
+      token: `${base}/token`,
+      register: `${base}/register`,
+      revoke: `${base}/revoke`,
+      consent: `${base}/consent`,
+      callback: opts.redirectPath,
+    };
     const init = async (): Promise<ProxyContext> => {
       await assertStoreSecurity(opts.raw.storage);
       const keys = await loadKeys(opts.raw.storage, opts.raw.signingKey);
       const upstream = await UpstreamClient.create(opts);
-      const accessVerifier = new JwtVerifier({ publicKey: keys.publicJwk, issuer: opts.issuer, audience: bctx.resourceUrl.href, algorithms: ['ES256'], typ: 'at+jwt' });
-      return { opts, store: opts.raw.storage, keys, upstream, resourceUrl: bctx.resourceUrl, validScopes, logger: bctx.logger, upstreamVerifier: opts.raw.tokenVerifier, accessVerifier, paths };
+      const accessVerifier = new JwtVerifier({
+        publicKey: keys.publicJwk,
+        issuer: opts.issuer,
+        audience: bctx.resourceUrl.href,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+      });
+      return {
+        opts,
+        store: opts.raw.storage,
+        keys,
+        upstream,
+        resourceUrl: bctx.resourceUrl,
+        validScopes,
+        logger: bctx.logger,
+        upstreamVerifier: opts.raw.tokenVerifier,
+        accessVerifier,
+        paths,
+      };
     };
     let loading: Promise<ProxyContext> | undefined;
     const ready = (): Promise<ProxyContext> => {
@@ -79,11 +109,19 @@ export class OAuthProxy implements AuthProvider {
     const metadata = JSON.stringify(authorizationServerMetadata({ opts, validScopes }));
 
     const limits = opts.raw.rateLimits === false ? undefined : { ...DEFAULT_RATE_LIMITS, ...opts.raw.rateLimits };
-    const limitedAs: Record<string, LimitedEndpoint> = { [paths.register]: 'register', [paths.authorize]: 'authorize', [paths.consent]: 'consent', [paths.callback]: 'callback', [paths.token]: 'token', [paths.revoke]: 'revoke' };
+    const limitedAs: Record<string, LimitedEndpoint> = {
+      [paths.register]: 'register',
+      [paths.authorize]: 'authorize',
+      [paths.consent]: 'consent',
+      [paths.callback]: 'callback',
+      [paths.token]: 'token',
+      [paths.revoke]: 'revoke',
+    };
     const route = async (request: Request, url: URL, info?: { clientAddress?: string | undefined }): Promise<Response | undefined> => {
       const p = url.pathname;
       const m = request.method;
-      if (metadataAt.has(p)) return m === 'GET' ? jsonResponse(JSON.parse(metadata), 200, { 'cache-control': 'public, max-age=300' }) : notAllowed('GET');
+      if (metadataAt.has(p))
+        return m === 'GET' ? jsonResponse(JSON.parse(metadata), 200, { 'cache-control': 'public, max-age=300' }) : notAllowed('GET');
       const handlers: Record<string, Partial<Record<string, (c: ProxyContext) => Promise<Response>>>> = {
         [paths.authorize]: { GET: (c) => handleAuthorize(c, request, url) },
         [paths.token]: { POST: (c) => handleToken(c, request) },
@@ -115,7 +153,11 @@ export class OAuthProxy implements AuthProvider {
         throw err;
       }
     };
-    return bindResourceServer({ verifier, authorizationServers: [opts.issuer], scopesSupported: validScopes, resourceName: opts.raw.resourceName }, bctx, route);
+    return bindResourceServer(
+      { verifier, authorizationServers: [opts.issuer], scopesSupported: validScopes, resourceName: opts.raw.resourceName },
+      bctx,
+      route,
+    );
   }
 }
 
@@ -133,10 +175,17 @@ async function verifyAccess(ctx: ProxyContext, token: string): Promise<Principal
   const gid = principal.claims.gid;
   if (typeof gid !== 'string') throw new AuthError('invalid_claims', 'token names no grant');
   const grant = await loadGrant(ctx, gid);
-  if (!grant || grant.clientId !== principal.clientId || grant.subject !== principal.subject || grant.resource !== ctx.resourceUrl.href) throw new AuthError('inactive', 'the grant was revoked');
+  if (!grant || grant.clientId !== principal.clientId || grant.subject !== principal.subject || grant.resource !== ctx.resourceUrl.href)
+    throw new AuthError('inactive', 'the grant was revoked');
   const { grant: g, subject: upstreamSubject } = await ensureUpstream(ctx, grant);
   const extra: ProxyPrincipalExtra = {
-    upstream: { accessToken: g.upstream.accessToken, tokenType: g.upstream.tokenType, expiresAt: g.upstream.expiresAt, scope: g.upstream.scope, subject: upstreamSubject },
+    upstream: {
+      accessToken: g.upstream.accessToken,
+      tokenType: g.upstream.tokenType,
+      expiresAt: g.upstream.expiresAt,
+      scope: g.upstream.scope,
+      subject: upstreamSubject,
+    },
     grantId: g.id,
   };
   return Object.freeze({ ...principal, extra: Object.freeze(extra) });

@@ -21,7 +21,12 @@ const COLLECTION = 'proxy-rate-limits';
  * shares the budget. Returns a 429 answer when the caller is over it, else undefined.
  * Without a client address (no socket info) nothing is limited rather than everyone sharing one bucket.
  */
-export async function rateLimited(store: Store, limits: Readonly<Record<LimitedEndpoint, number>>, endpoint: LimitedEndpoint, clientAddress: string | undefined): Promise<Response | undefined> {
+export async function rateLimited(
+  store: Store,
+  limits: Readonly<Record<LimitedEndpoint, number>>,
+  endpoint: LimitedEndpoint,
+  clientAddress: string | undefined,
+): Promise<Response | undefined> {
   if (!clientAddress) return undefined;
   const limit = limits[endpoint];
   if (!Number.isFinite(limit) || limit <= 0) return undefined;
@@ -29,5 +34,7 @@ export async function rateLimited(store: Store, limits: Readonly<Record<LimitedE
   const count = await store.increment(COLLECTION, `${endpoint}:${clientAddress}:${window}`, 1, { ttlSeconds: 120 });
   if (count <= limit) return undefined;
   const retryAfter = String(60 - (Math.floor(Date.now() / 1000) % 60));
-  return jsonResponse({ error: 'temporarily_unavailable', error_description: 'too many requests; try again later' }, 429, { 'retry-after': retryAfter });
+  return jsonResponse({ error: 'temporarily_unavailable', error_description: 'too many requests; try again later' }, 429, {
+    'retry-after': retryAfter,
+  });
 }

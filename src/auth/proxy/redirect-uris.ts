@@ -21,7 +21,8 @@ const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
  * into another one), backslashes and control characters (parsers disagree on them).
  */
 export function parseSafeRedirectUri(raw: unknown): URL {
-  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) throw bad('redirect_uri must be a non-empty URL of at most 2000 characters');
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000)
+    throw bad('redirect_uri must be a non-empty URL of at most 2000 characters');
   // Whitespace, control characters and backslashes: WHATWG parsers strip or rewrite them, other parsers do not.
   if (/[\u0000-\u0020\u007f\\]/.test(raw)) throw bad('redirect_uri contains whitespace, control characters or backslashes');
   if (raw.includes('#')) throw bad('redirect_uri must not contain a fragment');
@@ -32,7 +33,8 @@ export function parseSafeRedirectUri(raw: unknown): URL {
     throw bad('redirect_uri is not an absolute URL');
   }
   if (FORBIDDEN_SCHEMES.has(url.protocol)) throw bad(`redirect_uri scheme ${url.protocol} is not allowed`);
-  if (url.username !== '' || url.password !== '' || authorityOf(raw).includes('@')) throw bad('redirect_uri must not contain userinfo (user@host)');
+  if (url.username !== '' || url.password !== '' || authorityOf(raw).includes('@'))
+    throw bad('redirect_uri must not contain userinfo (user@host)');
   if (DOT_SEGMENT.test(rawPath(raw))) throw bad('redirect_uri must not contain dot segments');
   if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname === '') throw bad('redirect_uri has no host');
   return url;
@@ -90,7 +92,9 @@ export function redirectUriMatches(requested: string, registered: readonly strin
 }
 
 function sameExceptPort(a: URL, b: URL): boolean {
-  return a.protocol === b.protocol && a.hostname.toLowerCase() === b.hostname.toLowerCase() && a.pathname === b.pathname && a.search === b.search;
+  return (
+    a.protocol === b.protocol && a.hostname.toLowerCase() === b.hostname.toLowerCase() && a.pathname === b.pathname && a.search === b.search
+  );
 }
 
 /**
@@ -160,7 +164,8 @@ export function isRedirectAllowedByPolicy(url: URL, patterns: readonly RedirectP
 /** Full check for a URI a client wants to register: safe form, then the operator's policy. */
 export function checkRegistrableRedirectUri(raw: unknown, patterns: readonly RedirectPattern[] | undefined): string {
   const url = parseSafeRedirectUri(raw);
-  if (!isRedirectAllowedByPolicy(url, patterns)) throw bad(`redirect_uri ${url.protocol}//${url.host} is not allowed by this server's redirect policy`);
+  if (!isRedirectAllowedByPolicy(url, patterns))
+    throw bad(`redirect_uri ${url.protocol}//${url.host} is not allowed by this server's redirect policy`);
   return raw as string;
 }
 

@@ -16,7 +16,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * old token for the grace window; a concurrent retry within the window gets that same pair.
  * After the window, presenting a rotated token is reuse: the whole grant is revoked.
  */
-export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, token: string | null, scope: string | null, depth = 0): Promise<TokenResponse> {
+export async function refreshGrant(
+  ctx: ProxyContext,
+  client: ClientRecord,
+  token: string | null,
+  scope: string | null,
+  depth = 0,
+): Promise<TokenResponse> {
   if (!token) throw new OAuthError('invalid_request', 'refresh_token is required');
   let rec = await ctx.store.get<RefreshRecord>(C.refresh, token);
   if (!rec) throw new OAuthError('invalid_grant', 'refresh token is invalid or expired');
@@ -27,7 +33,8 @@ export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, toke
   }
   // A grant approved for another MCP server sharing this store is not redeemable here (RFC 8707).
   const grant = await loadGrant(ctx, rec.grantId);
-  if (grant && grant.resource !== ctx.resourceUrl.href) throw new OAuthError('invalid_grant', 'refresh token was issued for another resource');
+  if (grant && grant.resource !== ctx.resourceUrl.href)
+    throw new OAuthError('invalid_grant', 'refresh token was issued for another resource');
   // Before claiming an active token: a refused request must leave it usable (a rotated one still goes to reuse detection).
   if (grant && rec.state === 'active') requestedScopes(grant, scope);
   if (rec.state === 'active') {
@@ -37,7 +44,8 @@ export async function refreshGrant(ctx: ProxyContext, client: ClientRecord, toke
         return await rotate(ctx, token, claimed, scope);
       } catch (err) {
         // Transient failure, or a request refused before any pair was issued: give the token back so the client can retry.
-        if (err instanceof OAuthError && (err.code === 'temporarily_unavailable' || err.code === 'invalid_scope')) await ctx.store.compareAndSet(C.refresh, token, claimed, rec, { ttlSeconds: ctx.opts.refreshTtl });
+        if (err instanceof OAuthError && (err.code === 'temporarily_unavailable' || err.code === 'invalid_scope'))
+          await ctx.store.compareAndSet(C.refresh, token, claimed, rec, { ttlSeconds: ctx.opts.refreshTtl });
         throw err;
       }
     }
@@ -53,7 +61,8 @@ async function rotate(ctx: ProxyContext, token: string, claimed: RefreshRecord, 
   try {
     grant = (await ensureUpstream(ctx, stored)).grant;
   } catch (err) {
-    if (err instanceof AuthError && err.status === 503) throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
+    if (err instanceof AuthError && err.status === 503)
+      throw new OAuthError('temporarily_unavailable', 'the identity provider is unavailable; try again');
     if (err instanceof AuthError) {
       await revokeGrant(ctx, stored.id, 'upstream_session_ended');
       throw new OAuthError('invalid_grant', 'the sign-in at the identity provider has ended');
@@ -80,13 +89,26 @@ function requestedScopes(grant: Grant, scope: string | null): readonly string[] 
 /** A claim older than this whose holder never finished (crashed instance) is released. */
 const STUCK_CLAIM_SECONDS = 30;
 
-async function graceOrReuse(ctx: ProxyContext, token: string, rec: RefreshRecord, client: ClientRecord, scope: string | null, depth = 0): Promise<TokenResponse> {
+async function graceOrReuse(
+  ctx: ProxyContext,
+  token: string,
+  rec: RefreshRecord,
+  client: ClientRecord,
+  scope: string | null,
+  depth = 0,
+): Promise<TokenResponse> {
   // Lost the claim to a refresher that then gave the token back (transient failure): never reuse.
   if (rec.state === 'active') throw new OAuthError('temporarily_unavailable', 'a concurrent refresh failed; try again');
   const age = now() - (rec.at ?? 0);
   if (rec.state === 'rotating' && age > STUCK_CLAIM_SECONDS && depth === 0) {
     // The winner died between claiming and rotating: give the token back and try once more.
-    await ctx.store.compareAndSet(C.refresh, token, rec, { grantId: rec.grantId, clientId: rec.clientId, state: 'active' } satisfies RefreshRecord, { ttlSeconds: ctx.opts.refreshTtl });
+    await ctx.store.compareAndSet(
+      C.refresh,
+      token,
+      rec,
+      { grantId: rec.grantId, clientId: rec.clientId, state: 'active' } satisfies RefreshRecord,
+      { ttlSeconds: ctx.opts.refreshTtl },
+    );
     return refreshGrant(ctx, client, token, scope, depth + 1);
   }
   if (rec.state === 'rotating' || age <= ctx.opts.graceSeconds) {

@@ -57,7 +57,10 @@ export async function assertStoreSecurity(store: Store): Promise<void> {
     const listed = await store.list(collection, hashKey(probe));
     await store.delete(collection, probe);
     if (!listed.includes(hashKey(probe))) {
-      throw new ConfigError('storage', `collection ${collection} must be secret-keyed: open the store with createProxyStore() or add PROXY_STORE_SECURITY to its options`);
+      throw new ConfigError(
+        'storage',
+        `collection ${collection} must be secret-keyed: open the store with createProxyStore() or add PROXY_STORE_SECURITY to its options`,
+      );
     }
   }
   for (const collection of PROXY_STORE_SECURITY.encryptedCollections) {
@@ -69,7 +72,10 @@ export async function assertStoreSecurity(store: Store): Promise<void> {
     }
     if (!refused) {
       await store.delete(collection, probe);
-      throw new ConfigError('storage', `collection ${collection} must be encrypted: open the store with createProxyStore() or add PROXY_STORE_SECURITY to its options`);
+      throw new ConfigError(
+        'storage',
+        `collection ${collection} must be encrypted: open the store with createProxyStore() or add PROXY_STORE_SECURITY to its options`,
+      );
     }
   }
 }

@@ -42,9 +42,11 @@ export async function exchangeCode(ctx: ProxyContext, client: ClientRecord, form
   // Another MCP server sharing this store: the user approved that resource, not this one (RFC 8707).
   if (rec.resource !== ctx.resourceUrl.href) return refuse('code_wrong_resource', 'authorization code was issued for another resource');
   const redirectUri = form.get('redirect_uri');
-  if (redirectUri !== null && redirectUri !== rec.redirectUri) return refuse('code_wrong_redirect', 'redirect_uri does not match the authorization request');
+  if (redirectUri !== null && redirectUri !== rec.redirectUri)
+    return refuse('code_wrong_redirect', 'redirect_uri does not match the authorization request');
   if (!form.get('code_verifier')) return refuse('pkce_missing', 'code_verifier is required');
-  if (!pkceMatches(form.get('code_verifier'), rec.codeChallenge)) return refuse('pkce_mismatch', 'code_verifier does not match the code challenge');
+  if (!pkceMatches(form.get('code_verifier'), rec.codeChallenge))
+    return refuse('pkce_mismatch', 'code_verifier does not match the code challenge');
   const grant = await loadGrant(ctx, rec.grantId);
   if (!grant) throw new OAuthError('invalid_grant', 'the grant was revoked');
   return issueTokenPair(ctx, grant);
@@ -56,7 +58,8 @@ export function handleToken(ctx: ProxyContext, request: Request): Promise<Respon
     let body: TokenResponse;
     if (grantType === 'authorization_code') body = await exchangeCode(ctx, client, form);
     else if (grantType === 'refresh_token') {
-      if (!client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'this client may not use refresh tokens');
+      if (!client.grant_types.includes('refresh_token'))
+        throw new OAuthError('unauthorized_client', 'this client may not use refresh tokens');
       body = await refreshGrant(ctx, client, form.get('refresh_token'), form.get('scope'));
     } else throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     return jsonResponse(body);

@@ -98,4 +98,3 @@ export async function ensureUpstream(ctx: ProxyContext, grant: Grant): Promise<{
     return { grant: g, subject: await validateUpstream(ctx, g) };
   }
 }
-

@@ -26,7 +26,20 @@ export class UpstreamError extends Error {
   }
 }
 
-const KNOWN_CODES = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'access_denied', 'server_error', 'temporarily_unavailable', 'interaction_required', 'login_required', 'consent_required']);
+const KNOWN_CODES = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'server_error',
+  'temporarily_unavailable',
+  'interaction_required',
+  'login_required',
+  'consent_required',
+]);
 
 /** An upstream `error` value as a registered code, or undefined (free text is dropped). */
 export function sanitiseUpstreamCode(code: unknown): string | undefined {
@@ -59,7 +72,10 @@ export class UpstreamClient {
   /** From configured endpoints, or (OIDC) from the provider's discovery document. */
   static async create(opts: ResolvedProxyOptions): Promise<UpstreamClient> {
     const o = opts.raw;
-    const auth = o.tokenEndpointAuthMethod === 'client_secret_post' ? client.ClientSecretPost(o.upstreamClientSecret) : client.ClientSecretBasic(o.upstreamClientSecret);
+    const auth =
+      o.tokenEndpointAuthMethod === 'client_secret_post'
+        ? client.ClientSecretPost(o.upstreamClientSecret)
+        : client.ClientSecretBasic(o.upstreamClientSecret);
     const metadata = { client_secret: o.upstreamClientSecret, ...(o.upstreamClientMetadata ?? {}) };
     if (o.upstreamDiscoveryUrl) {
       const f = o.upstreamFetch;

@@ -41,16 +41,24 @@ export function algorithmsForKey(family: KeyFamily, curve?: string): string[] {
  * algorithms never mix, because a verifier that accepts both can be fooled
  * into using a public key as an HMAC secret (the classic RS256→HS256 swap).
  */
-export function resolveAlgorithms(kind: 'hmac' | 'asymmetric', configured: readonly string[] | undefined, compatible: readonly string[]): string[] {
+export function resolveAlgorithms(
+  kind: 'hmac' | 'asymmetric',
+  configured: readonly string[] | undefined,
+  compatible: readonly string[],
+): string[] {
   if (configured === undefined) {
     return kind === 'hmac' ? ['HS256'] : [...compatible];
   }
   if (configured.length === 0) throw new ConfigError('algorithms', 'algorithms must not be empty');
   for (const alg of configured) {
-    if (alg.toLowerCase() === 'none') throw new ConfigError('algorithms', 'algorithms must not contain "none": unsigned tokens are never accepted');
+    if (alg.toLowerCase() === 'none')
+      throw new ConfigError('algorithms', 'algorithms must not contain "none": unsigned tokens are never accepted');
     const isHmac = alg in HMAC_ALGORITHMS;
     if (kind === 'asymmetric' && isHmac) {
-      throw new ConfigError('algorithms', `algorithms: ${alg} is an HMAC algorithm and cannot be used with a public key or JWKS (use secret)`);
+      throw new ConfigError(
+        'algorithms',
+        `algorithms: ${alg} is an HMAC algorithm and cannot be used with a public key or JWKS (use secret)`,
+      );
     }
     if (kind === 'hmac' && !isHmac) {
       throw new ConfigError('algorithms', `algorithms: ${alg} is not an HMAC algorithm and cannot be used with secret`);

@@ -47,7 +47,12 @@ export interface VerifierFromEnvResult {
 
 /** Which variables each mode may use. Anything else set is a contradiction, reported instead of ignored. */
 const JWT_VARS = [AUTH_ENV.jwksUri, AUTH_ENV.publicKey, AUTH_ENV.secret, AUTH_ENV.algorithms, AUTH_ENV.issuer, AUTH_ENV.audience];
-const INTROSPECTION_VARS = [AUTH_ENV.introspectionUrl, AUTH_ENV.introspectionClientId, AUTH_ENV.introspectionClientSecret, AUTH_ENV.audience];
+const INTROSPECTION_VARS = [
+  AUTH_ENV.introspectionUrl,
+  AUTH_ENV.introspectionClientId,
+  AUTH_ENV.introspectionClientSecret,
+  AUTH_ENV.audience,
+];
 const ALLOWED_BY_MODE: Readonly<Record<AuthMode, readonly string[]>> = {
   none: [],
   static: [AUTH_ENV.staticTokens, AUTH_ENV.requiredScopes, AUTH_ENV.authorizationServers],
@@ -102,7 +107,10 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnv
     case 'jwt':
     case 'remote': {
       if (mode === 'remote' && authorizationServers.length === 0) {
-        throw new ConfigError(AUTH_ENV.authorizationServers, `${AUTH_ENV.mode}=remote requires ${AUTH_ENV.authorizationServers} (comma-separated issuer URLs)`);
+        throw new ConfigError(
+          AUTH_ENV.authorizationServers,
+          `${AUTH_ENV.mode}=remote requires ${AUTH_ENV.authorizationServers} (comma-separated issuer URLs)`,
+        );
       }
       const verifier = jwtFromEnv(get, requiredScopes, opts, mode === 'remote' ? authorizationServers : undefined);
       return { mode, verifier, authorizationServers, requiredScopes };
@@ -116,7 +124,10 @@ function readMode(raw: string | undefined, present: readonly string[]): AuthMode
     if (material.length > 0) {
       // Refuse to guess: silently running without auth (or with the wrong kind) is worse than not starting.
       const first = material[0] ?? '';
-      throw new ConfigError(AUTH_ENV.mode, `${AUTH_ENV.mode} is not set but ${material.join(', ')} ${material.length === 1 ? 'is' : 'are'} set; set ${AUTH_ENV.mode}=${MODE_HINT[first] ?? 'jwt'}`);
+      throw new ConfigError(
+        AUTH_ENV.mode,
+        `${AUTH_ENV.mode} is not set but ${material.join(', ')} ${material.length === 1 ? 'is' : 'are'} set; set ${AUTH_ENV.mode}=${MODE_HINT[first] ?? 'jwt'}`,
+      );
     }
     return 'none';
   }
@@ -138,10 +149,18 @@ const JWT_OPTION_TO_ENV: Readonly<Record<string, string>> = {
   audience: AUTH_ENV.audience,
 };
 
-function jwtFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFromEnvOptions, defaultIssuers: string[] | undefined): JwtVerifier {
+function jwtFromEnv(
+  get: Getter,
+  requiredScopes: string[],
+  opts: VerifierFromEnvOptions,
+  defaultIssuers: string[] | undefined,
+): JwtVerifier {
   const sources = [AUTH_ENV.secret, AUTH_ENV.jwksUri, AUTH_ENV.publicKey].filter((name) => get(name) !== undefined);
   if (sources.length === 0) {
-    throw new ConfigError(AUTH_ENV.jwksUri, `JWT verification requires one of ${AUTH_ENV.jwksUri}, ${AUTH_ENV.publicKey} or ${AUTH_ENV.secret}`);
+    throw new ConfigError(
+      AUTH_ENV.jwksUri,
+      `JWT verification requires one of ${AUTH_ENV.jwksUri}, ${AUTH_ENV.publicKey} or ${AUTH_ENV.secret}`,
+    );
   }
   if (sources.length > 1) {
     throw new ConfigError(sources[0] ?? AUTH_ENV.jwksUri, `${sources.join(' and ')} are mutually exclusive: set only one key source`);
@@ -150,18 +169,20 @@ function jwtFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFromEnv
   const audience = listOrUndefined(get(AUTH_ENV.audience)) ?? (opts.defaultAudience === undefined ? undefined : [opts.defaultAudience]);
   // RFC 9728: authorization_servers are issuer identifiers, so in remote mode they are the trusted issuers by default.
   const issuer = listOrUndefined(get(AUTH_ENV.issuer)) ?? defaultIssuers;
-  return withEnvNames(JWT_OPTION_TO_ENV, () =>
-    new JwtVerifier({
-      jwksUri: get(AUTH_ENV.jwksUri),
-      publicKey: readPublicKey(get(AUTH_ENV.publicKey)),
-      secret: get(AUTH_ENV.secret),
-      algorithms,
-      issuer,
-      audience,
-      requiredScopes,
-      allowInsecureLoopback: opts.allowInsecureLoopback,
-      onEvent: opts.onEvent,
-    }),
+  return withEnvNames(
+    JWT_OPTION_TO_ENV,
+    () =>
+      new JwtVerifier({
+        jwksUri: get(AUTH_ENV.jwksUri),
+        publicKey: readPublicKey(get(AUTH_ENV.publicKey)),
+        secret: get(AUTH_ENV.secret),
+        algorithms,
+        issuer,
+        audience,
+        requiredScopes,
+        allowInsecureLoopback: opts.allowInsecureLoopback,
+        onEvent: opts.onEvent,
+      }),
   );
 }
 
@@ -203,7 +224,11 @@ const StaticTokensSchema = z.record(
 
 function staticFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFromEnvOptions, env: NodeJS.ProcessEnv): StaticTokenVerifier {
   const raw = get(AUTH_ENV.staticTokens);
-  if (raw === undefined) throw new ConfigError(AUTH_ENV.staticTokens, `${AUTH_ENV.mode}=static requires ${AUTH_ENV.staticTokens} (JSON: {"<token>": {"sub": "...", "scopes": [...]}})`);
+  if (raw === undefined)
+    throw new ConfigError(
+      AUTH_ENV.staticTokens,
+      `${AUTH_ENV.mode}=static requires ${AUTH_ENV.staticTokens} (JSON: {"<token>": {"sub": "...", "scopes": [...]}})`,
+    );
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -215,9 +240,15 @@ function staticFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFrom
     // Report where, never the token values themselves (they are the keys of this object).
     const issue = parsed.error.issues[0];
     const where = issue?.path.length === 2 ? `entry field "${String(issue.path[1])}"` : 'shape';
-    throw new ConfigError(AUTH_ENV.staticTokens, `${AUTH_ENV.staticTokens} has an invalid ${where}: expected {"<token>": {"sub": string, "clientId"?: string, "scopes"?: string[]}}`);
+    throw new ConfigError(
+      AUTH_ENV.staticTokens,
+      `${AUTH_ENV.staticTokens} has an invalid ${where}: expected {"<token>": {"sub": string, "clientId"?: string, "scopes"?: string[]}}`,
+    );
   }
-  return withEnvNames({ tokens: AUTH_ENV.staticTokens }, () => new StaticTokenVerifier({ tokens: parsed.data, requiredScopes, logger: opts.logger, env }));
+  return withEnvNames(
+    { tokens: AUTH_ENV.staticTokens },
+    () => new StaticTokenVerifier({ tokens: parsed.data, requiredScopes, logger: opts.logger, env }),
+  );
 }
 
 /** PEM or JWK text, or `@path` to a file holding either. `\n` escapes (common in container env files) become newlines. */
@@ -236,7 +267,10 @@ function readPublicKey(value: string | undefined): string | undefined {
 
 function listOrUndefined(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return list.length === 0 ? undefined : list;
 }
 

@@ -5,7 +5,14 @@ export { IntrospectionVerifier, type IntrospectionVerifierOptions } from './intr
 export { StaticTokenVerifier, type StaticTokenEntry, type StaticTokenVerifierOptions, type WarnLogger } from './static.js';
 export { MultiAuth, type MultiAuthOptions } from './multi.js';
 export { OpenSaasJwtVerifier, type OpenSaasIdentity, type OpenSaasJwtVerifierOptions } from './opensaas.js';
-export { verifierFromEnv, AUTH_ENV, AUTH_MODES, type AuthMode, type VerifierFromEnvOptions, type VerifierFromEnvResult } from './from-env.js';
+export {
+  verifierFromEnv,
+  AUTH_ENV,
+  AUTH_MODES,
+  type AuthMode,
+  type VerifierFromEnvOptions,
+  type VerifierFromEnvResult,
+} from './from-env.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
 export { isLoopbackHost } from './url-policy.js';
 export type { VerifierEvent, VerifierEventSink } from './claims.js';

@@ -1,5 +1,13 @@
 import { AuthError, type Principal, type TokenVerifier } from '../principal.js';
-import { readAudience, readScopeClaim, readStringArrayClaim, readStringClaim, requireScopes, toList, type VerifierEventSink } from './claims.js';
+import {
+  readAudience,
+  readScopeClaim,
+  readStringArrayClaim,
+  readStringClaim,
+  requireScopes,
+  toList,
+  type VerifierEventSink,
+} from './claims.js';
 import { ConfigError } from './errors.js';
 import { fetchJson, type FetchLike } from './http.js';
 import { IntrospectionCache } from './introspection-cache.js';
@@ -54,8 +62,10 @@ export class IntrospectionVerifier implements TokenVerifier {
 
   constructor(opts: IntrospectionVerifierOptions) {
     this.#url = requireSecureUrl('introspectionUrl', opts.introspectionUrl, opts.allowInsecureLoopback === true);
-    if (typeof opts.clientId !== 'string' || opts.clientId === '') throw new ConfigError('clientId', 'clientId is required for introspection');
-    if (typeof opts.clientSecret !== 'string' || opts.clientSecret === '') throw new ConfigError('clientSecret', 'clientSecret is required for introspection');
+    if (typeof opts.clientId !== 'string' || opts.clientId === '')
+      throw new ConfigError('clientId', 'clientId is required for introspection');
+    if (typeof opts.clientSecret !== 'string' || opts.clientSecret === '')
+      throw new ConfigError('clientSecret', 'clientSecret is required for introspection');
     const method = opts.clientAuthMethod ?? 'client_secret_basic';
     if (method !== 'client_secret_basic' && method !== 'client_secret_post') {
       throw new ConfigError('clientAuthMethod', 'clientAuthMethod must be client_secret_basic or client_secret_post');
@@ -127,7 +137,11 @@ export class IntrospectionVerifier implements TokenVerifier {
       // misconfiguration, not a bad token. 5xx is an outage. Either way the
       // caller's token may be fine, so answer 503, not 401.
       const oauthError = (res.body as { error?: unknown } | undefined)?.error;
-      this.#emit({ ok: false, status: res.status, error: typeof oauthError === 'string' && /^[a-z_]{1,64}$/.test(oauthError) ? oauthError : undefined });
+      this.#emit({
+        ok: false,
+        status: res.status,
+        error: typeof oauthError === 'string' && /^[a-z_]{1,64}$/.test(oauthError) ? oauthError : undefined,
+      });
       throw new AuthError('verifier_unavailable', `introspection endpoint answered ${res.status}`);
     }
     const body = res.body;
@@ -144,13 +158,15 @@ export class IntrospectionVerifier implements TokenVerifier {
   #toPrincipal(claims: Record<string, unknown>): Principal {
     const now = this.#clock();
     const exp = claims['exp'];
-    if (exp !== undefined && typeof exp !== 'number') throw new AuthError('invalid_claims', '"exp" in introspection response is not a number');
+    if (exp !== undefined && typeof exp !== 'number')
+      throw new AuthError('invalid_claims', '"exp" in introspection response is not a number');
     if (typeof exp === 'number' && exp * 1000 + this.#toleranceMs <= now) throw new AuthError('expired', 'token has expired');
     const nbf = claims['nbf'];
     if (typeof nbf === 'number' && nbf * 1000 - this.#toleranceMs > now) throw new AuthError('not_yet_valid', 'token is not valid yet');
     if (this.#issuer !== undefined) {
       const iss = claims['iss'];
-      if (typeof iss !== 'string' || !this.#issuer.includes(iss)) throw new AuthError('wrong_issuer', 'token was issued by an issuer this server does not trust');
+      if (typeof iss !== 'string' || !this.#issuer.includes(iss))
+        throw new AuthError('wrong_issuer', 'token was issued by an issuer this server does not trust');
     }
     const audience = readAudience(claims);
     let resource: string | undefined;

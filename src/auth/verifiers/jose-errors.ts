@@ -9,10 +9,14 @@ export function mapJoseError(err: unknown): AuthError {
   if (err instanceof AuthError) return err;
   if (err instanceof joseErrors.JWTExpired) return new AuthError('expired', 'token has expired', { cause: err });
   if (err instanceof joseErrors.JWTClaimValidationFailed) return mapClaimFailure(err);
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new AuthError('algorithm_not_allowed', 'token signing algorithm is not allowed', { cause: err });
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new AuthError('bad_signature', 'token signature is invalid', { cause: err });
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return new AuthError('unknown_key', 'token signed with a key that is not in the key set', { cause: err });
-  if (err instanceof joseErrors.JWKSMultipleMatchingKeys) return new AuthError('unknown_key', 'token does not identify its signing key ("kid") unambiguously', { cause: err });
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return new AuthError('algorithm_not_allowed', 'token signing algorithm is not allowed', { cause: err });
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new AuthError('bad_signature', 'token signature is invalid', { cause: err });
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return new AuthError('unknown_key', 'token signed with a key that is not in the key set', { cause: err });
+  if (err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new AuthError('unknown_key', 'token does not identify its signing key ("kid") unambiguously', { cause: err });
   if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid) {
     return new AuthError('verifier_unavailable', 'signing keys are not available', { cause: err });
   }
@@ -35,7 +39,9 @@ function mapClaimFailure(err: InstanceType<typeof joseErrors.JWTClaimValidationF
     case 'aud':
       return new AuthError('wrong_audience', 'token was issued for a different audience', { cause: err });
     case 'exp':
-      return new AuthError('invalid_claims', err.reason === 'missing' ? 'token has no "exp" claim' : '"exp" claim is invalid', { cause: err });
+      return new AuthError('invalid_claims', err.reason === 'missing' ? 'token has no "exp" claim' : '"exp" claim is invalid', {
+        cause: err,
+      });
     case 'typ':
       return new AuthError('invalid_claims', 'token "typ" header is not the expected type', { cause: err });
     default:

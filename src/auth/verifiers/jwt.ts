@@ -80,7 +80,9 @@ export class JwtVerifier implements TokenVerifier {
     if (sources.length !== 1) {
       throw new ConfigError(
         sources[0] ?? 'jwksUri',
-        sources.length === 0 ? 'one of jwksUri, publicKey or secret is required' : `${sources.join(' and ')} are mutually exclusive: configure exactly one key source`,
+        sources.length === 0
+          ? 'one of jwksUri, publicKey or secret is required'
+          : `${sources.join(' and ')} are mutually exclusive: configure exactly one key source`,
       );
     }
     this.#clock = opts.clock;

@@ -84,7 +84,8 @@ function parsePem(pem: string): ParsedPublicKey {
   if (/PRIVATE KEY-----/.test(pem)) {
     throw new ConfigError('publicKey', 'publicKey contains a PRIVATE key; give the verifier only the public key');
   }
-  if (!pem.startsWith('-----BEGIN ')) throw new ConfigError('publicKey', 'publicKey must be a PEM public key, an X.509 certificate or a JWK');
+  if (!pem.startsWith('-----BEGIN '))
+    throw new ConfigError('publicKey', 'publicKey must be a PEM public key, an X.509 certificate or a JWK');
   const isCert = pem.startsWith('-----BEGIN CERTIFICATE-----');
   let keyObject: KeyObject;
   try {
@@ -120,13 +121,13 @@ function familyOf(key: KeyObject): { family: KeyFamily; curve?: string } {
 function parseJwk(jwk: JWK): ParsedPublicKey {
   if (typeof jwk !== 'object' || jwk === null) throw new ConfigError('publicKey', 'publicKey JWK must be an object');
   if (jwk.kty === 'oct') throw new ConfigError('publicKey', 'publicKey is a symmetric (oct) JWK; use secret for HMAC keys');
-  if (jwk.d !== undefined) throw new ConfigError('publicKey', 'publicKey JWK contains private key material ("d"); give the verifier only the public key');
+  if (jwk.d !== undefined)
+    throw new ConfigError('publicKey', 'publicKey JWK contains private key material ("d"); give the verifier only the public key');
   let family: KeyFamily;
   if (jwk.kty === 'RSA') {
     family = 'rsa';
     requireRsaBits(typeof jwk.n === 'string' ? Buffer.from(jwk.n, 'base64url').byteLength * 8 : 0);
-  }
-  else if (jwk.kty === 'EC') family = 'ec';
+  } else if (jwk.kty === 'EC') family = 'ec';
   else if (jwk.kty === 'OKP') family = 'okp';
   else throw new ConfigError('publicKey', `publicKey JWK kty ${String(jwk.kty)} is not supported`);
   const { d: _d, ...publicOnly } = jwk;

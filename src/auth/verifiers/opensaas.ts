@@ -1,6 +1,15 @@
 import type { JWK } from 'jose';
 import { AuthError, type Principal, type TokenVerifier } from '../principal.js';
-import { readAudience, readClientId, readScopeClaim, readStringArrayClaim, readStringClaim, requireScopes, uniq, type VerifierEventSink } from './claims.js';
+import {
+  readAudience,
+  readClientId,
+  readScopeClaim,
+  readStringArrayClaim,
+  readStringClaim,
+  requireScopes,
+  uniq,
+  type VerifierEventSink,
+} from './claims.js';
 import type { FetchLike } from './http.js';
 import { JwtVerifier } from './jwt.js';
 

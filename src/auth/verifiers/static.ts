@@ -55,7 +55,10 @@ export class StaticTokenVerifier implements TokenVerifier {
   constructor(opts: StaticTokenVerifierOptions) {
     const env = opts.env ?? process.env;
     if (env['NODE_ENV'] === 'production' && opts.allowInProduction !== true) {
-      throw new ConfigError('tokens', 'StaticTokenVerifier is for development only and refuses to run with NODE_ENV=production (pass allowInProduction: true to override)');
+      throw new ConfigError(
+        'tokens',
+        'StaticTokenVerifier is for development only and refuses to run with NODE_ENV=production (pass allowInProduction: true to override)',
+      );
     }
     const entries: Entry[] = [];
     let shortTokens = 0;

@@ -34,7 +34,10 @@ export function requireSecureUrl(setting: string, raw: string, allowInsecureLoop
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && allowInsecureLoopback && isLoopbackHost(url.hostname)) return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) {
-    throw new ConfigError(setting, `${setting} must use https: (plain http is allowed for loopback hosts only with allowInsecureLoopback: true)`);
+    throw new ConfigError(
+      setting,
+      `${setting} must use https: (plain http is allowed for loopback hosts only with allowInsecureLoopback: true)`,
+    );
   }
   throw new ConfigError(setting, `${setting} must use https:`);
 }

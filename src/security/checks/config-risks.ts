@@ -24,8 +24,28 @@ function pyVersion(spec: string): string | undefined {
   return m?.[1];
 }
 
-const NPM_FLAGS_WITH_VALUE = new Set(['-p', '--package', '-c', '--call', '--registry', '--cache', '--prefix', '--node-options', '--userconfig']);
-const UV_FLAGS_WITH_VALUE = new Set(['--from', '--with', '--python', '-p', '--index', '--index-url', '--extra-index-url', '--with-requirements', '--spec']);
+const NPM_FLAGS_WITH_VALUE = new Set([
+  '-p',
+  '--package',
+  '-c',
+  '--call',
+  '--registry',
+  '--cache',
+  '--prefix',
+  '--node-options',
+  '--userconfig',
+]);
+const UV_FLAGS_WITH_VALUE = new Set([
+  '--from',
+  '--with',
+  '--python',
+  '-p',
+  '--index',
+  '--index-url',
+  '--extra-index-url',
+  '--with-requirements',
+  '--spec',
+]);
 
 function firstPositional(args: string[], withValue: Set<string>): { spec?: string; from?: string } {
   let from: string | undefined;
@@ -71,7 +91,24 @@ function detectLaunch(cfg: ServerConfig): Launch | undefined {
     return { launcher: cmd === 'uvx' ? 'uvx' : cmd === 'uv' ? 'uv tool run' : 'pipx run', spec: from ?? spec, ecosystem: 'python' };
   }
   if ((cmd === 'docker' || cmd === 'podman') && args[0] === 'run') {
-    const flagsWithValue = new Set(['-e', '--env', '-v', '--volume', '--name', '-p', '--publish', '--network', '--env-file', '-w', '--workdir', '--user', '-u', '--entrypoint', '--mount', '--platform']);
+    const flagsWithValue = new Set([
+      '-e',
+      '--env',
+      '-v',
+      '--volume',
+      '--name',
+      '-p',
+      '--publish',
+      '--network',
+      '--env-file',
+      '-w',
+      '--workdir',
+      '--user',
+      '-u',
+      '--entrypoint',
+      '--mount',
+      '--platform',
+    ]);
     const { spec } = firstPositional(args.slice(1), flagsWithValue);
     return { launcher: `${cmd} run`, spec, ecosystem: 'docker' };
   }
@@ -93,9 +130,11 @@ function isPinned(l: Launch): boolean {
 }
 
 // Known credential shapes. Prefixes only, so we never need to print the value.
-const TOKEN_PREFIX = /^(?:sk-(?:ant-|proj-|live-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk_live_[0-9A-Za-z]{16,}|rk_live_[0-9A-Za-z]{16,}|SG\.[\w-]{16,}\.[\w-]{16,}|hf_[A-Za-z0-9]{20,}|npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{30,}|sbp_[a-f0-9]{30,}|ntn_[A-Za-z0-9]{30,}|secret_[A-Za-z0-9]{30,}|lin_api_[A-Za-z0-9]{20,}|tvly-[A-Za-z0-9]{20,}|fc-[a-f0-9]{24,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/;
+const TOKEN_PREFIX =
+  /^(?:sk-(?:ant-|proj-|live-)?[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}|xox[abposr]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|sk_live_[0-9A-Za-z]{16,}|rk_live_[0-9A-Za-z]{16,}|SG\.[\w-]{16,}\.[\w-]{16,}|hf_[A-Za-z0-9]{20,}|npm_[A-Za-z0-9]{30,}|pypi-[A-Za-z0-9_-]{30,}|sbp_[a-f0-9]{30,}|ntn_[A-Za-z0-9]{30,}|secret_[A-Za-z0-9]{30,}|lin_api_[A-Za-z0-9]{20,}|tvly-[A-Za-z0-9]{20,}|fc-[a-f0-9]{24,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/;
 const SECRET_NAME = /(?:key|token|secret|passw(?:or)?d|pwd|credential|auth|bearer|private|api[_-]?key|access)/i;
-const PLACEHOLDER = /^\$\{[^}]+\}$|^\$[A-Z_][A-Z0-9_]*$|^%[A-Z_]+%$|^<[^>]+>$|^\{\{[^}]+\}\}$|your[_-]?|xxx|changeme|placeholder|example|dummy|redacted|\*\*\*|^\$\{input:/i;
+const PLACEHOLDER =
+  /^\$\{[^}]+\}$|^\$[A-Z_][A-Z0-9_]*$|^%[A-Z_]+%$|^<[^>]+>$|^\{\{[^}]+\}\}$|your[_-]?|xxx|changeme|placeholder|example|dummy|redacted|\*\*\*|^\$\{input:/i;
 
 function entropy(s: string): number {
   const counts = new Map<string, number>();
@@ -116,7 +155,8 @@ function looksSecret(name: string, value: string): string | undefined {
   const v = value.replace(/^Bearer\s+/i, '').trim();
   if (!v || PLACEHOLDER.test(v)) return undefined;
   if (TOKEN_PREFIX.test(v)) return 'known token format';
-  if (SECRET_NAME.test(name) && v.length >= 16 && !/\s/.test(v) && entropy(v) >= 3.5 && !/^(?:https?:|\/|\.)/.test(v)) return `high-entropy value named ${name}`;
+  if (SECRET_NAME.test(name) && v.length >= 16 && !/\s/.test(v) && entropy(v) >= 3.5 && !/^(?:https?:|\/|\.)/.test(v))
+    return `high-entropy value named ${name}`;
   return undefined;
 }
 
@@ -143,7 +183,14 @@ export function checkConfig(cfg: ServerConfig): Finding[] {
       const u = new URL(cfg.url);
       if (u.protocol === 'http:' && !isLoopback(u.hostname)) {
         const hasAuth = Object.keys(cfg.headers ?? {}).some((h) => /auth|token|key|cookie/i.test(h));
-        findings.push({ ...base, code: 'CF002', severity: hasAuth ? 'high' : 'medium', message: `"${cfg.name}" connects over plain HTTP to a non-loopback host${hasAuth ? ' and sends credentials in cleartext' : ''}.`, evidence: `${u.protocol}//${u.host}${u.pathname}`, field: 'url' });
+        findings.push({
+          ...base,
+          code: 'CF002',
+          severity: hasAuth ? 'high' : 'medium',
+          message: `"${cfg.name}" connects over plain HTTP to a non-loopback host${hasAuth ? ' and sends credentials in cleartext' : ''}.`,
+          evidence: `${u.protocol}//${u.host}${u.pathname}`,
+          field: 'url',
+        });
       }
     } catch {
       // An unparseable URL is reported by the connector; nothing to judge here.
@@ -165,13 +212,32 @@ export function checkConfig(cfg: ServerConfig): Finding[] {
   for (const [where, name, value] of places) {
     const why = looksSecret(name, value);
     if (!why) continue;
-    findings.push({ ...base, code: 'CF003', severity: 'high', message: `"${cfg.name}" has a secret inline in its config (${where}: ${why}); use an env reference or a secret store.`, evidence: `${where}=${redact(value.replace(/^Bearer\s+/i, ''))}`, field: where });
+    findings.push({
+      ...base,
+      code: 'CF003',
+      severity: 'high',
+      message: `"${cfg.name}" has a secret inline in its config (${where}: ${why}); use an env reference or a secret store.`,
+      evidence: `${where}=${redact(value.replace(/^Bearer\s+/i, ''))}`,
+      field: where,
+    });
   }
-  const bindAll = [...(cfg.args ?? []), ...Object.entries(cfg.env ?? {}).map(([k, v]) => `${k}=${v}`)].find((a) => /(?:^|[=\s:])(?:0\.0\.0\.0|\[?::\]?)(?::\d+)?$/.test(a) || /^(?:--host|--bind|-H|--listen)(?:=|$)/.test(a) && /0\.0\.0\.0/.test(a));
+  const bindAll = [...(cfg.args ?? []), ...Object.entries(cfg.env ?? {}).map(([k, v]) => `${k}=${v}`)].find(
+    (a) =>
+      /(?:^|[=\s:])(?:0\.0\.0\.0|\[?::\]?)(?::\d+)?$/.test(a) || (/^(?:--host|--bind|-H|--listen)(?:=|$)/.test(a) && /0\.0\.0\.0/.test(a)),
+  );
   const args = cfg.args ?? [];
-  const flagBind = args.findIndex((a, i) => /^(?:--host|--bind|--listen|-H|--address)$/.test(a) && /^(?:0\.0\.0\.0|::|\[::\])(?::\d+)?$/.test(args[i + 1] ?? ''));
+  const flagBind = args.findIndex(
+    (a, i) => /^(?:--host|--bind|--listen|-H|--address)$/.test(a) && /^(?:0\.0\.0\.0|::|\[::\])(?::\d+)?$/.test(args[i + 1] ?? ''),
+  );
   if (bindAll || flagBind >= 0) {
-    findings.push({ ...base, code: 'CF004', severity: 'medium', message: `"${cfg.name}" is told to listen on all network interfaces; anyone on the network can reach it.`, evidence: bindAll ?? `${args[flagBind]} ${args[flagBind + 1]}`, field: 'args' });
+    findings.push({
+      ...base,
+      code: 'CF004',
+      severity: 'medium',
+      message: `"${cfg.name}" is told to listen on all network interfaces; anyone on the network can reach it.`,
+      evidence: bindAll ?? `${args[flagBind]} ${args[flagBind + 1]}`,
+      field: 'args',
+    });
   }
   return findings;
 }

@@ -16,12 +16,18 @@ export type Capability = 'untrusted' | 'private' | 'sink' | 'destructive';
 
 // Content from outside: always untrusted when fetched from the web or mail; for user-generated
 // items (issues, comments, posts) only when the tool reads them.
-const UNTRUSTED = /\b(?:fetch(?:es)?|browse|navigate|scrape|crawl|web ?search|search (?:the )?(?:web|internet|online)|urls?|web ?pages?|websites?|html|rss|feeds?|inbox|incoming (?:emails?|messages?)|download|third[- ]party content|public (?:data|content))\b/iu;
-const UNTRUSTED_ITEMS = /\b(?:issues?|comments?|pull requests?|tickets?|reviews?|tweets?|posts?|channels?|messages?|emails?|mail|threads?|discussions?)\b/iu;
-const READ_VERB = /\b(?:read|reads|get|gets|list|lists|search|searches|query|show|view|open|load|retrieve|retrieves|fetch|find|describe|inspect|export|browse|lookup|cat|returns?)\b/iu;
-const PRIVATE = /\b(?:read[_ ]?files?|file ?system|files?|director(?:y|ies)|database|sql|quer(?:y|ies)|tables?|records?|memory|knowledge graph|notes?|documents?|calendar|contacts?|private|repositor(?:y|ies)|secrets?|credentials|environment|customers?|users? data|personal|accounts?|logs?|emails?)\b/iu;
-const SINK = /\b(?:send|post|publish|upload|e-?mail|message|notify|webhook|tweet|share|comment|create[_ ](?:issue|pull[_ ]?request|comment|gist|page)|push|submit|http (?:request|post)|request to|invite|forward|reply)\b/iu;
-const DESTRUCTIVE = /\b(?:delete|remove|drop|destroy|truncate|wipe|purge|erase|kill|terminate|overwrite|rm|uninstall|revoke|execute (?:commands?|shell|code)|run (?:commands?|shell|scripts?)|shell|exec|eval)\b/iu;
+const UNTRUSTED =
+  /\b(?:fetch(?:es)?|browse|navigate|scrape|crawl|web ?search|search (?:the )?(?:web|internet|online)|urls?|web ?pages?|websites?|html|rss|feeds?|inbox|incoming (?:emails?|messages?)|download|third[- ]party content|public (?:data|content))\b/iu;
+const UNTRUSTED_ITEMS =
+  /\b(?:issues?|comments?|pull requests?|tickets?|reviews?|tweets?|posts?|channels?|messages?|emails?|mail|threads?|discussions?)\b/iu;
+const READ_VERB =
+  /\b(?:read|reads|get|gets|list|lists|search|searches|query|show|view|open|load|retrieve|retrieves|fetch|find|describe|inspect|export|browse|lookup|cat|returns?)\b/iu;
+const PRIVATE =
+  /\b(?:read[_ ]?files?|file ?system|files?|director(?:y|ies)|database|sql|quer(?:y|ies)|tables?|records?|memory|knowledge graph|notes?|documents?|calendar|contacts?|private|repositor(?:y|ies)|secrets?|credentials|environment|customers?|users? data|personal|accounts?|logs?|emails?)\b/iu;
+const SINK =
+  /\b(?:send|post|publish|upload|e-?mail|message|notify|webhook|tweet|share|comment|create[_ ](?:issue|pull[_ ]?request|comment|gist|page)|push|submit|http (?:request|post)|request to|invite|forward|reply)\b/iu;
+const DESTRUCTIVE =
+  /\b(?:delete|remove|drop|destroy|truncate|wipe|purge|erase|kill|terminate|overwrite|rm|uninstall|revoke|execute (?:commands?|shell|code)|run (?:commands?|shell|scripts?)|shell|exec|eval)\b/iu;
 
 /** Name, title and the first sentence: what the tool *is*, not every option it mentions. */
 function text(tool: ToolDef): string {
@@ -49,10 +55,22 @@ export function classifyTool(tool: ToolDef): Set<Capability> {
   const a = tool.annotations ?? {};
   const readOnly = a.readOnlyHint === true;
   const reads = READ_VERB.test(t);
-  if (UNTRUSTED.test(t) || (UNTRUSTED_ITEMS.test(t) && reads) || (a.openWorldHint === true && readOnly) || (reads && params.some((p) => URL_PARAM.test(p)))) caps.add('untrusted');
+  if (
+    UNTRUSTED.test(t) ||
+    (UNTRUSTED_ITEMS.test(t) && reads) ||
+    (a.openWorldHint === true && readOnly) ||
+    (reads && params.some((p) => URL_PARAM.test(p)))
+  )
+    caps.add('untrusted');
   if (PRIVATE.test(t) && reads) caps.add('private');
-  if (!readOnly && (SINK.test(name) || (SINK.test(t) && a.openWorldHint !== false) || params.some((p) => SINK_PARAM.test(p)))) caps.add('sink');
-  if (!readOnly && a.destructiveHint !== false && (a.destructiveHint === true || DESTRUCTIVE.test(name) || DESTRUCTIVE.test(t) || params.some((p) => EXEC_PARAM.test(p)))) caps.add('destructive');
+  if (!readOnly && (SINK.test(name) || (SINK.test(t) && a.openWorldHint !== false) || params.some((p) => SINK_PARAM.test(p))))
+    caps.add('sink');
+  if (
+    !readOnly &&
+    a.destructiveHint !== false &&
+    (a.destructiveHint === true || DESTRUCTIVE.test(name) || DESTRUCTIVE.test(t) || params.some((p) => EXEC_PARAM.test(p)))
+  )
+    caps.add('destructive');
   return caps;
 }
 
@@ -62,7 +80,12 @@ interface Leg {
 }
 
 function collect(servers: ScannedServer[]): Map<Capability, Leg[]> {
-  const legs = new Map<Capability, Leg[]>([['untrusted', []], ['private', []], ['sink', []], ['destructive', []]]);
+  const legs = new Map<Capability, Leg[]>([
+    ['untrusted', []],
+    ['private', []],
+    ['sink', []],
+    ['destructive', []],
+  ]);
   for (const s of servers) {
     for (const t of s.tools) for (const c of classifyTool(t)) legs.get(c)?.push({ server: s.name, tool: t.name });
   }
@@ -88,8 +111,20 @@ export function checkToxicFlows(servers: ScannedServer[], tainted: ReadonlySet<s
   const legs = collect(servers);
   const findings: Finding[] = [];
   const flows: { code: string; needed: Capability[]; completes: Capability; crossSeverity: 'medium' | 'low'; label: string }[] = [
-    { code: 'TF001', needed: ['untrusted', 'private', 'sink'], completes: 'sink', crossSeverity: 'medium', label: 'untrusted content + private data + external sink (lethal trifecta)' },
-    { code: 'TF002', needed: ['untrusted', 'destructive'], completes: 'destructive', crossSeverity: 'low', label: 'untrusted content + destructive action' },
+    {
+      code: 'TF001',
+      needed: ['untrusted', 'private', 'sink'],
+      completes: 'sink',
+      crossSeverity: 'medium',
+      label: 'untrusted content + private data + external sink (lethal trifecta)',
+    },
+    {
+      code: 'TF002',
+      needed: ['untrusted', 'destructive'],
+      completes: 'destructive',
+      crossSeverity: 'low',
+      label: 'untrusted content + destructive action',
+    },
   ];
   for (const flow of flows) {
     if (!flow.needed.every((c) => (legs.get(c) ?? []).length > 0)) continue;
@@ -105,7 +140,10 @@ export function checkToxicFlows(servers: ScannedServer[], tainted: ReadonlySet<s
         return inherent ? all.filter((l) => l.server === server) : all;
       };
       const extra: Record<string, unknown> = {};
-      for (const c of flow.needed) extra[c === 'untrusted' ? 'untrustedSources' : c === 'private' ? 'privateData' : c === 'sink' ? 'sinks' : 'destructive'] = names(pick(c));
+      for (const c of flow.needed)
+        extra[c === 'untrusted' ? 'untrustedSources' : c === 'private' ? 'privateData' : c === 'sink' ? 'sinks' : 'destructive'] = names(
+          pick(c),
+        );
       const legsUsed = flow.needed.flatMap((c) => pick(c));
       const poisoned = legsUsed.some((l) => tainted.has(`${l.server}/${l.tool}`));
       findings.push({
@@ -114,7 +152,15 @@ export function checkToxicFlows(servers: ScannedServer[], tainted: ReadonlySet<s
         server,
         entity: { kind: 'tool', name: leg.tool },
         message: `${inherent ? 'Server toolset' : 'Combined toolset across servers'} forms a toxic flow: ${flow.label}; "${leg.tool}" completes it${poisoned ? ', and a tool on the path carries poisoning findings' : ''}.`,
-        evidence: flow.needed.map((c) => `${c}: ${pick(c).slice(0, 3).map((l) => `${l.server}/${l.tool}`).join(', ')}`).join(' | '),
+        evidence: flow.needed
+          .map(
+            (c) =>
+              `${c}: ${pick(c)
+                .slice(0, 3)
+                .map((l) => `${l.server}/${l.tool}`)
+                .join(', ')}`,
+          )
+          .join(' | '),
         related: flow.needed.flatMap((c) => names(pick(c), 3)).filter((r) => !(r.server === server && r.name === leg.tool)),
         ...extra,
       });

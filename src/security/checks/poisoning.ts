@@ -73,7 +73,11 @@ function scopeSignal(entity: EntityTexts): Signal | undefined {
   const v = scopeMismatch(entity.name, normalizeForRules(visibleText(desc.text)));
   const sensitive = v.foreign.filter((c) => SENSITIVE_CAPS.has(c));
   if (sensitive.length === 0) return undefined;
-  return { id: 'scope-mismatch', weight: v.foreign.length >= 2 ? 2.5 : 1.5, match: `${v.foreign.join('+')}: ${v.sentence ?? ''}`.slice(0, 120) };
+  return {
+    id: 'scope-mismatch',
+    weight: v.foreign.length >= 2 ? 2.5 : 1.5,
+    match: `${v.foreign.join('+')}: ${v.sentence ?? ''}`.slice(0, 120),
+  };
 }
 
 export interface TextCheckContext {
@@ -134,7 +138,9 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
   const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
   // Own parameter names, so that "fill the q field" is not mistaken for a reference to another tool.
-  const params = [...new Set(entity.texts.flatMap((t) => [...t.field.matchAll(/properties\.([^.[\]()]+)/g)].map((m) => (m[1] ?? '').toLowerCase())))];
+  const params = [
+    ...new Set(entity.texts.flatMap((t) => [...t.field.matchAll(/properties\.([^.[\]()]+)/g)].map((m) => (m[1] ?? '').toLowerCase()))),
+  ];
   const description = entity.texts.find((t) => t.field === 'description')?.text ?? '';
   const secretsDomain = entity.kind === 'tool' && isSecretsTool(entity.name, visibleText(description));
   const scoreCtx = { ownName: entity.name, params, secretsDomain, siblings: ctx.siblings };
@@ -145,7 +151,10 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
     whole.score = scoreSignals(whole.signals);
   }
   // Titles are a few words; instructions there are read by the model and seldom by people.
-  const titled = entity.texts.filter((t) => /(?:^|\.)title$/.test(t.field)).map((t) => titleSignal(visibleText(t.text))).find((x) => x !== undefined);
+  const titled = entity.texts
+    .filter((t) => /(?:^|\.)title$/.test(t.field))
+    .map((t) => titleSignal(visibleText(t.text)))
+    .find((x) => x !== undefined);
   if (titled && !whole.signals.some((s) => s.id === titled.id && s.weight >= titled.weight)) {
     whole.signals = [...whole.signals.filter((s) => s.id !== titled.id), titled];
     whole.score = scoreSignals(whole.signals);

@@ -11,10 +11,12 @@ import { serverEntities } from '../texts.js';
 import type { Finding, ScannedServer } from '../types.js';
 
 // Words around a mention that turn it from a description into an instruction about that tool.
-const STEERING = /\b(?:use|call|invoke|run|prefer|instead|before|after|whenever|when|must|always|never|do not|don'?t|override|replace|redirect|change|modify|set|add|include|pass|send|cc|bcc|ignore|skip|avoid|disable)\b/iu;
+const STEERING =
+  /\b(?:use|call|invoke|run|prefer|instead|before|after|whenever|when|must|always|never|do not|don'?t|override|replace|redirect|change|modify|set|add|include|pass|send|cc|bcc|ignore|skip|avoid|disable)\b/iu;
 
 // The user decides when the other tool runs.
-const USER_DRIVEN = /\b(?:when|if|only when|unless)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|explicitly)\b/;
+const USER_DRIVEN =
+  /\b(?:when|if|only when|unless)\b[^.\n]{0,20}\bthe user\b[^.\n]{0,15}\b(?:asks?|requests?|wants?|confirms?|approves?|explicitly)\b/;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -52,7 +54,9 @@ function buildIndex(servers: ScannedServer[]): TargetIndex {
       serverPatterns.push({
         target: { server: s.name, kind: 'server', name: s.name },
         needle: s.name.toLowerCase(),
-        re: new RegExp(`(?<![\\w-])${n}(?:'s)?\\s+(?:mcp\\s+)?(?:server|tools?|functions?|integration)\\b|\\b(?:server|mcp)\\s+[\`'"]?${n}\\b`),
+        re: new RegExp(
+          `(?<![\\w-])${n}(?:'s)?\\s+(?:mcp\\s+)?(?:server|tools?|functions?|integration)\\b|\\b(?:server|mcp)\\s+[\`'"]?${n}\\b`,
+        ),
       });
     }
   }
@@ -73,7 +77,12 @@ function findReference(norm: string, index: TargetIndex, self: string): { target
     if (!/[_.-]|[a-z][A-Z]/.test(hit.name)) {
       const before = norm.slice(Math.max(0, at - 20), at);
       const after = norm.slice(at + m[0].length, at + m[0].length + 12);
-      if (!/(?:\b(?:call|calling|invoke|invoking|use|using|run|running)\s+(?:the\s+)?)?[`'"]$/.test(before) && !/^[`'"]?\s+(?:tool|function)\b/.test(after) && !/\b(?:call|calling|invoke|invoking)\s+(?:the\s+)?$/.test(before)) continue;
+      if (
+        !/(?:\b(?:call|calling|invoke|invoking|use|using|run|running)\s+(?:the\s+)?)?[`'"]$/.test(before) &&
+        !/^[`'"]?\s+(?:tool|function)\b/.test(after) &&
+        !/\b(?:call|calling|invoke|invoking)\s+(?:the\s+)?$/.test(before)
+      )
+        continue;
     }
     return { target: hit, at, length: m[0].length };
   }
@@ -126,7 +135,9 @@ export function checkNames(servers: ScannedServer[]): Finding[] {
           server: s.name,
           entity: { kind: 'tool', name: t.name },
           message: `tool name "${t.name}" uses look-alike or mixed-script characters (reads as "${nameKey(t.name)}").`,
-          evidence: Array.from(t.name).map((c) => (c.charCodeAt(0) > 0x7e ? `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}` : c)).join(''),
+          evidence: Array.from(t.name)
+            .map((c) => (c.charCodeAt(0) > 0x7e ? `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()}` : c))
+            .join(''),
         });
       }
       const key = nameKey(t.name);

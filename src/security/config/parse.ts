@@ -11,7 +11,10 @@ import type { ServerConfig } from '../types.js';
 export type ConfigFormat = 'mcpServers' | 'claude-code' | 'vscode-mcp' | 'vscode-settings' | 'codex-toml';
 
 export class ConfigError extends Error {
-  constructor(message: string, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
     super(path ? `${path}: ${message}` : message);
     this.name = 'ConfigError';
   }
@@ -132,7 +135,10 @@ export function parseConfigText(text: string, source?: string, client?: string):
   if (isObj(doc.servers)) return { format: 'vscode-mcp', servers: fromMap(doc.servers, source, client ?? 'vscode') };
   const settings = isObj(doc.mcp) ? doc.mcp.servers : doc['mcp.servers'];
   if (settings !== undefined) return { format: 'vscode-settings', servers: fromMap(settings, source, client ?? 'vscode') };
-  throw new ConfigError('no MCP servers section found (mcpServers, servers, mcp.servers, projects.*.mcpServers or [mcp_servers.*])', source);
+  throw new ConfigError(
+    'no MCP servers section found (mcpServers, servers, mcp.servers, projects.*.mcpServers or [mcp_servers.*])',
+    source,
+  );
 }
 
 /** Settings files hold much more than MCP; a missing section there just means "no servers". */

@@ -6,7 +6,10 @@
  */
 
 export class TomlError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`TOML line ${line}: ${message}`);
     this.name = 'TomlError';
   }
@@ -185,7 +188,8 @@ function readValue(r: Reader): TomlValue {
   if (raw === 'false') return false;
   const num = raw.replace(/_/g, '');
   if (/^[+-]?(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|\d+)$/.test(num)) return Number(num.replace(/^([+-]?)0o/, '$10o'));
-  if (/^[+-]?(?:\d+\.\d+|\d+(?:\.\d+)?[eE][+-]?\d+)$/.test(num) || /^[+-]?(?:inf|nan)$/.test(num)) return Number(num.replace('inf', 'Infinity'));
+  if (/^[+-]?(?:\d+\.\d+|\d+(?:\.\d+)?[eE][+-]?\d+)$/.test(num) || /^[+-]?(?:inf|nan)$/.test(num))
+    return Number(num.replace('inf', 'Infinity'));
   if (/^\d{4}-\d{2}-\d{2}|^\d{2}:\d{2}/.test(raw)) return raw; // dates/times kept verbatim
   return r.fail(`unsupported value "${raw}"`);
 }

@@ -15,7 +15,10 @@ export interface CollectOptions {
 }
 
 export class CollectError extends Error {
-  constructor(message: string, readonly stderr?: string) {
+  constructor(
+    message: string,
+    readonly stderr?: string,
+  ) {
     super(message);
     this.name = 'CollectError';
   }
@@ -46,7 +49,10 @@ async function listAll(client: Client): Promise<Omit<ScannedServer, 'name'>> {
   };
   const prompts = await optional(caps.prompts, async () => (await client.listPrompts()).prompts as unknown as PromptDef[]);
   const resources = await optional(caps.resources, async () => (await client.listResources()).resources as unknown as ResourceDef[]);
-  const resourceTemplates = await optional(caps.resources, async () => (await client.listResourceTemplates()).resourceTemplates as unknown as ResourceDef[]);
+  const resourceTemplates = await optional(
+    caps.resources,
+    async () => (await client.listResourceTemplates()).resourceTemplates as unknown as ResourceDef[],
+  );
   return { tools, prompts, resources, resourceTemplates, instructions: client.getInstructions() };
 }
 

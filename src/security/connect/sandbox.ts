@@ -57,11 +57,17 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
   if (!o.sandbox) return { command: cfg.command, args: cfg.args ?? [], env, cwd: cfg.cwd };
   if (!o.bwrap) throw new Error('bubblewrap (bwrap) is not installed');
   const args = [
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
-    '--proc', '/proc',
-    '--tmpfs', '/tmp',
-    '--tmpfs', o.home,
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--tmpfs',
+    o.home,
     ...visiblePaths(cfg).flatMap((p) => ['--ro-bind', p, p]),
     '--unshare-all',
     ...(o.net ? ['--share-net'] : []),

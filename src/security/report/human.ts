@@ -28,7 +28,11 @@ export function renderHuman(servers: ServerSummary[], findings: Finding[], c: Co
   for (const name of names) {
     const s = servers.find((x) => x.name === name);
     const own = findings.filter((f) => f.server === name);
-    const status = !s ? c.dim('(all servers)') : s.status === 'ok' ? c.green(`ok, ${s.tools} tools`) : c.red(`not scanned: ${s.error ?? 'error'}`);
+    const status = !s
+      ? c.dim('(all servers)')
+      : s.status === 'ok'
+        ? c.green(`ok, ${s.tools} tools`)
+        : c.red(`not scanned: ${s.error ?? 'error'}`);
     lines.push(`${c.bold(name)}  ${status}${s?.source ? c.dim(`  ${s.source}`) : ''}`);
     if (s?.status === 'error' && s.stderr) {
       for (const l of s.stderr.split('\n').slice(-8)) lines.push(c.dim(`    │ ${l}`));
@@ -41,8 +45,12 @@ export function renderHuman(servers: ServerSummary[], findings: Finding[], c: Co
     if (own.length === 0 && s?.status === 'ok') lines.push(c.dim('  no findings'));
     lines.push('');
   }
-  const counts = (['critical', 'high', 'medium', 'low'] as const).map((sev) => `${findings.filter((f) => f.severity === sev).length} ${sev}`);
+  const counts = (['critical', 'high', 'medium', 'low'] as const).map(
+    (sev) => `${findings.filter((f) => f.severity === sev).length} ${sev}`,
+  );
   const failed = servers.filter((s) => s.status === 'error').length;
-  lines.push(`${c.bold('Summary:')} ${servers.length} server(s)${failed ? c.red(`, ${failed} not scanned`) : ''}; findings: ${counts.join(', ')}`);
+  lines.push(
+    `${c.bold('Summary:')} ${servers.length} server(s)${failed ? c.red(`, ${failed} not scanned`) : ''}; findings: ${counts.join(', ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -29,7 +29,8 @@ export function buildReport(servers: ServerSummary[], findings: Finding[]): Scan
     version: 1,
     servers: servers.map((s) => {
       const out: ServerSummary = { name: s.name, status: s.status, tools: s.tools };
-      for (const k of ['error', 'stderr', 'source', 'prompts', 'resources'] as const) if (s[k] !== undefined) Object.assign(out, { [k]: s[k] });
+      for (const k of ['error', 'stderr', 'source', 'prompts', 'resources'] as const)
+        if (s[k] !== undefined) Object.assign(out, { [k]: s[k] });
       return out;
     }),
     findings: findings.map((f) => {

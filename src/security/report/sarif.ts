@@ -30,13 +30,19 @@ function artifactUri(f: Finding, baseDir: string): string {
 }
 
 function fingerprint(f: Finding): string {
-  return createHash('sha256').update(`${f.code}\u0000${f.server}\u0000${f.entity.kind}\u0000${f.entity.name}\u0000${f.field ?? ''}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${f.code}\u0000${f.server}\u0000${f.entity.kind}\u0000${f.entity.name}\u0000${f.field ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function renderSarif(findings: Finding[], o: SarifOptions = {}): object {
   const baseDir = o.baseDir ?? process.cwd();
   const usedCodes = [...new Set(findings.map((f) => f.code))];
-  const rules = [...CHECKS.filter((c) => usedCodes.includes(c.code)), ...usedCodes.filter((c) => !checkInfo(c)).map((code) => ({ code, title: code, severity: 'medium' as Severity, help: code }))];
+  const rules = [
+    ...CHECKS.filter((c) => usedCodes.includes(c.code)),
+    ...usedCodes.filter((c) => !checkInfo(c)).map((code) => ({ code, title: code, severity: 'medium' as Severity, help: code })),
+  ];
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -67,11 +73,23 @@ export function renderSarif(findings: Finding[], o: SarifOptions = {}): object {
           locations: [
             {
               physicalLocation: { artifactLocation: { uri: artifactUri(f, baseDir) }, region: { startLine: 1 } },
-              logicalLocations: [{ name: f.entity.name, fullyQualifiedName: `${f.server}/${f.entity.kind}/${f.entity.name}`, kind: f.entity.kind === 'tool' ? 'function' : 'member' }],
+              logicalLocations: [
+                {
+                  name: f.entity.name,
+                  fullyQualifiedName: `${f.server}/${f.entity.kind}/${f.entity.name}`,
+                  kind: f.entity.kind === 'tool' ? 'function' : 'member',
+                },
+              ],
             },
           ],
           partialFingerprints: { 'mcpBastion/v1': fingerprint(f) },
-          properties: { severity: f.severity, server: f.server, entityKind: f.entity.kind, entityName: f.entity.name, 'security-severity': SECURITY_SEVERITY[f.severity] },
+          properties: {
+            severity: f.severity,
+            server: f.server,
+            entityKind: f.entity.kind,
+            entityName: f.entity.name,
+            'security-severity': SECURITY_SEVERITY[f.severity],
+          },
         })),
       },
     ],

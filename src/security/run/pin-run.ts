@@ -27,10 +27,13 @@ export async function runPin(o: PinRunOptions, io: ScanIo): Promise<number> {
     const lock = buildLock(scanned, previous);
     writeFileSync(out, `${JSON.stringify(lock, null, 2)}\n`);
     for (const s of scanned) {
-      io.stdout(`pinned ${s.name}: ${s.tools.length} tool(s), ${s.prompts?.length ?? 0} prompt(s), ${(s.resources?.length ?? 0) + (s.resourceTemplates?.length ?? 0)} resource(s)\n`);
+      io.stdout(
+        `pinned ${s.name}: ${s.tools.length} tool(s), ${s.prompts?.length ?? 0} prompt(s), ${(s.resources?.length ?? 0) + (s.resourceTemplates?.length ?? 0)} resource(s)\n`,
+      );
     }
     const failed = outcomes.filter((x) => x.status === 'error');
-    for (const f of failed) io.stderr(`not pinned ${f.name}: ${f.error}${f.stderr ? `\n  ${f.stderr.split('\n').slice(-5).join('\n  ')}` : ''}\n`);
+    for (const f of failed)
+      io.stderr(`not pinned ${f.name}: ${f.error}${f.stderr ? `\n  ${f.stderr.split('\n').slice(-5).join('\n  ')}` : ''}\n`);
     io.stdout(`wrote ${out}\n`);
     return failed.length > 0 ? 3 : 0;
   } catch (e) {

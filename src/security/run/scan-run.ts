@@ -45,7 +45,8 @@ export function loadAllowlist(path: string): AllowlistEntry[] {
     throw new ConfigError(`cannot read allow-list: ${(e as Error).message}`, path);
   }
   const list = Array.isArray(doc) ? doc : (doc as { allow?: unknown }).allow;
-  if (!Array.isArray(list)) throw new ConfigError('allow-list must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
+  if (!Array.isArray(list))
+    throw new ConfigError('allow-list must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
   return list.map((e, i) => {
     const entry = e as Partial<AllowlistEntry>;
     if (typeof entry.code !== 'string') throw new ConfigError(`entry ${i} has no "code"`, path);
@@ -89,7 +90,21 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
       findings.push(...filterFindings(pinFindings(diffLock(lock, scanned)), { ignore: o.ignore, allowlist }));
       for (const s of scanned) {
         if (!lock.servers[s.name]) {
-          findings.push(...filterFindings([{ code: 'PN004', severity: 'low', server: s.name, entity: { kind: 'server', name: s.name }, message: `server "${s.name}" has no pins yet.`, evidence: `not in ${o.pins}` }], { ignore: o.ignore, allowlist }));
+          findings.push(
+            ...filterFindings(
+              [
+                {
+                  code: 'PN004',
+                  severity: 'low',
+                  server: s.name,
+                  entity: { kind: 'server', name: s.name },
+                  message: `server "${s.name}" has no pins yet.`,
+                  evidence: `not in ${o.pins}`,
+                },
+              ],
+              { ignore: o.ignore, allowlist },
+            ),
+          );
         }
       }
     }
@@ -109,7 +124,8 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
       prompts: x.server?.prompts?.length,
       resources: x.server ? (x.server.resources?.length ?? 0) + (x.server.resourceTemplates?.length ?? 0) : undefined,
     }));
-    if (typeof o.sarif === 'string') writeFileSync(resolve(cwd, o.sarif), `${JSON.stringify(renderSarif(sorted, { baseDir: cwd }), null, 2)}\n`);
+    if (typeof o.sarif === 'string')
+      writeFileSync(resolve(cwd, o.sarif), `${JSON.stringify(renderSarif(sorted, { baseDir: cwd }), null, 2)}\n`);
     if (o.json) io.stdout(renderJson(buildReport(summaries, sorted)));
     else if (o.sarif === true) io.stdout(`${JSON.stringify(renderSarif(sorted, { baseDir: cwd }), null, 2)}\n`);
     else io.stdout(renderHuman(summaries, sorted, colorsFor({ isTTY: io.stdoutIsTTY }, io.env)));

@@ -118,7 +118,9 @@ export function gatherInputs(o: InputOptions, hooks: InputHooks = {}): GatheredI
 export async function collectInputs(o: InputOptions, inputs: GatheredInputs, hooks: InputHooks = {}): Promise<ServerOutcome[]> {
   const bwrap = o.sandbox ? which('bwrap') : undefined;
   if (o.sandbox && !bwrap && inputs.configs.some((c) => c.command)) {
-    hooks.notice?.('bubblewrap (bwrap) is not installed, so stdio servers cannot be sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap) or pass --no-sandbox to run them unconfined.');
+    hooks.notice?.(
+      'bubblewrap (bwrap) is not installed, so stdio servers cannot be sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap) or pass --no-sandbox to run them unconfined.',
+    );
   }
   const consent = o.yes ? async (): Promise<boolean> => true : hooks.consent;
   const outcomes = await collectAll(inputs.configs, {

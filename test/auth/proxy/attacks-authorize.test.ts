@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_REDIRECT, Browser, authorizeCode, authorizeUrl, pkce, registerClient, startStack, tokenRequest, type Stack } from './harness.js';
+import {
+  CLIENT_REDIRECT,
+  Browser,
+  authorizeCode,
+  authorizeUrl,
+  pkce,
+  registerClient,
+  startStack,
+  tokenRequest,
+  type Stack,
+} from './harness.js';
 
 describe('attacks on /register and /authorize', () => {
   let s: Stack;
@@ -13,13 +23,27 @@ describe('attacks on /register and /authorize', () => {
   const get = (url: string) => fetch(url, { redirect: 'manual' });
 
   it('registering the open-redirect form http://localhost:x@evil.example is refused', async () => {
-    const res = await fetch(`${s.base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://localhost:x@evil.example/cb'] }) });
+    const res = await fetch(`${s.base}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://localhost:x@evil.example/cb'] }),
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_redirect_uri' });
   });
 
-  it.each([['javascript:alert(1)'], ['data:text/html,x'], ['http://evil.example/cb'], ['https://app.example/cb#frag'], ['https://app.example/a/../b']])('registering %s is refused', async (uri) => {
-    const res = await fetch(`${s.base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [uri] }) });
+  it.each([
+    ['javascript:alert(1)'],
+    ['data:text/html,x'],
+    ['http://evil.example/cb'],
+    ['https://app.example/cb#frag'],
+    ['https://app.example/a/../b'],
+  ])('registering %s is refused', async (uri) => {
+    const res = await fetch(`${s.base}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: [uri] }),
+    });
     expect(res.status).toBe(400);
     expect((await res.json()) as { error: string }).toMatchObject({ error: 'invalid_redirect_uri' });
   });
@@ -35,13 +59,29 @@ describe('attacks on /register and /authorize', () => {
   });
 
   it('an unregistered redirect URI gets an error page, never a redirect', async () => {
-    const res = await get(authorizeUrl(s.base, { clientId, redirectUri: 'https://evil.example/cb', challenge: pkce().challenge, method: 'S256', resource: s.resource }));
+    const res = await get(
+      authorizeUrl(s.base, {
+        clientId,
+        redirectUri: 'https://evil.example/cb',
+        challenge: pkce().challenge,
+        method: 'S256',
+        resource: s.resource,
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
 
   it('the userinfo open-redirect form at /authorize gets an error page', async () => {
-    const res = await get(authorizeUrl(s.base, { clientId, redirectUri: 'http://127.0.0.1:53682@evil.example/callback', challenge: pkce().challenge, method: 'S256', resource: s.resource }));
+    const res = await get(
+      authorizeUrl(s.base, {
+        clientId,
+        redirectUri: 'http://127.0.0.1:53682@evil.example/callback',
+        challenge: pkce().challenge,
+        method: 'S256',
+        resource: s.resource,
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
@@ -69,11 +109,18 @@ describe('attacks on /register and /authorize', () => {
   };
 
   it('missing PKCE is refused', async () => expect(await errorOf({ clientId, resource: s.resource })).toBe('invalid_request'));
-  it('PKCE method plain is refused', async () => expect(await errorOf({ clientId, challenge: pkce().challenge, method: 'plain', resource: s.resource })).toBe('invalid_request'));
-  it('a challenge without a method (which means plain) is refused', async () => expect(await errorOf({ clientId, challenge: pkce().challenge, resource: s.resource })).toBe('invalid_request'));
-  it('a response_type other than code is refused', async () => expect(await errorOf({ clientId, challenge: pkce().challenge, method: 'S256', resource: s.resource, extra: { response_type: 'token' } })).toBe('unsupported_response_type'));
+  it('PKCE method plain is refused', async () =>
+    expect(await errorOf({ clientId, challenge: pkce().challenge, method: 'plain', resource: s.resource })).toBe('invalid_request'));
+  it('a challenge without a method (which means plain) is refused', async () =>
+    expect(await errorOf({ clientId, challenge: pkce().challenge, resource: s.resource })).toBe('invalid_request'));
+  it('a response_type other than code is refused', async () =>
+    expect(
+      await errorOf({ clientId, challenge: pkce().challenge, method: 'S256', resource: s.resource, extra: { response_type: 'token' } }),
+    ).toBe('unsupported_response_type'));
   it('a token for another resource is refused with invalid_target', async () => {
-    expect(await errorOf({ clientId, challenge: pkce().challenge, method: 'S256', resource: 'https://other.example/mcp' })).toBe('invalid_target');
+    expect(await errorOf({ clientId, challenge: pkce().challenge, method: 'S256', resource: 'https://other.example/mcp' })).toBe(
+      'invalid_target',
+    );
   });
   it("ChatGPT's extra ?kb_name= query on the resource is ignored", async () => {
     const q = await authorizeCode(s, clientId, pkce().challenge, { resource: `${s.resource}?kb_name=x` });
@@ -83,7 +130,10 @@ describe('attacks on /register and /authorize', () => {
   it('a tampered upstream state at the callback is refused (no code issued)', async () => {
     const { challenge } = pkce();
     const browser = new Browser({ consent: 'approve' });
-    const r = await browser.run(authorizeUrl(s.base, { clientId, challenge, method: 'S256', resource: s.resource }), `${s.base}/auth/callback`);
+    const r = await browser.run(
+      authorizeUrl(s.base, { clientId, challenge, method: 'S256', resource: s.resource }),
+      `${s.base}/auth/callback`,
+    );
     if (!('url' in r)) throw new Error('expected to reach the callback');
     const tampered = new URL(r.url);
     tampered.searchParams.set('state', `${tampered.searchParams.get('state') as string}x`);
@@ -101,7 +151,10 @@ describe('attacks on /register and /authorize', () => {
   it('a callback from a browser without the binding cookie is refused with 403', async () => {
     const { challenge } = pkce();
     const victim = new Browser({ consent: 'approve' });
-    const r = await victim.run(authorizeUrl(s.base, { clientId, challenge, method: 'S256', resource: s.resource }), `${s.base}/auth/callback`);
+    const r = await victim.run(
+      authorizeUrl(s.base, { clientId, challenge, method: 'S256', resource: s.resource }),
+      `${s.base}/auth/callback`,
+    );
     if (!('url' in r)) throw new Error('expected to reach the callback');
     const attacker = new Browser();
     const res = await attacker.fetch(r.url.href);
@@ -113,7 +166,13 @@ describe('attacks on /register and /authorize', () => {
     const { challenge, verifier } = pkce();
     const q = await authorizeCode(s, clientId, challenge, { state: 'st-"<>&' });
     expect(q.get('state')).toBe('st-"<>&');
-    const t = await tokenRequest(s.base, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier, client_id: clientId, redirect_uri: CLIENT_REDIRECT });
+    const t = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code: q.get('code') as string,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(t.status).toBe(200);
   });
 });

@@ -20,16 +20,31 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
   it('a wrong PKCE verifier is refused and burns the code', async () => {
     const { client_id } = await registerClient(s.base);
     const { code, verifier } = await codeFor(client_id);
-    const bad = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: pkce().verifier, client_id, redirect_uri: CLIENT_REDIRECT });
+    const bad = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: pkce().verifier,
+      client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(bad).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    const good = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id, redirect_uri: CLIENT_REDIRECT });
+    const good = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(good).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('a missing PKCE verifier is refused', async () => {
     const { client_id } = await registerClient(s.base);
     const { code } = await codeFor(client_id);
-    expect(await tokenRequest(s.base, { grant_type: 'authorization_code', code, client_id, redirect_uri: CLIENT_REDIRECT })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await tokenRequest(s.base, { grant_type: 'authorization_code', code, client_id, redirect_uri: CLIENT_REDIRECT })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
   });
 
   it('a replayed code is refused and revokes the tokens issued for it', async () => {
@@ -47,7 +62,15 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
     const victim = await registerClient(s.base);
     const attacker = await registerClient(s.base);
     const { code, verifier } = await codeFor(victim.client_id);
-    expect(await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: attacker.client_id, redirect_uri: CLIENT_REDIRECT })).toMatchObject({
+    expect(
+      await tokenRequest(s.base, {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        client_id: attacker.client_id,
+        redirect_uri: CLIENT_REDIRECT,
+      }),
+    ).toMatchObject({
       status: 400,
       body: { error: 'invalid_grant' },
     });
@@ -56,43 +79,94 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
   it('a code with another redirect_uri is refused', async () => {
     const { client_id } = await registerClient(s.base);
     const { code, verifier } = await codeFor(client_id);
-    expect(await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id, redirect_uri: 'http://127.0.0.1:1/other' })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(
+      await tokenRequest(s.base, {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        client_id,
+        redirect_uri: 'http://127.0.0.1:1/other',
+      }),
+    ).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('confidential clients authenticate with client_secret_basic or client_secret_post; a wrong secret gets 401', async () => {
     const conf = await registerClient(s.base, { token_endpoint_auth_method: 'client_secret_basic' });
     const secret = conf.client_secret as string;
-    const basic = (id: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}` });
+    const basic = (id: string, pw: string) => ({
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}`,
+    });
     let { code, verifier } = await codeFor(conf.client_id);
-    const wrong = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT }, basic(conf.client_id, `${secret}x`));
+    const wrong = await tokenRequest(
+      s.base,
+      { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT },
+      basic(conf.client_id, `${secret}x`),
+    );
     expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    const none = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: conf.client_id, redirect_uri: CLIENT_REDIRECT });
+    const none = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id: conf.client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(none.status).toBe(401);
-    const ok = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT }, basic(conf.client_id, secret));
+    const ok = await tokenRequest(
+      s.base,
+      { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT },
+      basic(conf.client_id, secret),
+    );
     expect(ok.status).toBe(200);
     ({ code, verifier } = await codeFor(conf.client_id));
-    const post = await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: CLIENT_REDIRECT, client_id: conf.client_id, client_secret: secret });
+    const post = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: CLIENT_REDIRECT,
+      client_id: conf.client_id,
+      client_secret: secret,
+    });
     expect(post.status).toBe(200);
   });
 
   it('a public client presenting a secret is refused', async () => {
     const { client_id } = await registerClient(s.base);
     const { code, verifier } = await codeFor(client_id);
-    expect(await tokenRequest(s.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id, client_secret: 'guess', redirect_uri: CLIENT_REDIRECT })).toMatchObject({ status: 401 });
+    expect(
+      await tokenRequest(s.base, {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        client_id,
+        client_secret: 'guess',
+        redirect_uri: CLIENT_REDIRECT,
+      }),
+    ).toMatchObject({ status: 401 });
   });
 
   it('refresh rotates; a token reused after rotation (past the grace window) revokes the whole grant', async () => {
     const { clientId, tokens } = await fullFlow(s);
-    const r1 = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    const r1 = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(r1.status).toBe(200);
     expect(r1.body.refresh_token).not.toBe(tokens.refresh_token);
     expect((await rawPost(s.base, initializeBody(), bearer(r1.body.access_token))).status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_200));
-    const reuse = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    const reuse = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(reuse).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     // The legitimate holder of the new pair is logged out too: the grant is gone.
     expect((await rawPost(s.base, initializeBody(), bearer(r1.body.access_token))).status).toBe(401);
-    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: r1.body.refresh_token as string, client_id: clientId })).status).toBe(400);
+    expect(
+      (await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: r1.body.refresh_token as string, client_id: clientId }))
+        .status,
+    ).toBe(400);
   });
 
   it('parallel retries of one refresh token within the grace window get the SAME new pair', async () => {
@@ -112,21 +186,42 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
     const { clientId, tokens } = await fullFlow(s);
     const ctx = await s.proxy.context();
     const rec = (await ctx.store.get('oauthproxy.refresh', tokens.refresh_token as string)) as Record<string, unknown>;
-    await ctx.store.set('oauthproxy.refresh', tokens.refresh_token as string, { ...rec, state: 'rotating', at: Math.floor(Date.now() / 1000) - 60 });
-    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    await ctx.store.set('oauthproxy.refresh', tokens.refresh_token as string, {
+      ...rec,
+      state: 'rotating',
+      at: Math.floor(Date.now() / 1000) - 60,
+    });
+    const r = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(r.status).toBe(200);
   });
 
   it('a refresh token presented by another client is refused and revokes the grant', async () => {
     const { tokens } = await fullFlow(s);
     const other = await registerClient(s.base);
-    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: other.client_id })).status).toBe(400);
+    expect(
+      (
+        await tokenRequest(s.base, {
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refresh_token as string,
+          client_id: other.client_id,
+        })
+      ).status,
+    ).toBe(400);
     expect((await rawPost(s.base, initializeBody(), bearer(tokens.access_token))).status).toBe(401);
   });
 
   it('a refresh cannot widen the scope', async () => {
     const { clientId, tokens } = await fullFlow(s);
-    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId, scope: 'notes:read admin' });
+    const r = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+      scope: 'notes:read admin',
+    });
     expect(r).toMatchObject({ status: 400, body: { error: 'invalid_scope' } });
   });
 
@@ -139,8 +234,15 @@ describe('attacks on /token, refresh rotation and our access tokens', () => {
 
   it('unsupported grant types and repeated parameters are refused', async () => {
     const { client_id } = await registerClient(s.base);
-    expect(await tokenRequest(s.base, { grant_type: 'password', client_id })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
-    const res = await fetch(`${s.base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=authorization_code&code=a&code=b&client_id=${client_id}` });
+    expect(await tokenRequest(s.base, { grant_type: 'password', client_id })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
+    const res = await fetch(`${s.base}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=a&code=b&client_id=${client_id}`,
+    });
     expect(res.status).toBe(400);
   });
 });

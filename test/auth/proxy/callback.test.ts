@@ -13,7 +13,10 @@ describe('the upstream callback: errors go back to the client, sanitised', () =>
   /** Runs a flow up to the callback and returns the browser and the callback URL. */
   async function atCallback(): Promise<{ browser: Browser; url: URL }> {
     const browser = new Browser({ consent: 'approve' });
-    const r = await browser.run(authorizeUrl(s.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: s.resource, state: 'cs' }), `${s.base}/auth/callback`);
+    const r = await browser.run(
+      authorizeUrl(s.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: s.resource, state: 'cs' }),
+      `${s.base}/auth/callback`,
+    );
     if (!('url' in r)) throw new Error('did not reach the callback');
     return { browser, url: r.url };
   }

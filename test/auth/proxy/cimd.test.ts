@@ -36,17 +36,26 @@ describe('CIMD: SSRF and document validation', () => {
   });
 
   it('a client_id pointing at https://127.0.0.1 is refused without the test switch', async () => {
-    expect(await code(loadCimdClient(fakeCtx(store, false), 'https://127.0.0.1:1/client.json'))).toMatch(/invalid_client: .*forbidden address/);
+    expect(await code(loadCimdClient(fakeCtx(store, false), 'https://127.0.0.1:1/client.json'))).toMatch(
+      /invalid_client: .*forbidden address/,
+    );
   });
 
   it('a client_id pointing at the cloud metadata address 169.254.169.254 is refused, even with the test switch', async () => {
-    expect(await code(loadCimdClient(fakeCtx(store, false), 'https://169.254.169.254/latest/meta-data/client.json'))).toMatch(/forbidden address/);
-    expect(await code(loadCimdClient(fakeCtx(store, true), 'https://169.254.169.254/latest/meta-data/client.json'))).toMatch(/forbidden address/);
+    expect(await code(loadCimdClient(fakeCtx(store, false), 'https://169.254.169.254/latest/meta-data/client.json'))).toMatch(
+      /forbidden address/,
+    );
+    expect(await code(loadCimdClient(fakeCtx(store, true), 'https://169.254.169.254/latest/meta-data/client.json'))).toMatch(
+      /forbidden address/,
+    );
   });
 
-  it.each([['https://10.0.0.1/c.json'], ['https://[::1]/c.json'], ['https://192.168.1.1/c.json'], ['https://[fd00::1]/c.json']])('a private address %s is refused', async (url) => {
-    expect(await code(loadCimdClient(fakeCtx(store, false), url))).toMatch(/forbidden address/);
-  });
+  it.each([['https://10.0.0.1/c.json'], ['https://[::1]/c.json'], ['https://192.168.1.1/c.json'], ['https://[fd00::1]/c.json']])(
+    'a private address %s is refused',
+    async (url) => {
+      expect(await code(loadCimdClient(fakeCtx(store, false), url))).toMatch(/forbidden address/);
+    },
+  );
 
   it('an http client_id is not treated as a metadata document without the test switch', async () => {
     const url = docs.serve('/plain.json', { client_id: `${docs.origin}/plain.json`, redirect_uris: ['http://127.0.0.1/cb'] });
@@ -60,7 +69,11 @@ describe('CIMD: SSRF and document validation', () => {
   });
 
   it('a document asking for a shared-secret auth method is refused', async () => {
-    const url = docs.serve('/secret.json', { client_id: `${docs.origin}/secret.json`, redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'client_secret_basic' });
+    const url = docs.serve('/secret.json', {
+      client_id: `${docs.origin}/secret.json`,
+      redirect_uris: ['http://127.0.0.1/cb'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
     expect(await code(loadCimdClient(fakeCtx(store, true), url))).toMatch(/must be none/);
   });
 
@@ -72,17 +85,29 @@ describe('CIMD: SSRF and document validation', () => {
   });
 
   it('a document larger than 5 KB is refused', async () => {
-    const url = docs.serve('/big.json', { client_id: `${docs.origin}/big.json`, redirect_uris: ['http://127.0.0.1/cb'], client_name: 'x'.repeat(6000) });
+    const url = docs.serve('/big.json', {
+      client_id: `${docs.origin}/big.json`,
+      redirect_uris: ['http://127.0.0.1/cb'],
+      client_name: 'x'.repeat(6000),
+    });
     expect(await code(loadCimdClient(fakeCtx(store, true), url))).toMatch(/could not be retrieved/);
   });
 
   it('a valid document is cached in the store for its max-age; no-store is fetched every time', async () => {
-    const url = docs.serve('/good.json', { client_id: `${docs.origin}/good.json`, client_name: 'Good', redirect_uris: ['http://127.0.0.1/cb'] }, { 'cache-control': 'max-age=300' });
+    const url = docs.serve(
+      '/good.json',
+      { client_id: `${docs.origin}/good.json`, client_name: 'Good', redirect_uris: ['http://127.0.0.1/cb'] },
+      { 'cache-control': 'max-age=300' },
+    );
     const ctx = fakeCtx(store, true);
     expect((await loadCimdClient(ctx, url)).client_name).toBe('Good');
     await loadCimdClient(ctx, url);
     expect(docs.hits.get('/good.json')).toBe(1);
-    const nocache = docs.serve('/nocache.json', { client_id: `${docs.origin}/nocache.json`, redirect_uris: ['http://127.0.0.1/cb'] }, { 'cache-control': 'no-store' });
+    const nocache = docs.serve(
+      '/nocache.json',
+      { client_id: `${docs.origin}/nocache.json`, redirect_uris: ['http://127.0.0.1/cb'] },
+      { 'cache-control': 'no-store' },
+    );
     await loadCimdClient(ctx, nocache);
     await loadCimdClient(ctx, nocache);
     expect(docs.hits.get('/nocache.json')).toBe(2);
@@ -114,7 +139,12 @@ describe('CIMD: SSRF and document validation', () => {
   });
 
   it('a client_secret inside a document is refused even with method none', () => {
-    expect(() => validateCimdDocument({ client_id: 'https://a.example/c', redirect_uris: ['https://a.example/cb'], client_secret: 'x' }, 'https://a.example/c')).toThrow(/must be none/);
+    expect(() =>
+      validateCimdDocument(
+        { client_id: 'https://a.example/c', redirect_uris: ['https://a.example/cb'], client_secret: 'x' },
+        'https://a.example/c',
+      ),
+    ).toThrow(/must be none/);
   });
 });
 
@@ -132,27 +162,57 @@ describe('CIMD clients at /authorize', () => {
 
   it('a redirect URI the document does not list is refused with an error page', async () => {
     const url = docs.serve('/c.json', { client_id: `${docs.origin}/c.json`, redirect_uris: ['http://127.0.0.1:53682/callback'] });
-    const res = await fetch(authorizeUrl(s.base, { clientId: url, redirectUri: 'https://evil.example/cb', challenge: pkce().challenge, method: 'S256', resource: s.resource }), { redirect: 'manual' });
+    const res = await fetch(
+      authorizeUrl(s.base, {
+        clientId: url,
+        redirectUri: 'https://evil.example/cb',
+        challenge: pkce().challenge,
+        method: 'S256',
+        resource: s.resource,
+      }),
+      { redirect: 'manual' },
+    );
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
 
   it('an http loopback document (test switch) works for the whole flow: authorize, token, refresh, tools', async () => {
-    const url = docs.serve('/flow.json', { client_id: `${docs.origin}/flow.json`, client_name: 'Loopback CIMD', redirect_uris: ['http://127.0.0.1:53682/callback'] });
+    const url = docs.serve('/flow.json', {
+      client_id: `${docs.origin}/flow.json`,
+      client_name: 'Loopback CIMD',
+      redirect_uris: ['http://127.0.0.1:53682/callback'],
+    });
     const { verifier, challenge } = pkce();
     const q = await authorizeCode(s, url, challenge);
-    const t = await tokenRequest(s.base, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier, client_id: url, redirect_uri: 'http://127.0.0.1:53682/callback' });
+    const t = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code: q.get('code') as string,
+      code_verifier: verifier,
+      client_id: url,
+      redirect_uri: 'http://127.0.0.1:53682/callback',
+    });
     expect(t.status).toBe(200);
     expect((await rawPost(s.base, initializeBody(), { authorization: `Bearer ${String(t.body.access_token)}` })).status).toBe(200);
     const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: t.body.refresh_token as string, client_id: url });
     expect(r.status).toBe(200);
     // A CIMD client cannot authenticate with a secret.
-    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: r.body.refresh_token as string, client_id: url, client_secret: 'x' })).status).toBe(401);
+    expect(
+      (
+        await tokenRequest(s.base, {
+          grant_type: 'refresh_token',
+          refresh_token: r.body.refresh_token as string,
+          client_id: url,
+          client_secret: 'x',
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('a document whose client_id differs from its URL gets an error page', async () => {
     const url = docs.serve('/d.json', { client_id: 'https://trusted.example/d.json', redirect_uris: ['http://127.0.0.1:53682/callback'] });
-    const res = await fetch(authorizeUrl(s.base, { clientId: url, challenge: pkce().challenge, method: 'S256', resource: s.resource }), { redirect: 'manual' });
+    const res = await fetch(authorizeUrl(s.base, { clientId: url, challenge: pkce().challenge, method: 'S256', resource: s.resource }), {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/different client_id/);
   });

@@ -29,7 +29,11 @@ describe("consent 'always' and 'remember' over HTTP", () => {
       const form = consentForm(await page.text());
       form.delete('__action');
       form.set('action', 'approve');
-      const post = await b.fetch(`${s.base}/consent`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const post = await b.fetch(`${s.base}/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
       expect(post.status).toBe(303);
       expect(post.headers.get('location')).toContain(s.idp.issuer);
     }
@@ -44,7 +48,13 @@ describe("consent 'always' and 'remember' over HTTP", () => {
     form.delete('__action');
     form.set('action', 'approve');
     const cookies = b.cookieHeader();
-    const post = (cookie: string) => fetch(`${s.base}/consent`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: form.toString() });
+    const post = (cookie: string) =>
+      fetch(`${s.base}/consent`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: form.toString(),
+      });
     expect((await post(cookies)).status).toBe(303);
     expect((await post(cookies)).status).toBe(403);
   });
@@ -57,21 +67,36 @@ describe("consent 'always' and 'remember' over HTTP", () => {
     const form = consentForm(await page.text());
     form.delete('__action');
     form.set('action', 'approve');
-    const post = await fetch(`${s.base}/consent`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+    const post = await fetch(`${s.base}/consent`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
     expect(post.status).toBe(403);
-    const crossSite = await fetch(`${s.base}/consent`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: b.cookieHeader(), 'sec-fetch-site': 'cross-site' }, body: form.toString() });
+    const crossSite = await fetch(`${s.base}/consent`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: b.cookieHeader(), 'sec-fetch-site': 'cross-site' },
+      body: form.toString(),
+    });
     expect(crossSite.status).toBe(403);
   });
 
   it("'remember' skips the page for the same browser and client on a direct navigation only", async () => {
     const b = new Browser({ consent: 'approve', headers: { 'sec-fetch-site': 'none' } });
-    const first = await b.run(authorizeUrl(r.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: r.resource }), CLIENT_REDIRECT);
+    const first = await b.run(
+      authorizeUrl(r.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: r.resource }),
+      CLIENT_REDIRECT,
+    );
     expect('url' in first).toBe(true);
     // Same browser, direct navigation: straight upstream.
     const again = await firstHop(r, b, clientId);
     expect(again.headers.get('location')).toContain(r.idp.issuer);
     // Same browser, but the navigation comes from another site: the page again.
-    const cross = await b.fetch(authorizeUrl(r.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: r.resource }), { headers: { 'sec-fetch-site': 'cross-site' } });
+    const cross = await b.fetch(authorizeUrl(r.base, { clientId, challenge: pkce().challenge, method: 'S256', resource: r.resource }), {
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(new URL(cross.headers.get('location') as string).pathname).toBe('/consent');
     // Another browser: the page.
     const other = await firstHop(r, new Browser({ headers: { 'sec-fetch-site': 'none' } }), clientId);

@@ -35,9 +35,11 @@ describe('consent page rendering', () => {
   });
 
   it('headers forbid framing, scripts and foreign form targets', () => {
-    const h = consentHeaders(['https://github.com', 'http://127.0.0.1:9999', "evil; script-src *"]);
+    const h = consentHeaders(['https://github.com', 'http://127.0.0.1:9999', 'evil; script-src *']);
     expect(h['x-frame-options']).toBe('DENY');
-    expect(h['content-security-policy']).toBe(`default-src 'none'; style-src ${CSS_HASH}; form-action 'self' https://github.com http://127.0.0.1:9999; frame-ancestors 'none'; base-uri 'none'`);
+    expect(h['content-security-policy']).toBe(
+      `default-src 'none'; style-src ${CSS_HASH}; form-action 'self' https://github.com http://127.0.0.1:9999; frame-ancestors 'none'; base-uri 'none'`,
+    );
     expect(cspSourceFor('com.example.app:/cb')).toBe('com.example.app:');
   });
 });

@@ -27,7 +27,14 @@ describe('checkResource (RFC 8707)', () => {
     expect(checkResource(null, resource)).toBe(resource.href);
     expect(checkResource('https://mcp.example/mcp?kb_name=docs', resource)).toBe(resource.href);
   });
-  it.each([['https://other.example/mcp'], ['https://mcp.example/mcp2'], ['https://mcp.example/'], ['http://mcp.example/mcp'], ['https://mcp.example/mcp#x'], ['not a url']])('a token for another resource %s is invalid_target', (r) => {
+  it.each([
+    ['https://other.example/mcp'],
+    ['https://mcp.example/mcp2'],
+    ['https://mcp.example/'],
+    ['http://mcp.example/mcp'],
+    ['https://mcp.example/mcp#x'],
+    ['not a url'],
+  ])('a token for another resource %s is invalid_target', (r) => {
     expect(err(() => checkResource(r, resource))).toBe('invalid_target');
   });
   it('when our resource URL has its own query, it must match exactly', () => {
@@ -67,10 +74,24 @@ describe('scopes', () => {
     expect(await grantedScopes(ctx({}), ['a', 'b', 'c'], 'a c', who)).toEqual(['a', 'c']);
     expect(await grantedScopes(ctx({}), ['a', 'b'], 'a,b', who)).toEqual(['a', 'b']);
     expect(await grantedScopes(ctx({}), ['a', 'b'], undefined, who)).toEqual(['a', 'b']);
-    expect(await grantedScopes(ctx({ translateScopes: (s: readonly string[]) => s.map((x) => `api://x/${x}`) }), ['a', 'b'], 'api://x/a openid', who)).toEqual(['a']);
+    expect(
+      await grantedScopes(
+        ctx({ translateScopes: (s: readonly string[]) => s.map((x) => `api://x/${x}`) }),
+        ['a', 'b'],
+        'api://x/a openid',
+        who,
+      ),
+    ).toEqual(['a']);
   });
   it('a grantedScopes hook decides per user but can never widen the grant beyond the request', async () => {
-    const ctx = { opts: { raw: { grantedScopes: (_r: readonly string[], _u: string | undefined, id: { subject: string }) => (id.subject === 'root' ? ['notes:read', 'admin'] : ['notes:read']) } } } as unknown as ProxyContext;
+    const ctx = {
+      opts: {
+        raw: {
+          grantedScopes: (_r: readonly string[], _u: string | undefined, id: { subject: string }) =>
+            id.subject === 'root' ? ['notes:read', 'admin'] : ['notes:read'],
+        },
+      },
+    } as unknown as ProxyContext;
     expect(await grantedScopes(ctx, ['notes:read'], undefined, { subject: 'root' })).toEqual(['notes:read']);
     expect(await grantedScopes(ctx, ['notes:read', 'admin'], undefined, { subject: 'root' })).toEqual(['notes:read', 'admin']);
     expect(await grantedScopes(ctx, ['notes:read', 'admin'], undefined, { subject: 'mallory' })).toEqual(['notes:read']);
@@ -78,7 +99,14 @@ describe('scopes', () => {
 });
 
 describe('resolveRedirectUri', () => {
-  const client = { client_id: 'c', kind: 'cimd', redirect_uris: ['https://app.example/cb', 'http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', grant_types: [], created_at: 0 } as ClientRecord;
+  const client = {
+    client_id: 'c',
+    kind: 'cimd',
+    redirect_uris: ['https://app.example/cb', 'http://127.0.0.1/cb'],
+    token_endpoint_auth_method: 'none',
+    grant_types: [],
+    created_at: 0,
+  } as ClientRecord;
   const ctx = (patterns?: string[]) => ({ opts: { patterns: patterns?.map(parseRedirectPattern) } }) as unknown as ProxyContext;
   it('must be registered and allowed by policy; omitted only when exactly one is registered', () => {
     expect(resolveRedirectUri(ctx(), client, 'https://app.example/cb')).toBe('https://app.example/cb');
@@ -113,7 +141,10 @@ describe('validateRegistration', () => {
     expect(err(() => validateRegistration({ redirect_uris: ['http://127.0.0.1:5/cb'], application_type: 'native' }, ctx))).toBe('ok');
   });
   it('defaults to a public client with both grants', () => {
-    expect(validateRegistration({ redirect_uris: ['https://a.example/cb'] }, ctx)).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] });
+    expect(validateRegistration({ redirect_uris: ['https://a.example/cb'] }, ctx)).toMatchObject({
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
   });
 });
 

@@ -40,34 +40,69 @@ export interface StackOptions {
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
-export const TEST_REDIRECT_POLICY = ['http://127.0.0.1:*', 'http://localhost:*', 'http://[::1]:*', 'https://127.0.0.1:*', 'https://localhost:*', 'https://*.example', 'https://*.example:*', 'https://claude.ai', 'https://vscode.dev'];
+export const TEST_REDIRECT_POLICY = [
+  'http://127.0.0.1:*',
+  'http://localhost:*',
+  'http://[::1]:*',
+  'https://127.0.0.1:*',
+  'https://localhost:*',
+  'https://*.example',
+  'https://*.example:*',
+  'https://claude.ai',
+  'https://vscode.dev',
+];
 
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const port = o.port ?? (await freePort());
   const base = `http://${o.host ?? '127.0.0.1'}:${o.publicPort ?? port}`;
-  const idp = o.idp ?? (await startUpstreamIdp({ callbackUrl: `${base}/auth/callback`, scopes: SCOPES, grantScopes: ['notes:read', 'notes:write'], accessTokenTtl: o.upstreamAccessTtl }));
+  const idp =
+    o.idp ??
+    (await startUpstreamIdp({
+      callbackUrl: `${base}/auth/callback`,
+      scopes: SCOPES,
+      grantScopes: ['notes:read', 'notes:write'],
+      accessTokenTtl: o.upstreamAccessTtl,
+    }));
   const store = o.store ?? (await createProxyStore(o.storage ?? { type: 'memory' }));
-  const proxy = o.make ? o.make({ baseUrl: base, storage: store, idp }) : new OAuthProxy({
-    upstreamAuthorizationEndpoint: idp.authorizationEndpoint,
-    upstreamTokenEndpoint: idp.tokenEndpoint,
-    upstreamRevocationEndpoint: idp.revocationEndpoint,
-    upstreamIssuer: idp.issuer,
-    upstreamClientId: idp.clientId,
-    upstreamClientSecret: idp.clientSecret,
-    tokenVerifier: new IntrospectionVerifier({ introspectionUrl: idp.introspectionUrl, clientId: idp.clientId, clientSecret: idp.clientSecret, allowInsecureLoopback: true }),
-    baseUrl: base,
-    upstreamScopes: ['offline_access'],
-    consent: o.consent ?? false,
-    // consent: false needs an explicit redirect policy; this one is as wide as the default
-    // (loopback, and the https test hosts) so tests keep exercising exact registration matching.
-    ...((o.consent ?? false) === false ? { allowedClientRedirectUris: TEST_REDIRECT_POLICY } : {}),
-    storage: store,
-    allowInsecureLoopback: true,
-    // Attack tests fire many requests from one address; rate limits have their own test.
-    rateLimits: false,
-    ...o.proxy,
+  const proxy = o.make
+    ? o.make({ baseUrl: base, storage: store, idp })
+    : new OAuthProxy({
+        upstreamAuthorizationEndpoint: idp.authorizationEndpoint,
+        upstreamTokenEndpoint: idp.tokenEndpoint,
+        upstreamRevocationEndpoint: idp.revocationEndpoint,
+        upstreamIssuer: idp.issuer,
+        upstreamClientId: idp.clientId,
+        upstreamClientSecret: idp.clientSecret,
+        tokenVerifier: new IntrospectionVerifier({
+          introspectionUrl: idp.introspectionUrl,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          allowInsecureLoopback: true,
+        }),
+        baseUrl: base,
+        upstreamScopes: ['offline_access'],
+        consent: o.consent ?? false,
+        // consent: false needs an explicit redirect policy; this one is as wide as the default
+        // (loopback, and the https test hosts) so tests keep exercising exact registration matching.
+        ...((o.consent ?? false) === false ? { allowedClientRedirectUris: TEST_REDIRECT_POLICY } : {}),
+        storage: store,
+        allowInsecureLoopback: true,
+        // Attack tests fire many requests from one address; rate limits have their own test.
+        rateLimits: false,
+        ...o.proxy,
+      });
+  const server = await startServer({
+    name: 'proxy-test',
+    version: '1',
+    router: createDemoRouter(),
+    rules: demoRules,
+    auth: proxy,
+    http: {
+      port,
+      ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
+      ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}),
+    },
   });
-  const server = await startServer({ name: 'proxy-test', version: '1', router: createDemoRouter(), rules: demoRules, auth: proxy, http: { port, ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}), ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}) } });
   return {
     idp,
     proxy,
@@ -91,8 +126,15 @@ export function pkce(): { verifier: string; challenge: string } {
 
 export const CLIENT_REDIRECT = 'http://127.0.0.1:53682/callback';
 
-export async function registerClient(base: string, body: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret?: string } & Record<string, unknown>> {
-  const res = await fetch(`${base}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [CLIENT_REDIRECT], client_name: 'test client', ...body }) });
+export async function registerClient(
+  base: string,
+  body: Record<string, unknown> = {},
+): Promise<{ client_id: string; client_secret?: string } & Record<string, unknown>> {
+  const res = await fetch(`${base}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ redirect_uris: [CLIENT_REDIRECT], client_name: 'test client', ...body }),
+  });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { client_id: string };
 }
@@ -119,13 +161,21 @@ export class Browser {
   }
 
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...this.opts.headers, ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...this.opts.headers, ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
+    });
     this.store(res);
     return res;
   }
 
   /** Follows redirects until `stopAt` (prefix). Consent pages are answered per `opts.consent`. Returns the final URL or the response that stopped it. */
-  async run(start: string, stopAt: string, hooks: { beforeCallback?: (b: Browser, url: string) => void } = {}): Promise<{ url: URL } | { stopped: Response; body: string }> {
+  async run(
+    start: string,
+    stopAt: string,
+    hooks: { beforeCallback?: (b: Browser, url: string) => void } = {},
+  ): Promise<{ url: URL } | { stopped: Response; body: string }> {
     let url = start;
     let init: RequestInit = {};
     for (let hop = 0; hop < 25; hop++) {
@@ -142,7 +192,11 @@ export class Browser {
       if (res.status === 200 && this.opts.consent && body.includes('name="csrf"')) {
         const form = consentForm(body);
         form.set('action', this.opts.consent);
-        init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: form.toString() };
+        init = {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+          body: form.toString(),
+        };
         url = new URL(form.get('__action') ?? '/consent', url).href;
         form.delete('__action');
         init.body = form.toString();
@@ -156,7 +210,8 @@ export class Browser {
 
 export function consentForm(html: string): URLSearchParams {
   const form = new URLSearchParams();
-  for (const m of html.matchAll(/<input type="hidden" name="([a-z]+)" value="([^"]*)">/g)) form.set(m[1] as string, unescape(m[2] as string));
+  for (const m of html.matchAll(/<input type="hidden" name="([a-z]+)" value="([^"]*)">/g))
+    form.set(m[1] as string, unescape(m[2] as string));
   const action = /<form method="post" action="([^"]+)"/.exec(html);
   if (action) form.set('__action', unescape(action[1] as string));
   return form;
@@ -192,26 +247,52 @@ export function authorizeUrl(base: string, p: AuthorizeParams): string {
 }
 
 /** Full headless authorization: returns the client callback's query (code, state, iss). */
-export async function authorizeCode(stack: Stack, clientId: string, challenge: string, opts: Partial<AuthorizeParams> & { browser?: Browser } = {}): Promise<URLSearchParams> {
+export async function authorizeCode(
+  stack: Stack,
+  clientId: string,
+  challenge: string,
+  opts: Partial<AuthorizeParams> & { browser?: Browser } = {},
+): Promise<URLSearchParams> {
   const browser = opts.browser ?? new Browser({ consent: 'approve' });
-  const r = await browser.run(authorizeUrl(stack.base, { clientId, challenge, method: 'S256', resource: stack.resource, ...opts }), opts.redirectUri ?? CLIENT_REDIRECT);
+  const r = await browser.run(
+    authorizeUrl(stack.base, { clientId, challenge, method: 'S256', resource: stack.resource, ...opts }),
+    opts.redirectUri ?? CLIENT_REDIRECT,
+  );
   if (!('url' in r)) throw new Error(`authorization stopped at ${r.stopped.status}: ${r.body.slice(0, 300)}`);
   return r.url.searchParams;
 }
 
-export async function tokenRequest(base: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${base}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
+export async function tokenRequest(
+  base: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 /** register → authorize → code exchange. */
-export async function fullFlow(stack: Stack, opts: { clientId?: string; scope?: string } = {}): Promise<{ clientId: string; tokens: Record<string, unknown> }> {
+export async function fullFlow(
+  stack: Stack,
+  opts: { clientId?: string; scope?: string } = {},
+): Promise<{ clientId: string; tokens: Record<string, unknown> }> {
   const clientId = opts.clientId ?? (await registerClient(stack.base)).client_id;
   const { verifier, challenge } = pkce();
   const q = await authorizeCode(stack, clientId, challenge, opts.scope ? { scope: opts.scope } : {});
   const code = q.get('code');
   if (!code) throw new Error(`no code: ${q.toString()}`);
-  const t = await tokenRequest(stack.base, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: CLIENT_REDIRECT, resource: stack.resource });
+  const t = await tokenRequest(stack.base, {
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    client_id: clientId,
+    redirect_uri: CLIENT_REDIRECT,
+    resource: stack.resource,
+  });
   if (t.status !== 200) throw new Error(`token failed ${t.status} ${JSON.stringify(t.body)}`);
   return { clientId, tokens: t.body };
 }

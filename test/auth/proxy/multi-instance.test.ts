@@ -28,7 +28,11 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
     storeA = await createProxyStore({ type: 'redis', url: REDIS_URL, keyPrefix: prefix, keys });
     storeB = await createProxyStore({ type: 'redis', url: REDIS_URL, keyPrefix: prefix, keys });
     const publicPort = await freePort();
-    idp = await startUpstreamIdp({ callbackUrl: `http://127.0.0.1:${publicPort}/auth/callback`, scopes: SCOPES, grantScopes: ['notes:read', 'notes:write'] });
+    idp = await startUpstreamIdp({
+      callbackUrl: `http://127.0.0.1:${publicPort}/auth/callback`,
+      scopes: SCOPES,
+      grantScopes: ['notes:read', 'notes:write'],
+    });
     a = await startStack({ port: publicPort, store: storeA, idp });
     b = await startStack({ publicPort, store: storeB, idp });
   });
@@ -58,11 +62,20 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
     const { client_id } = await registerClient(b.direct);
     const { verifier, challenge } = pkce();
     const browser = new Browser({ consent: 'approve' });
-    const r = await browser.run(authorizeUrl(b.direct, { clientId: client_id, challenge, method: 'S256', resource: b.resource }), CLIENT_REDIRECT);
+    const r = await browser.run(
+      authorizeUrl(b.direct, { clientId: client_id, challenge, method: 'S256', resource: b.resource }),
+      CLIENT_REDIRECT,
+    );
     if (!('url' in r)) throw new Error(`flow stopped: ${r.stopped.status} ${r.body.slice(0, 200)}`);
     const code = r.url.searchParams.get('code') as string;
     expect(r.url.searchParams.get('iss')).toBe(a.base);
-    const t = await tokenRequest(b.direct, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id, redirect_uri: CLIENT_REDIRECT });
+    const t = await tokenRequest(b.direct, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    });
     expect(t.status).toBe(200);
     expect((await rawPost(a.direct, initializeBody(), bearer(t.body.access_token))).status).toBe(200);
     expect((await rawPost(b.direct, initializeBody(), bearer(t.body.access_token))).status).toBe(200);
@@ -77,9 +90,18 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
     const { client_id } = await registerClient(a.direct);
     const { verifier, challenge } = pkce();
     const browser = new Browser({ consent: 'approve' });
-    const r = await browser.run(authorizeUrl(a.direct, { clientId: client_id, challenge, method: 'S256', resource: a.resource }), CLIENT_REDIRECT);
+    const r = await browser.run(
+      authorizeUrl(a.direct, { clientId: client_id, challenge, method: 'S256', resource: a.resource }),
+      CLIENT_REDIRECT,
+    );
     if (!('url' in r)) throw new Error('flow stopped');
-    const form = { grant_type: 'authorization_code', code: r.url.searchParams.get('code') as string, code_verifier: verifier, client_id, redirect_uri: CLIENT_REDIRECT };
+    const form = {
+      grant_type: 'authorization_code',
+      code: r.url.searchParams.get('code') as string,
+      code_verifier: verifier,
+      client_id,
+      redirect_uri: CLIENT_REDIRECT,
+    };
     const results = await Promise.all([tokenRequest(a.direct, form), tokenRequest(b.direct, form)]);
     expect(results.map((x) => x.status).sort()).toEqual([200, 400]);
   });
@@ -87,7 +109,12 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
   it('parallel refreshes of one token on both instances get the same pair (grace works across instances)', async () => {
     const { clientId, tokens } = await fullFlow(a);
     const form = { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId };
-    const results = await Promise.all([tokenRequest(a.direct, form), tokenRequest(b.direct, form), tokenRequest(a.direct, form), tokenRequest(b.direct, form)]);
+    const results = await Promise.all([
+      tokenRequest(a.direct, form),
+      tokenRequest(b.direct, form),
+      tokenRequest(a.direct, form),
+      tokenRequest(b.direct, form),
+    ]);
     expect(results.map((x) => x.status)).toEqual([200, 200, 200, 200]);
     expect(new Set(results.map((x) => x.body.refresh_token)).size).toBe(1);
   });
@@ -95,7 +122,11 @@ describe('two proxy instances behind one URL share one Redis and act as one serv
   it('revocation on one instance is seen by the other at once', async () => {
     const { clientId, tokens } = await fullFlow(a);
     expect((await rawPost(b.direct, initializeBody(), bearer(tokens.access_token))).status).toBe(200);
-    await fetch(`${a.direct}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: tokens.refresh_token as string, client_id: clientId }).toString() });
+    await fetch(`${a.direct}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refresh_token as string, client_id: clientId }).toString(),
+    });
     expect((await rawPost(b.direct, initializeBody(), bearer(tokens.access_token))).status).toBe(401);
   });
 });
@@ -106,7 +137,11 @@ describe('file store: a new proxy instance over the same directory accepts token
 
   it('refresh token issued before a restart works after it', async () => {
     const port = await freePort();
-    const idp = await startUpstreamIdp({ callbackUrl: `http://127.0.0.1:${port}/auth/callback`, scopes: SCOPES, grantScopes: ['notes:read', 'notes:write'] });
+    const idp = await startUpstreamIdp({
+      callbackUrl: `http://127.0.0.1:${port}/auth/callback`,
+      scopes: SCOPES,
+      grantScopes: ['notes:read', 'notes:write'],
+    });
     try {
       const store1 = await createProxyStore({ type: 'file', path: dir });
       const first = await startStack({ port, store: store1, idp });
@@ -121,7 +156,11 @@ describe('file store: a new proxy instance over the same directory accepts token
       try {
         // The access token signed before the restart still verifies (the key was persisted, encrypted).
         expect((await rawPost(second.base, initializeBody(), bearer(tokens.access_token))).status).toBe(200);
-        const r = await tokenRequest(second.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+        const r = await tokenRequest(second.base, {
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refresh_token as string,
+          client_id: clientId,
+        });
         expect(r.status).toBe(200);
         expect((await rawPost(second.base, initializeBody(), bearer(r.body.access_token))).status).toBe(200);
       } finally {

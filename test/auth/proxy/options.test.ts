@@ -45,7 +45,11 @@ describe('options are validated with errors naming the option', () => {
   });
 
   it('accepts http loopback with the test switch and derives the callback URL', async () => {
-    const o = await base({ baseUrl: 'http://127.0.0.1:3000', upstreamTokenEndpoint: 'http://127.0.0.1:4000/token', allowInsecureLoopback: true });
+    const o = await base({
+      baseUrl: 'http://127.0.0.1:3000',
+      upstreamTokenEndpoint: 'http://127.0.0.1:4000/token',
+      allowInsecureLoopback: true,
+    });
     expect(new OAuthProxy(o).options.callbackUrl).toBe('http://127.0.0.1:3000/auth/callback');
     await o.storage.close();
   });
@@ -68,7 +72,20 @@ describe('options are validated with errors naming the option', () => {
     const plain = await createStore({ type: 'memory' });
     await expect(assertStoreSecurity(plain)).rejects.toThrow(/storage: .*secret-keyed/);
     await plain.close();
-    const hashedOnly = await createStore({ type: 'memory', secretKeyCollections: ['oauthproxy.tx', 'oauthproxy.pending', 'oauthproxy.csrf', 'oauthproxy.codes', 'oauthproxy.usedcodes', 'oauthproxy.refresh', 'oauthproxy.rotations', 'oauthproxy.consents', 'oauthproxy.validated'] });
+    const hashedOnly = await createStore({
+      type: 'memory',
+      secretKeyCollections: [
+        'oauthproxy.tx',
+        'oauthproxy.pending',
+        'oauthproxy.csrf',
+        'oauthproxy.codes',
+        'oauthproxy.usedcodes',
+        'oauthproxy.refresh',
+        'oauthproxy.rotations',
+        'oauthproxy.consents',
+        'oauthproxy.validated',
+      ],
+    });
     await expect(assertStoreSecurity(hashedOnly)).rejects.toThrow(/storage: .*must be encrypted/);
     await hashedOnly.close();
     const good = await createProxyStore({ type: 'memory' });
@@ -82,9 +99,25 @@ describe('consent: false needs a redirect policy', () => {
     const { resolveProxyOptions } = await import('../../../src/auth/proxy/options.js');
     const { createProxyStore } = await import('../../../src/auth/proxy/store.js');
     const storage = await createProxyStore({ type: 'memory' });
-    const base = { upstreamAuthorizationEndpoint: 'https://idp.example/authorize', upstreamTokenEndpoint: 'https://idp.example/token', upstreamClientId: 'c', upstreamClientSecret: 's', tokenVerifier: { verify: async () => { throw new Error('unused'); }, checksAudience: true, requiredScopes: [] }, baseUrl: 'https://mcp.example', storage };
+    const base = {
+      upstreamAuthorizationEndpoint: 'https://idp.example/authorize',
+      upstreamTokenEndpoint: 'https://idp.example/token',
+      upstreamClientId: 'c',
+      upstreamClientSecret: 's',
+      tokenVerifier: {
+        verify: async () => {
+          throw new Error('unused');
+        },
+        checksAudience: true,
+        requiredScopes: [],
+      },
+      baseUrl: 'https://mcp.example',
+      storage,
+    };
     expect(() => resolveProxyOptions({ ...base, consent: false })).toThrow(/consent.*allowedClientRedirectUris/s);
-    expect(() => resolveProxyOptions({ ...base, consent: false, allowedClientRedirectUris: ['https://claude.ai/api/mcp/auth_callback'] })).not.toThrow();
+    expect(() =>
+      resolveProxyOptions({ ...base, consent: false, allowedClientRedirectUris: ['https://claude.ai/api/mcp/auth_callback'] }),
+    ).not.toThrow();
     await storage.close();
   });
 });

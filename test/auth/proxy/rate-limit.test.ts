@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness.js';
 
 const register = (stack: Stack, headers: Record<string, string> = {}) =>
-  fetch(`${stack.base}/register`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:53682/callback'] }) });
+  fetch(`${stack.base}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:53682/callback'] }),
+  });
 
 describe('rate limits on the public endpoints (a flood of registrations cannot grow the store without bound)', () => {
   let direct: Stack;

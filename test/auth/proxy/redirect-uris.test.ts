@@ -44,9 +44,12 @@ describe('parseSafeRedirectUri refuses forms that move a code elsewhere', () => 
     expect(() => parseSafeRedirectUri(uri)).toThrow(/dot segments/);
   });
 
-  it.each([['https://app.example\\@evil.example/'], ['https://app.example/ cb'], ['https://app.example/\ncb']])('backslashes and control characters: %j', (uri) => {
-    expect(() => parseSafeRedirectUri(uri)).toThrow(OAuthLike);
-  });
+  it.each([['https://app.example\\@evil.example/'], ['https://app.example/ cb'], ['https://app.example/\ncb']])(
+    'backslashes and control characters: %j',
+    (uri) => {
+      expect(() => parseSafeRedirectUri(uri)).toThrow(OAuthLike);
+    },
+  );
 
   it('relative or non-string values', () => {
     expect(() => parseSafeRedirectUri('/cb')).toThrow(/absolute/);
@@ -71,12 +74,17 @@ describe('redirectUriMatches: exact match, loopback ports free (RFC 8252)', () =
     expect(redirectUriMatches('http://localhost:9999/cb', registered)).toBe(true);
   });
   it('an unregistered redirect URI is refused', () => expect(redirectUriMatches('https://evil.example/cb', registered)).toBe(false));
-  it('a different path on a registered host is refused', () => expect(redirectUriMatches('https://app.example/cb2', registered)).toBe(false));
-  it('a prefix extension of a registered URI is refused', () => expect(redirectUriMatches('https://app.example/cb/../../evil', registered)).toBe(false));
-  it('an extra query on a registered URI is refused', () => expect(redirectUriMatches('https://app.example/cb?next=evil', registered)).toBe(false));
-  it('a port change on a non-loopback host is refused', () => expect(redirectUriMatches('https://app.example:8443/cb', registered)).toBe(false));
+  it('a different path on a registered host is refused', () =>
+    expect(redirectUriMatches('https://app.example/cb2', registered)).toBe(false));
+  it('a prefix extension of a registered URI is refused', () =>
+    expect(redirectUriMatches('https://app.example/cb/../../evil', registered)).toBe(false));
+  it('an extra query on a registered URI is refused', () =>
+    expect(redirectUriMatches('https://app.example/cb?next=evil', registered)).toBe(false));
+  it('a port change on a non-loopback host is refused', () =>
+    expect(redirectUriMatches('https://app.example:8443/cb', registered)).toBe(false));
   it('loopback with another path is refused', () => expect(redirectUriMatches('http://127.0.0.1:1234/other', registered)).toBe(false));
-  it('loopback with another loopback host name is refused (127.0.0.1 vs localhost)', () => expect(redirectUriMatches('http://localhost:53682/callback', registered)).toBe(false));
+  it('loopback with another loopback host name is refused (127.0.0.1 vs localhost)', () =>
+    expect(redirectUriMatches('http://localhost:53682/callback', registered)).toBe(false));
   it('an open-redirect userinfo form is refused even if it starts like a registered URI', () => {
     expect(redirectUriMatches('http://localhost:x@evil.example/cb', ['http://localhost/cb'])).toBe(false);
   });
@@ -87,7 +95,12 @@ describe('redirectUriMatches: exact match, loopback ports free (RFC 8252)', () =
 
 describe('redirect patterns match parsed URL parts, never a string glob', () => {
   it('parses scheme, host, port and path', () => {
-    expect(parseRedirectPattern('https://*.example.com:*/cb/*')).toEqual({ scheme: 'https', host: '*.example.com', port: '*', path: '/cb/*' });
+    expect(parseRedirectPattern('https://*.example.com:*/cb/*')).toEqual({
+      scheme: 'https',
+      host: '*.example.com',
+      port: '*',
+      path: '/cb/*',
+    });
     expect(() => parseRedirectPattern('http://localhost:*@evil')).toThrow(/not a redirect pattern/);
   });
   it('a wildcard localhost port pattern does not accept the userinfo trick', () => {

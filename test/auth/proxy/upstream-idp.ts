@@ -24,7 +24,13 @@ export interface UpstreamIdp {
  * confidential client whose only redirect URI is the proxy's callback, opaque access tokens,
  * refresh tokens, revocation and introspection. Login and consent are approved automatically.
  */
-export async function startUpstreamIdp(opts: { callbackUrl: string; scopes: string[]; grantScopes: string[]; accessTokenTtl?: number; account?: string }): Promise<UpstreamIdp> {
+export async function startUpstreamIdp(opts: {
+  callbackUrl: string;
+  scopes: string[];
+  grantScopes: string[];
+  accessTokenTtl?: number;
+  account?: string;
+}): Promise<UpstreamIdp> {
   const { server, issuer } = await listenLoopback();
   const key = await signingJwk('ES256', 'upstream');
   const Provider = await loadOidcProvider();
@@ -74,7 +80,10 @@ export async function startUpstreamIdp(opts: { callbackUrl: string; scopes: stri
         await provider.interactionFinished(req, res, { login: { accountId: state.account } }, { mergeWithLastSubmission: false });
         return;
       }
-      const grant = new provider.Grant({ accountId: details.session?.accountId ?? state.account, clientId: details.params.client_id as string });
+      const grant = new provider.Grant({
+        accountId: details.session?.accountId ?? state.account,
+        clientId: details.params.client_id as string,
+      });
       const missing = details.prompt.details?.missingOIDCScope ?? [];
       if (missing.length) grant.addOIDCScope(missing.join(' '));
       const grantId = await grant.save();
@@ -96,7 +105,11 @@ export async function startUpstreamIdp(opts: { callbackUrl: string; scopes: stri
     tokenRequests,
     revocations,
     async introspect(token) {
-      const res = await fetch(`${issuer}/token/introspection`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token }).toString() });
+      const res = await fetch(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
       return (await res.json()) as { active: boolean };
     },
     get account() {

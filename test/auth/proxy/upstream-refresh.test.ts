@@ -4,7 +4,8 @@ import { initializeBody, rawPost } from '../../helpers/mcp.js';
 import { fullFlow, startStack, tokenRequest, type Stack } from './harness.js';
 
 const bearer = (t: unknown) => ({ authorization: `Bearer ${String(t)}` });
-const gidOf = (jwt: unknown) => (JSON.parse(Buffer.from(String(jwt).split('.')[1] as string, 'base64url').toString()) as { gid: string }).gid;
+const gidOf = (jwt: unknown) =>
+  (JSON.parse(Buffer.from(String(jwt).split('.')[1] as string, 'base64url').toString()) as { gid: string }).gid;
 
 describe('upstream tokens: transparent refresh, one refresher, revocation sends the upstream token', () => {
   let s: Stack;
@@ -39,7 +40,11 @@ describe('upstream tokens: transparent refresh, one refresher, revocation sends 
     const { clientId, tokens } = await fullFlow(s);
     const gid = gidOf(tokens.access_token);
     const stale = await expireUpstream(gid);
-    const r = await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId });
+    const r = await tokenRequest(s.base, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token as string,
+      client_id: clientId,
+    });
     expect(r.status).toBe(200);
     const ctx = await s.proxy.context();
     expect(((await ctx.store.get<Grant>('oauthproxy.grants', gid)) as Grant).upstream.accessToken).not.toBe(stale.upstream.accessToken);
@@ -63,23 +68,37 @@ describe('upstream tokens: transparent refresh, one refresher, revocation sends 
     const ctx = await s.proxy.context();
     const g = (await ctx.store.get<Grant>('oauthproxy.grants', gid)) as Grant;
     const revs = s.idp.revocations.length;
-    const res = await fetch(`${s.base}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: tokens.access_token as string, client_id: clientId }).toString() });
+    const res = await fetch(`${s.base}/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.access_token as string, client_id: clientId }).toString(),
+    });
     expect(res.status).toBe(200);
     expect(s.idp.revocations.length - revs).toBe(2);
     expect((await s.idp.introspect(g.upstream.accessToken)).active).toBe(false);
     expect((await s.idp.introspect(g.upstream.refreshToken as string)).active).toBe(false);
-    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId })).status).toBe(400);
+    expect(
+      (await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId }))
+        .status,
+    ).toBe(400);
   });
 
   it('revocation by another client, or of an unknown token, answers 200 and revokes nothing', async () => {
     const { clientId, tokens } = await fullFlow(s);
     const other = await fullFlow(s);
     for (const token of [tokens.refresh_token as string, tokens.access_token as string, 'garbage']) {
-      const res = await fetch(`${s.base}/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, client_id: other.clientId }).toString() });
+      const res = await fetch(`${s.base}/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: other.clientId }).toString(),
+      });
       expect(res.status).toBe(200);
     }
     expect((await rawPost(s.base, initializeBody(), bearer(tokens.access_token))).status).toBe(200);
-    expect((await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId })).status).toBe(200);
+    expect(
+      (await tokenRequest(s.base, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string, client_id: clientId }))
+        .status,
+    ).toBe(200);
   });
 
   it('upstream tokens are stored encrypted and codes/refresh tokens only as hashes', async () => {

@@ -52,7 +52,8 @@ describe('IntrospectionVerifier against a real oidc-provider', () => {
 
   it('tokens with characters no bearer token has are refused before any HTTP call', async () => {
     const v = verifier();
-    for (const token of ['', 'has space', 'line\nbreak', 'a'.repeat(20_000), 'tok"en', 'ü']) await expectAuthError(v.verify(token), 'malformed');
+    for (const token of ['', 'has space', 'line\nbreak', 'a'.repeat(20_000), 'tok"en', 'ü'])
+      await expectAuthError(v.verify(token), 'malformed');
     expect(v.requestCount).toBe(0);
   });
 
@@ -76,7 +77,10 @@ describe('IntrospectionVerifier against a real oidc-provider', () => {
 
   it('a token lacking required scopes gets 403 insufficient_scope', async () => {
     const token = await idp.clientCredentialsToken({ scope: 'read' });
-    const err = await expectAuthError(verifier({ requiredScopes: ['mcp:tools'] }).verify(token), 'insufficient_scope', { status: 403, token });
+    const err = await expectAuthError(verifier({ requiredScopes: ['mcp:tools'] }).verify(token), 'insufficient_scope', {
+      status: 403,
+      token,
+    });
     expect(err.requiredScopes).toEqual(['mcp:tools']);
   });
 
@@ -203,13 +207,24 @@ describe('IntrospectionVerifier configuration', () => {
   it('refuses non-https introspection URLs except loopback with the explicit opt-in', () => {
     const base = { clientId: 'rs', clientSecret: 's' };
     expectConfigError(() => new IntrospectionVerifier({ ...base, introspectionUrl: 'http://as.example/introspect' }), 'https');
-    expectConfigError(() => new IntrospectionVerifier({ ...base, introspectionUrl: 'http://127.0.0.1/introspect' }), 'allowInsecureLoopback');
-    expect(() => new IntrospectionVerifier({ ...base, introspectionUrl: 'http://127.0.0.1/introspect', allowInsecureLoopback: true })).not.toThrow();
+    expectConfigError(
+      () => new IntrospectionVerifier({ ...base, introspectionUrl: 'http://127.0.0.1/introspect' }),
+      'allowInsecureLoopback',
+    );
+    expect(
+      () => new IntrospectionVerifier({ ...base, introspectionUrl: 'http://127.0.0.1/introspect', allowInsecureLoopback: true }),
+    ).not.toThrow();
   });
 
   it('requires client credentials', () => {
-    expectConfigError(() => new IntrospectionVerifier({ introspectionUrl: 'https://as.example/i', clientId: '', clientSecret: 's' }), 'clientId');
-    expectConfigError(() => new IntrospectionVerifier({ introspectionUrl: 'https://as.example/i', clientId: 'c', clientSecret: '' }), 'clientSecret');
+    expectConfigError(
+      () => new IntrospectionVerifier({ introspectionUrl: 'https://as.example/i', clientId: '', clientSecret: 's' }),
+      'clientId',
+    );
+    expectConfigError(
+      () => new IntrospectionVerifier({ introspectionUrl: 'https://as.example/i', clientId: 'c', clientSecret: '' }),
+      'clientSecret',
+    );
   });
 
   it('checksAudience reflects whether an audience is configured', () => {

@@ -167,7 +167,11 @@ describe('JWKS cache: key rotation and outages', () => {
 
   it('a JWKS response larger than 512 KiB is refused (503) without being buffered whole', async () => {
     const huge = JSON.stringify({ keys: [], pad: 'x'.repeat(600 * 1024) });
-    const v = new JwtVerifier({ jwksUri: 'https://idp.example/jwks.json', audience: AUD, fetch: () => Promise.resolve(new Response(huge, { status: 200 })) });
+    const v = new JwtVerifier({
+      jwksUri: 'https://idp.example/jwks.json',
+      audience: AUD,
+      fetch: () => Promise.resolve(new Response(huge, { status: 200 })),
+    });
     await expectAuthError(v.verify(await mintToken(key, { sub: 'a', aud: AUD })), 'verifier_unavailable');
   });
 

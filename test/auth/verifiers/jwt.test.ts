@@ -38,7 +38,15 @@ describe('JwtVerifier: accepted tokens', () => {
   it('accepts a token signed by a published JWKS key and builds the principal', async () => {
     const token = await mint({ scope: 'mcp:tools read', claims: { client_id: 'cli-1', roles: ['admin'] } });
     const p = await jwksVerifier().verify(token);
-    expect(p).toMatchObject({ kind: 'token', subject: 'alice', clientId: 'cli-1', scopes: ['mcp:tools', 'read'], roles: ['admin'], audience: [AUD], resource: AUD });
+    expect(p).toMatchObject({
+      kind: 'token',
+      subject: 'alice',
+      clientId: 'cli-1',
+      scopes: ['mcp:tools', 'read'],
+      roles: ['admin'],
+      audience: [AUD],
+      resource: AUD,
+    });
     expect(p.expiresAt).toBeGreaterThan(now());
     expect(p.claims['iss']).toBe(ISS);
     expect(JSON.stringify(p)).not.toContain(token);
@@ -81,7 +89,11 @@ describe('JwtVerifier: accepted tokens', () => {
     await expect(new JwtVerifier({ publicKey: key.publicJwk, issuer: ISS, audience: AUD }).verify(token)).resolves.toBeTruthy();
     await expect(new JwtVerifier({ publicKey: JSON.stringify(key.publicJwk), audience: AUD }).verify(token)).resolves.toBeTruthy();
     const secret = 'x'.repeat(32);
-    const hs = await new SignJWT({ sub: 'bob', aud: AUD }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+    const hs = await new SignJWT({ sub: 'bob', aud: AUD })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(secret));
     await expect(new JwtVerifier({ secret, audience: AUD }).verify(hs)).resolves.toMatchObject({ subject: 'bob' });
   });
 
@@ -114,7 +126,11 @@ describe('JwtVerifier: accepted tokens', () => {
 describe('JwtVerifier: forged and misused tokens are refused', () => {
   it('attack 1: alg "none" (unsigned token, any capitalisation) is refused by every key type', async () => {
     const payload = { sub: 'admin', aud: AUD, iss: ISS, exp: now() + 300, scope: 'mcp:tools' };
-    const verifiers = [jwksVerifier(), new JwtVerifier({ publicKey: key.publicPem, audience: AUD }), new JwtVerifier({ secret: 's'.repeat(32), audience: AUD })];
+    const verifiers = [
+      jwksVerifier(),
+      new JwtVerifier({ publicKey: key.publicPem, audience: AUD }),
+      new JwtVerifier({ secret: 's'.repeat(32), audience: AUD }),
+    ];
     for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
       for (const sig of ['', 'AAAA']) {
         const token = `${b64url({ alg, typ: 'JWT' })}.${b64url(payload)}.${sig}`;
@@ -199,13 +215,17 @@ describe('JwtVerifier: forged and misused tokens are refused', () => {
         .setExpirationTime('5m')
         .sign(attackerKey.privateKey);
       await expectAuthError(jwksVerifier().verify(viaJku), 'unknown_key', { token: viaJku });
-      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJku), 'bad_signature', { token: viaJku });
+      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJku), 'bad_signature', {
+        token: viaJku,
+      });
       expect(evil.fetchCount).toBe(0);
       const viaJwk = await new SignJWT({ sub: 'admin', aud: AUD, iss: ISS })
         .setProtectedHeader({ alg: 'RS256', jwk: attackerKey.publicJwk })
         .setExpirationTime('5m')
         .sign(attackerKey.privateKey);
-      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJwk), 'bad_signature', { token: viaJwk });
+      await expectAuthError(new JwtVerifier({ publicKey: key.publicPem, audience: AUD }).verify(viaJwk), 'bad_signature', {
+        token: viaJwk,
+      });
     } finally {
       await evil.close();
     }
@@ -263,7 +283,10 @@ describe('JwtVerifier: forged and misused tokens are refused', () => {
   });
 
   it('a token without exp is refused (exp is required)', async () => {
-    const token = await new SignJWT({ sub: 'alice', aud: AUD, iss: ISS }).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuedAt().sign(key.privateKey);
+    const token = await new SignJWT({ sub: 'alice', aud: AUD, iss: ISS })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setIssuedAt()
+      .sign(key.privateKey);
     await expectAuthError(jwksVerifier().verify(token), 'invalid_claims', { token });
   });
 
@@ -279,13 +302,18 @@ describe('JwtVerifier: forged and misused tokens are refused', () => {
 
   it('a token without the required scopes gets 403 insufficient_scope listing them', async () => {
     const token = await mint({ scope: 'read' });
-    const err = await expectAuthError(jwksVerifier({ requiredScopes: ['read', 'mcp:tools'] }).verify(token), 'insufficient_scope', { token, status: 403 });
+    const err = await expectAuthError(jwksVerifier({ requiredScopes: ['read', 'mcp:tools'] }).verify(token), 'insufficient_scope', {
+      token,
+      status: 403,
+    });
     expect(err.requiredScopes).toEqual(['read', 'mcp:tools']);
   });
 
   it('a token signed with a different HMAC secret is refused', async () => {
     const token = hmacSign({ alg: 'HS256' }, { sub: 'x', aud: AUD, exp: now() + 60 }, 'attacker-secret-attacker-secret-!!');
-    await expectAuthError(new JwtVerifier({ secret: 'the-real-secret-the-real-secret-!!', audience: AUD }).verify(token), 'bad_signature', { token });
+    await expectAuthError(new JwtVerifier({ secret: 'the-real-secret-the-real-secret-!!', audience: AUD }).verify(token), 'bad_signature', {
+      token,
+    });
   });
 });
 

@@ -26,11 +26,16 @@ afterAll(async () => {
 
 const jwtA = (extra: Partial<ConstructorParameters<typeof JwtVerifier>[0]> = {}): JwtVerifier =>
   new JwtVerifier({ jwksUri: jwksA.url, allowInsecureLoopback: true, issuer: 'https://a.example', audience: AUD, ...extra });
-const jwtB = (): JwtVerifier => new JwtVerifier({ jwksUri: jwksB.url, allowInsecureLoopback: true, issuer: 'https://b.example', audience: AUD });
-const staticV = (): StaticTokenVerifier => new StaticTokenVerifier({ tokens: { [STATIC]: { sub: 'dev', scopes: ['mcp:tools'] } }, logger: { warn: () => undefined }, env: {} });
+const jwtB = (): JwtVerifier =>
+  new JwtVerifier({ jwksUri: jwksB.url, allowInsecureLoopback: true, issuer: 'https://b.example', audience: AUD });
+const staticV = (): StaticTokenVerifier =>
+  new StaticTokenVerifier({ tokens: { [STATIC]: { sub: 'dev', scopes: ['mcp:tools'] } }, logger: { warn: () => undefined }, env: {} });
 
 /** A verifier that always fails with a fixed reason (or succeeds), counting calls. */
-function fake(result: AuthFailureReason | Principal, opts: { checksAudience?: boolean; requiredScopes?: string[] } = {}): TokenVerifier & { calls: number } {
+function fake(
+  result: AuthFailureReason | Principal,
+  opts: { checksAudience?: boolean; requiredScopes?: string[] } = {},
+): TokenVerifier & { calls: number } {
   const v = {
     calls: 0,
     checksAudience: opts.checksAudience ?? true,
@@ -47,8 +52,12 @@ const ok = (subject: string): Principal => ({ kind: 'token', subject, scopes: ['
 describe('MultiAuth', () => {
   it('accepts tokens from each configured verifier', async () => {
     const m = new MultiAuth([jwtA(), jwtB(), staticV()]);
-    await expect(m.verify(await mintToken(keyA, { sub: 'a', aud: AUD, iss: 'https://a.example' }))).resolves.toMatchObject({ subject: 'a' });
-    await expect(m.verify(await mintToken(keyB, { sub: 'b', aud: AUD, iss: 'https://b.example' }))).resolves.toMatchObject({ subject: 'b' });
+    await expect(m.verify(await mintToken(keyA, { sub: 'a', aud: AUD, iss: 'https://a.example' }))).resolves.toMatchObject({
+      subject: 'a',
+    });
+    await expect(m.verify(await mintToken(keyB, { sub: 'b', aud: AUD, iss: 'https://b.example' }))).resolves.toMatchObject({
+      subject: 'b',
+    });
     await expect(m.verify(STATIC)).resolves.toMatchObject({ subject: 'dev' });
   });
 
@@ -80,12 +89,18 @@ describe('MultiAuth', () => {
   });
 
   it('an outage in one verifier answers 503 when no other verifier recognised the token', async () => {
-    await expectAuthError(new MultiAuth([fake('unknown_key'), fake('verifier_unavailable'), fake('malformed')]).verify('t'), 'verifier_unavailable', { status: 503 });
+    await expectAuthError(
+      new MultiAuth([fake('unknown_key'), fake('verifier_unavailable'), fake('malformed')]).verify('t'),
+      'verifier_unavailable',
+      { status: 503 },
+    );
   });
 
   it('a recognised failure beats an outage elsewhere (the token is known to be bad)', async () => {
     await expectAuthError(new MultiAuth([fake('verifier_unavailable'), fake('expired')]).verify('t'), 'expired');
-    await expectAuthError(new MultiAuth([fake('insufficient_scope'), fake('verifier_unavailable')]).verify('t'), 'insufficient_scope', { status: 403 });
+    await expectAuthError(new MultiAuth([fake('insufficient_scope'), fake('verifier_unavailable')]).verify('t'), 'insufficient_scope', {
+      status: 403,
+    });
   });
 
   it('"not mine" beats "malformed", and the earliest verifier wins a tie', async () => {
@@ -107,7 +122,9 @@ describe('MultiAuth', () => {
   it('checksAudience is true only if every verifier checks audience; requiredScopes is the union', () => {
     expect(new MultiAuth([fake('malformed'), fake('malformed')]).checksAudience).toBe(true);
     expect(new MultiAuth([fake('malformed'), fake('malformed', { checksAudience: false })]).checksAudience).toBe(false);
-    const m = new MultiAuth([fake('malformed', { requiredScopes: ['a', 'b'] }), fake('malformed', { requiredScopes: ['b', 'c'] })], { requiredScopes: ['z'] });
+    const m = new MultiAuth([fake('malformed', { requiredScopes: ['a', 'b'] }), fake('malformed', { requiredScopes: ['b', 'c'] })], {
+      requiredScopes: ['z'],
+    });
     expect(m.requiredScopes).toEqual(['z', 'a', 'b', 'c']);
   });
 

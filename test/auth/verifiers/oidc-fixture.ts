@@ -66,15 +66,40 @@ export async function startOidcProvider(): Promise<OidcFixture> {
     scopes: ['mcp:tools', 'read', 'admin'],
     ttl: { ClientCredentials: TOKEN_TTL_SECONDS },
     clients: [
-      { client_id: basicClient.id, client_secret: basicClient.secret, grant_types: [], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: postClient.id, client_secret: postClient.secret, grant_types: [], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_post' },
-      { client_id: app.id, client_secret: app.secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_basic', scope: 'mcp:tools read admin' },
+      {
+        client_id: basicClient.id,
+        client_secret: basicClient.secret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        client_id: postClient.id,
+        client_secret: postClient.secret,
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: app.id,
+        client_secret: app.secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        scope: 'mcp:tools read admin',
+      },
     ],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: (_ctx: unknown, client: ProviderClient) => client.clientAuthMethod !== 'none' },
-      revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: ProviderClient, token: { clientId: string }) => client.clientId === token.clientId },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: ProviderClient, token: { clientId: string }) => client.clientId === token.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
@@ -106,9 +131,14 @@ export async function startOidcProvider(): Promise<OidcFixture> {
     basicClient,
     postClient,
     async clientCredentialsToken(opts = {}) {
-      const res = await post('/token', { grant_type: 'client_credentials', scope: opts.scope ?? 'mcp:tools read', resource: opts.resource ?? resource });
+      const res = await post('/token', {
+        grant_type: 'client_credentials',
+        scope: opts.scope ?? 'mcp:tools read',
+        resource: opts.resource ?? resource,
+      });
       const body = (await res.json()) as { access_token?: string; error?: string; error_description?: string };
-      if (res.status !== 200 || body.access_token === undefined) throw new Error(`token request failed: ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`);
+      if (res.status !== 200 || body.access_token === undefined)
+        throw new Error(`token request failed: ${res.status} ${body.error ?? ''} ${body.error_description ?? ''}`);
       return body.access_token;
     },
     async revoke(token) {

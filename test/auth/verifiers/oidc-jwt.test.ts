@@ -24,7 +24,13 @@ describe('JwtVerifier against real oidc-provider JWT access tokens (RFC 9068) an
   });
 
   it('refuses a JWT the same IdP minted for a different resource', async () => {
-    const other = new JwtVerifier({ jwksUri: idp.jwksUri, allowInsecureLoopback: true, issuer: idp.issuer, audience: 'http://127.0.0.1:8799/elsewhere', typ: 'at+jwt' });
+    const other = new JwtVerifier({
+      jwksUri: idp.jwksUri,
+      allowInsecureLoopback: true,
+      issuer: idp.issuer,
+      audience: 'http://127.0.0.1:8799/elsewhere',
+      typ: 'at+jwt',
+    });
     const token = await idp.clientCredentialsToken({ resource: idp.jwtResource });
     await expectAuthError(other.verify(token), 'wrong_audience', { token });
   });
@@ -32,9 +38,17 @@ describe('JwtVerifier against real oidc-provider JWT access tokens (RFC 9068) an
   it('MultiAuth of JWT + introspection accepts both token kinds from one IdP', async () => {
     const m = new MultiAuth([
       verifier(),
-      new IntrospectionVerifier({ introspectionUrl: idp.introspectionUrl, clientId: idp.basicClient.id, clientSecret: idp.basicClient.secret, allowInsecureLoopback: true, audience: idp.resource }),
+      new IntrospectionVerifier({
+        introspectionUrl: idp.introspectionUrl,
+        clientId: idp.basicClient.id,
+        clientSecret: idp.basicClient.secret,
+        allowInsecureLoopback: true,
+        audience: idp.resource,
+      }),
     ]);
-    await expect(m.verify(await idp.clientCredentialsToken({ resource: idp.jwtResource }))).resolves.toMatchObject({ resource: idp.jwtResource });
+    await expect(m.verify(await idp.clientCredentialsToken({ resource: idp.jwtResource }))).resolves.toMatchObject({
+      resource: idp.jwtResource,
+    });
     await expect(m.verify(await idp.clientCredentialsToken({ resource: idp.resource }))).resolves.toMatchObject({ resource: idp.resource });
     await expectAuthError(m.verify('not-a-real-token-value'), 'inactive');
   });

@@ -42,7 +42,13 @@ describe('OpenSaasJwtVerifier', () => {
     expect(p.subject).toBe('user-42');
     expect([...p.scopes].sort()).toEqual(['ai:configure', 'ai:execute', 'read']);
     expect(p.claims['email']).toBe('u@example.com');
-    expect(p.extra?.['opensaas']).toMatchObject({ userId: 'user-42', email: 'u@example.com', subscriptionTier: 'pro', organizationId: 'org-7', rpmLimit: 60 });
+    expect(p.extra?.['opensaas']).toMatchObject({
+      userId: 'user-42',
+      email: 'u@example.com',
+      subscriptionTier: 'pro',
+      organizationId: 'org-7',
+      rpmLimit: 60,
+    });
     expect(p.resource).toBe('rpc-ai-backend');
     expect(verifier().checksAudience).toBe(true);
   });
@@ -72,7 +78,9 @@ describe('OpenSaasJwtVerifier', () => {
 
   it('allows overriding issuer and audience (bind to this server)', async () => {
     const token = await mint(opensaasClaims, { aud: 'https://mcp.example/mcp', iss: 'https://app.example' });
-    await expect(verifier({ audience: 'https://mcp.example/mcp', issuer: 'https://app.example' }).verify(token)).resolves.toMatchObject({ resource: 'https://mcp.example/mcp' });
+    await expect(verifier({ audience: 'https://mcp.example/mcp', issuer: 'https://app.example' }).verify(token)).resolves.toMatchObject({
+      resource: 'https://mcp.example/mcp',
+    });
   });
 
   it('refuses tokens without userId/sub and with mistyped claims', async () => {

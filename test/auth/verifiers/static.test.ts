@@ -13,7 +13,12 @@ function silent(): WarnLogger & { calls: Array<[Record<string, unknown>, string]
 describe('StaticTokenVerifier', () => {
   it('accepts a configured token and returns its principal', async () => {
     const v = new StaticTokenVerifier({ tokens, logger: silent(), env: {} });
-    await expect(v.verify(TOKEN)).resolves.toMatchObject({ kind: 'token', subject: 'alice', clientId: 'cli', scopes: ['mcp:tools', 'read'] });
+    await expect(v.verify(TOKEN)).resolves.toMatchObject({
+      kind: 'token',
+      subject: 'alice',
+      clientId: 'cli',
+      scopes: ['mcp:tools', 'read'],
+    });
     expect(v.checksAudience).toBe(true);
   });
 
@@ -26,7 +31,9 @@ describe('StaticTokenVerifier', () => {
 
   it('refuses to start under NODE_ENV=production unless explicitly allowed', () => {
     expectConfigError(() => new StaticTokenVerifier({ tokens, logger: silent(), env: { NODE_ENV: 'production' } }), 'production');
-    expect(() => new StaticTokenVerifier({ tokens, logger: silent(), env: { NODE_ENV: 'production' }, allowInProduction: true })).not.toThrow();
+    expect(
+      () => new StaticTokenVerifier({ tokens, logger: silent(), env: { NODE_ENV: 'production' }, allowInProduction: true }),
+    ).not.toThrow();
   });
 
   it('refuses to start under the real process NODE_ENV=production', () => {
@@ -50,7 +57,11 @@ describe('StaticTokenVerifier', () => {
   });
 
   it('refuses an expired static token', async () => {
-    const v = new StaticTokenVerifier({ tokens: { [TOKEN]: { sub: 'a', expiresAt: Math.floor(Date.now() / 1000) - 1 } }, logger: silent(), env: {} });
+    const v = new StaticTokenVerifier({
+      tokens: { [TOKEN]: { sub: 'a', expiresAt: Math.floor(Date.now() / 1000) - 1 } },
+      logger: silent(),
+      env: {},
+    });
     await expectAuthError(v.verify(TOKEN), 'expired');
   });
 

@@ -3,7 +3,16 @@ import { JwtVerifier } from '../../verifiers/jwt.js';
 import { OAuthProxy } from '../proxy.js';
 import type { FetchImpl, OAuthProxyOptions } from '../options.js';
 
-type Common = Omit<OAuthProxyOptions, 'upstreamAuthorizationEndpoint' | 'upstreamTokenEndpoint' | 'upstreamRevocationEndpoint' | 'upstreamClientId' | 'upstreamClientSecret' | 'tokenVerifier' | 'upstreamDiscoveryUrl'>;
+type Common = Omit<
+  OAuthProxyOptions,
+  | 'upstreamAuthorizationEndpoint'
+  | 'upstreamTokenEndpoint'
+  | 'upstreamRevocationEndpoint'
+  | 'upstreamClientId'
+  | 'upstreamClientSecret'
+  | 'tokenVerifier'
+  | 'upstreamDiscoveryUrl'
+>;
 
 export interface AzureProviderOptions extends Common {
   readonly clientId: string;
@@ -31,7 +40,8 @@ export function azureScopes(identifierUri: string, scopes: readonly string[]): s
 /** Microsoft Entra ID (Azure AD) v2 endpoints; access tokens for our API are JWTs checked on the tenant JWKS. */
 export class AzureProvider extends OAuthProxy {
   constructor(opts: AzureProviderOptions) {
-    if (typeof opts.tenantId !== 'string' || !/^[A-Za-z0-9.-]{1,64}$/.test(opts.tenantId)) throw new ConfigError('tenantId', 'expected a tenant id (GUID or domain) or organizations/common/consumers');
+    if (typeof opts.tenantId !== 'string' || !/^[A-Za-z0-9.-]{1,64}$/.test(opts.tenantId))
+      throw new ConfigError('tenantId', 'expected a tenant id (GUID or domain) or organizations/common/consumers');
     if (typeof opts.clientId !== 'string' || opts.clientId === '') throw new ConfigError('clientId', 'is required');
     const host = (opts.authorityHost ?? 'https://login.microsoftonline.com').replace(/\/$/, '');
     const authority = `${host}/${opts.tenantId}`;

@@ -3,7 +3,16 @@ import { OAuthProxy } from '../proxy.js';
 import type { FetchImpl, OAuthProxyOptions } from '../options.js';
 import { ApiTokenVerifier } from './http-verifier.js';
 
-type Common = Omit<OAuthProxyOptions, 'upstreamAuthorizationEndpoint' | 'upstreamTokenEndpoint' | 'upstreamRevocationEndpoint' | 'upstreamClientId' | 'upstreamClientSecret' | 'tokenVerifier' | 'upstreamDiscoveryUrl'>;
+type Common = Omit<
+  OAuthProxyOptions,
+  | 'upstreamAuthorizationEndpoint'
+  | 'upstreamTokenEndpoint'
+  | 'upstreamRevocationEndpoint'
+  | 'upstreamClientId'
+  | 'upstreamClientSecret'
+  | 'tokenVerifier'
+  | 'upstreamDiscoveryUrl'
+>;
 
 export interface GitHubProviderOptions extends Common {
   readonly clientId: string;
@@ -20,11 +29,18 @@ export interface GitHubProviderOptions extends Common {
 
 /** GitHub's `X-OAuth-Scopes: repo, read:user` header as a list. */
 export function parseGitHubScopes(header: string | null): string[] {
-  return (header ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (header ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Validates GitHub tokens with `GET /user`; subject is the numeric user id (logins can be renamed). */
-export function gitHubTokenVerifier(opts: { apiBaseUrl?: string | undefined; fetch?: FetchImpl | undefined; allowInsecureLoopback?: boolean | undefined }): ApiTokenVerifier {
+export function gitHubTokenVerifier(opts: {
+  apiBaseUrl?: string | undefined;
+  fetch?: FetchImpl | undefined;
+  allowInsecureLoopback?: boolean | undefined;
+}): ApiTokenVerifier {
   const api = (opts.apiBaseUrl ?? 'https://api.github.com').replace(/\/$/, '');
   return new ApiTokenVerifier({
     url: `${api}/user`,
@@ -34,7 +50,12 @@ export function gitHubTokenVerifier(opts: { apiBaseUrl?: string | undefined; fet
     toPrincipal: (body, headers): Principal => {
       if (typeof body.id !== 'number' && typeof body.id !== 'string') throw new AuthError('invalid_claims', 'GitHub user has no id');
       const claims = { sub: String(body.id), login: body.login, name: body.name, email: body.email };
-      return Object.freeze({ kind: 'token' as const, subject: String(body.id), scopes: Object.freeze(parseGitHubScopes(headers.get('x-oauth-scopes'))), claims: Object.freeze(claims) });
+      return Object.freeze({
+        kind: 'token' as const,
+        subject: String(body.id),
+        scopes: Object.freeze(parseGitHubScopes(headers.get('x-oauth-scopes'))),
+        claims: Object.freeze(claims),
+      });
     },
   });
 }
@@ -62,7 +83,11 @@ export class GitHubProvider extends OAuthProxy {
       // Anyone can open an account there, so signing in proves nothing about our scopes:
       // grant only what the operator allows every account (grantScopes) or decides per user.
       grantedScopes: opts.grantedScopes ?? ((requested) => requested.filter((s) => (opts.grantScopes ?? []).includes(s))),
-      tokenVerifier: gitHubTokenVerifier({ apiBaseUrl: opts.apiBaseUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
+      tokenVerifier: gitHubTokenVerifier({
+        apiBaseUrl: opts.apiBaseUrl,
+        fetch: opts.fetch,
+        allowInsecureLoopback: opts.allowInsecureLoopback,
+      }),
     });
   }
 }

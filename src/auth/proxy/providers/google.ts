@@ -15,14 +15,23 @@ export interface GoogleProviderOptions extends Omit<OidcProxyOptions, 'configUrl
 }
 
 /** Google access tokens are opaque: validated with the userinfo endpoint; subject is Google's `sub`. */
-export function googleTokenVerifier(opts: { userinfoUrl?: string | undefined; fetch?: FetchImpl | undefined; allowInsecureLoopback?: boolean | undefined }): ApiTokenVerifier {
+export function googleTokenVerifier(opts: {
+  userinfoUrl?: string | undefined;
+  fetch?: FetchImpl | undefined;
+  allowInsecureLoopback?: boolean | undefined;
+}): ApiTokenVerifier {
   return new ApiTokenVerifier({
     url: opts.userinfoUrl ?? 'https://openidconnect.googleapis.com/v1/userinfo',
     fetch: opts.fetch,
     allowInsecureLoopback: opts.allowInsecureLoopback,
     toPrincipal: (body): Principal => {
       if (typeof body.sub !== 'string') throw new AuthError('invalid_claims', 'userinfo has no sub');
-      return Object.freeze({ kind: 'token' as const, subject: body.sub, scopes: Object.freeze([]) as readonly string[], claims: Object.freeze({ ...body }) });
+      return Object.freeze({
+        kind: 'token' as const,
+        subject: body.sub,
+        scopes: Object.freeze([]) as readonly string[],
+        claims: Object.freeze({ ...body }),
+      });
     },
   });
 }
@@ -44,7 +53,9 @@ export class GoogleProvider extends OidcProxy {
       // Anyone can open an account there, so signing in proves nothing about our scopes:
       // grant only what the operator allows every account (grantScopes) or decides per user.
       grantedScopes: opts.grantedScopes ?? ((requested) => requested.filter((s) => (opts.grantScopes ?? []).includes(s))),
-      tokenVerifier: opts.tokenVerifier ?? googleTokenVerifier({ userinfoUrl: opts.userinfoUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
+      tokenVerifier:
+        opts.tokenVerifier ??
+        googleTokenVerifier({ userinfoUrl: opts.userinfoUrl, fetch: opts.fetch, allowInsecureLoopback: opts.allowInsecureLoopback }),
     });
   }
 }

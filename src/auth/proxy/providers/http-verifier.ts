@@ -61,7 +61,8 @@ export class ApiTokenVerifier implements TokenVerifier {
     } catch {
       throw new AuthError('verifier_unavailable', 'the identity provider API answered with invalid JSON');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AuthError('invalid_claims', 'unexpected identity provider answer');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new AuthError('invalid_claims', 'unexpected identity provider answer');
     return this.opts.toPrincipal(body as Record<string, unknown>, res.headers);
   }
 }

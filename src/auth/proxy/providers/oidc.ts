@@ -5,7 +5,17 @@ import { JwtVerifier } from '../../verifiers/jwt.js';
 import { OAuthProxy } from '../proxy.js';
 import type { FetchImpl, OAuthProxyOptions } from '../options.js';
 
-type Common = Omit<OAuthProxyOptions, 'upstreamAuthorizationEndpoint' | 'upstreamTokenEndpoint' | 'upstreamRevocationEndpoint' | 'upstreamClientId' | 'upstreamClientSecret' | 'tokenVerifier' | 'upstreamDiscoveryUrl' | 'upstreamIssuer'>;
+type Common = Omit<
+  OAuthProxyOptions,
+  | 'upstreamAuthorizationEndpoint'
+  | 'upstreamTokenEndpoint'
+  | 'upstreamRevocationEndpoint'
+  | 'upstreamClientId'
+  | 'upstreamClientSecret'
+  | 'tokenVerifier'
+  | 'upstreamDiscoveryUrl'
+  | 'upstreamIssuer'
+>;
 
 export interface OidcProxyOptions extends Common {
   /** The provider's issuer or its `/.well-known/openid-configuration` URL. */
@@ -28,7 +38,14 @@ export class DiscoveredJwtVerifier implements TokenVerifier {
   readonly requiredScopes: readonly string[] = [];
   #inner: Promise<JwtVerifier> | undefined;
 
-  constructor(private readonly opts: { configUrl: string; audience?: string | readonly string[] | undefined; allowInsecureLoopback?: boolean | undefined; fetch?: FetchImpl | undefined }) {
+  constructor(
+    private readonly opts: {
+      configUrl: string;
+      audience?: string | readonly string[] | undefined;
+      allowInsecureLoopback?: boolean | undefined;
+      fetch?: FetchImpl | undefined;
+    },
+  ) {
     this.checksAudience = opts.audience !== undefined;
   }
 
@@ -48,7 +65,13 @@ export class DiscoveredJwtVerifier implements TokenVerifier {
     });
     const meta = config.serverMetadata();
     if (!meta.jwks_uri) throw new ConfigError('configUrl', 'the provider publishes no jwks_uri; pass a tokenVerifier');
-    return new JwtVerifier({ jwksUri: meta.jwks_uri, issuer: meta.issuer, audience: this.opts.audience, allowInsecureLoopback: this.opts.allowInsecureLoopback, fetch: f });
+    return new JwtVerifier({
+      jwksUri: meta.jwks_uri,
+      issuer: meta.issuer,
+      audience: this.opts.audience,
+      allowInsecureLoopback: this.opts.allowInsecureLoopback,
+      fetch: f,
+    });
   }
 }
 
@@ -62,7 +85,14 @@ export class OidcProxy extends OAuthProxy {
       upstreamClientId: opts.clientId,
       upstreamClientSecret: opts.clientSecret,
       upstreamFetch: opts.upstreamFetch ?? opts.fetch,
-      tokenVerifier: opts.tokenVerifier ?? new DiscoveredJwtVerifier({ configUrl: opts.configUrl, audience: opts.upstreamAudience, allowInsecureLoopback: opts.allowInsecureLoopback, fetch: opts.fetch }),
+      tokenVerifier:
+        opts.tokenVerifier ??
+        new DiscoveredJwtVerifier({
+          configUrl: opts.configUrl,
+          audience: opts.upstreamAudience,
+          allowInsecureLoopback: opts.allowInsecureLoopback,
+          fetch: opts.fetch,
+        }),
     });
   }
 }
