@@ -108,3 +108,41 @@ export async function evaluateAccess(
   if (opaqueDenial) return DENY_OPAQUE;
   return { allowed: false, challengeScopes: [...scopes] };
 }
+
+/** A component together with its own checks: what an access decision is taken about. */
+export interface GuardedComponent extends ComponentRef {
+  readonly checks: readonly AuthCheck[];
+}
+
+/** How a server turns a denial into an answer; fixed at start. */
+export interface AccessPolicy {
+  readonly rules: readonly ServerRule[];
+  /** False on stdio and over HTTP without auth: per-component checks are skipped (dual mode). */
+  readonly enforce: boolean;
+  readonly onInsufficientScope: 'hide' | 'challenge';
+}
+
+/**
+ * The one answer every path (MCP lists and calls, the `/mcp` step-up, `/trpc`, the gateway) acts on:
+ * `allow`; `hide` (listed nowhere, and a call gets the same "not found" as a missing component);
+ * or `challenge` (listed; a call gets HTTP 403 insufficient_scope naming `scopes`).
+ */
+export type AccessOutcome =
+  { readonly kind: 'allow' } | { readonly kind: 'hide' } | { readonly kind: 'challenge'; readonly scopes: readonly string[] };
+
+const OUTCOME_ALLOW: AccessOutcome = Object.freeze({ kind: 'allow' });
+const OUTCOME_HIDE: AccessOutcome = Object.freeze({ kind: 'hide' });
+
+export async function accessDecision(principal: Principal, component: GuardedComponent, policy: AccessPolicy): Promise<AccessOutcome> {
+  if (!policy.enforce) return OUTCOME_ALLOW;
+  const ref: ComponentRef = { kind: component.kind, name: component.name, tags: component.tags };
+  const d = await evaluateAccess(principal, ref, component.checks, policy.rules);
+  if (d.allowed) return OUTCOME_ALLOW;
+  if (policy.onInsufficientScope === 'challenge' && d.challengeScopes.length > 0) return { kind: 'challenge', scopes: d.challengeScopes };
+  return OUTCOME_HIDE;
+}
+
+/** Whether a component appears in list results: allowed, or challenged (so a client can step up). */
+export function isListed(outcome: AccessOutcome): boolean {
+  return outcome.kind !== 'hide';
+}

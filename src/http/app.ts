@@ -5,7 +5,8 @@ import { maskedMessage, newErrorId } from '../errors.js';
 import type { HttpAuthenticator } from '../auth/http.js';
 import { BodyTooLargeError, SECURITY_HEADERS, isHostAllowed, isOriginAllowed, readBodyLimited, type OriginPolicy } from './guard.js';
 import { jsonRpcError } from './jsonrpc.js';
-import { toAuthInfo, type McpEndpoint } from './mcp-endpoint.js';
+import type { McpEndpoint } from './mcp-endpoint.js';
+import { toAuthInfo } from '../auth/auth-info.js';
 import type { Principal } from '../auth/principal.js';
 
 export interface AppDeps {

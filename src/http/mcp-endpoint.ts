@@ -1,19 +1,19 @@
 import { createMcpHandler, isJsonContentType, isLegacyRequest, type AuthInfo, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../log.js';
-import { ANONYMOUS, type Principal } from '../auth/principal.js';
-import { evaluateAccess, type ServerRule } from '../auth/authorization.js';
-import type { Registry } from '../server/registry.js';
-import { matchResource } from '../server/protocol.js';
-import type { SessionManager } from '../server/sessions.js';
+import type { Principal } from '../auth/principal.js';
+import { principalOf } from '../auth/auth-info.js';
+import type { SessionManager } from './sessions.js';
 import { idOf, jsonRpcError, jsonRpcShape } from './jsonrpc.js';
 
 export interface McpEndpointOptions {
   readonly createServer: (principal: Principal) => Server;
   readonly sessions: SessionManager;
-  readonly registry: Registry;
-  readonly rules: readonly ServerRule[];
-  readonly enforce: boolean;
-  readonly onInsufficientScope: 'hide' | 'challenge';
+  /**
+   * The scopes a step-up challenge must name when `principal` may see but not use the component a
+   * request addresses (`tools/call`, `prompts/get`, `resources/read`); undefined otherwise. The
+   * server decides (one access decision for every path); this layer only answers HTTP 403.
+   */
+  readonly challengeFor: (principal: Principal, message: { method?: unknown; params?: unknown }) => Promise<readonly string[] | undefined>;
   readonly insufficientScope: (scopes: readonly string[]) => Response;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
@@ -30,31 +30,22 @@ export interface McpEndpoint {
  * server instance exists, and so step-up challenges can be answered with HTTP 403.
  */
 export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
-  const modern = createMcpHandler((ctx) => opts.createServer(principalFrom(ctx.authInfo)), {
+  const modern = createMcpHandler((ctx) => opts.createServer(principalOf(ctx.authInfo)), {
     legacy: 'reject',
     maxRequestBodySize: opts.maxBodyBytes,
     onerror: (err) => opts.logger.debug({ err }, 'mcp request rejected'),
   });
 
   async function stepUp(principal: Principal, body: unknown): Promise<Response | undefined> {
-    if (!opts.enforce || opts.onInsufficientScope !== 'challenge') return undefined;
-    const m = body as { method?: string; params?: { name?: unknown; uri?: unknown } };
-    const entry =
-      m.method === 'tools/call'
-        ? opts.registry.tools.get(String(m.params?.name))
-        : m.method === 'prompts/get'
-          ? opts.registry.prompts.get(String(m.params?.name))
-          : m.method === 'resources/read'
-            ? matchResource(opts.registry.resources, String(m.params?.uri))?.entry
-            : undefined;
-    if (!entry) return undefined;
-    const d = await evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, opts.rules);
-    if (d.allowed || d.challengeScopes.length === 0) return undefined;
+    const message = body as { method?: unknown; params?: unknown };
+    const scopes = await opts.challengeFor(principal, message);
+    if (!scopes) return undefined;
+    const params = message.params as { name?: unknown; uri?: unknown } | undefined;
     opts.logger.info(
-      { event: 'authz_step_up', component: entry.name, scopes: d.challengeScopes, sub: principal.subject },
+      { event: 'authz_step_up', method: message.method, component: params?.name ?? params?.uri, scopes, sub: principal.subject },
       'insufficient scope',
     );
-    return opts.insufficientScope(d.challengeScopes);
+    return opts.insufficientScope(scopes);
   }
 
   return {
@@ -87,22 +78,5 @@ export function createMcpEndpoint(opts: McpEndpointOptions): McpEndpoint {
       await modern.close();
       await opts.sessions.close();
     },
-  };
-}
-
-export function principalFrom(authInfo: AuthInfo | undefined): Principal {
-  return (authInfo?.extra?.principal as Principal | undefined) ?? ANONYMOUS;
-}
-
-/** Carries the principal through the SDK, which passes `authInfo` to every handler untouched. */
-export function toAuthInfo(principal: Principal, token: string | undefined): AuthInfo {
-  return {
-    token: token ?? '',
-    clientId: principal.clientId ?? principal.subject,
-    scopes: [...principal.scopes],
-    ...(principal.expiresAt !== undefined ? { expiresAt: principal.expiresAt } : {}),
-    // An audience need not be a URL (OpenSaaS uses "rpc-ai-backend"); only URLs are resource indicators.
-    ...(principal.resource && URL.canParse(principal.resource) ? { resource: new URL(principal.resource) } : {}),
-    extra: { principal },
   };
 }

@@ -1,25 +1,19 @@
-import { createServer, type Server as NodeServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
-import { getRequestListener } from '@hono/node-server';
-import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createLogger, type Logger } from '../log.js';
 import { resolveHttpConfig, type HttpConfig, type HttpOptions } from '../config.js';
-import { ANONYMOUS, localPrincipal, type Principal } from '../auth/principal.js';
+import { ANONYMOUS } from '../auth/principal.js';
 import type { ServerRule } from '../auth/authorization.js';
-import type { HttpAuthenticator } from '../auth/http.js';
 import type { TokenVerifier } from '../auth/principal.js';
-import { tokenAuth, type AuthProvider } from '../auth/resource-server.js';
+import type { AuthProvider } from '../auth/resource-server.js';
+import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import type { SessionOptions } from '../http/sessions.js';
 import { knownScopes } from './scopes.js';
-import { noAuth } from '../auth/none.js';
-import { defaultOriginPolicy, type OriginPolicy } from '../http/guard.js';
-import { createHttpApp } from '../http/app.js';
-import { createMcpEndpoint } from '../http/mcp-endpoint.js';
-import { handleTrpc } from '../http/trpc.js';
+import { handleTrpc } from './trpc.js';
 import { buildRegistry, type Registry } from './registry.js';
-import { createProtocolServer, type ContextFactory, type ProtocolOptions } from './protocol.js';
-import { SessionManager, type SessionOptions } from './sessions.js';
+import { createProtocolServer, policyOf, registryChallenge, type ContextFactory, type ProtocolOptions } from './protocol.js';
+import { createMcpHost, type RunningServer } from './host.js';
+
+export type { RunningServer } from './host.js';
 
 export interface McpServerOptions {
   name: string;
@@ -43,14 +37,6 @@ export interface McpServerOptions {
   logger?: Logger;
 }
 
-export interface RunningServer {
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  readonly httpServer: NodeServer;
-  close(): Promise<void>;
-}
-
 export interface McpBastionServer {
   readonly registry: Registry;
   readonly config: HttpConfig;
@@ -71,30 +57,6 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const config = resolveHttpConfig(options.http);
   const registry = buildRegistry(options.router);
   const rules = options.rules ?? [];
-  const provider: AuthProvider | undefined =
-    options.auth === undefined ? undefined : 'bind' in options.auth ? options.auth : tokenAuth(options.auth);
-  let bound: HttpAuthenticator | undefined;
-  const bindAuth = (port: number): HttpAuthenticator => {
-    if (!provider) return noAuth();
-    const base = config.baseUrl ?? new URL(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
-    const resourceUrl = new URL(`${base.href.replace(/\/$/, '')}/mcp`);
-    return provider.bind({ logger, resourceUrl, knownScopes: knownScopes(registry, rules) });
-  };
-  // With a fixed port or a base URL the resource URL is known now, so auth mistakes surface at start.
-  if (config.baseUrl || config.port !== 0) bound = bindAuth(config.port);
-  const auth: HttpAuthenticator = {
-    get enabled() {
-      return provider !== undefined;
-    },
-    authenticate: (request, body) => current().authenticate(request, body),
-    insufficientScope: (scopes) => current().insufficientScope(scopes),
-    route: (request, url, info) => current().route?.(request, url, info) ?? Promise.resolve(undefined),
-  };
-  function current(): HttpAuthenticator {
-    if (!bound) throw new Error('the server has no resource URL yet: call listen() first or set http.baseUrl');
-    return bound;
-  }
-  const onInsufficientScope = options.onInsufficientScope ?? 'hide';
   const protocol: ProtocolOptions = {
     name: options.name,
     version: options.version,
@@ -106,152 +68,54 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     logger,
     onInsufficientScope: options.onInsufficientScope ?? 'hide',
   };
-  const enforce = auth.enabled;
-  const httpServerFor = (principal: Principal) => createProtocolServer(protocol, { transport: 'http', fallback: principal, enforce });
-
-  const sessions = new SessionManager(
-    {
-      idleTimeoutMs: options.sessions?.idleTimeoutMs ?? 30 * 60_000,
-      maxSessions: options.sessions?.maxSessions ?? 10_000,
-      maxSessionsPerPrincipal: options.sessions?.maxSessionsPerPrincipal ?? 32,
-      maxBodyBytes: config.maxBodyBytes,
-    },
-    httpServerFor,
-    logger,
-  );
-  const mcp = createMcpEndpoint({
-    createServer: httpServerFor,
-    sessions,
-    registry,
-    rules,
-    enforce,
-    onInsufficientScope,
-    insufficientScope: (s) => auth.insufficientScope(s),
-    maxBodyBytes: config.maxBodyBytes,
-    logger,
-  });
-
-  let boundPort = config.port;
-  let policy: OriginPolicy | undefined;
-  const computePolicy = (): OriginPolicy => {
-    const derived = defaultOriginPolicy(config.host, boundPort, config.baseUrl);
-    return {
-      allowedHosts: config.allowedHosts ?? derived.allowedHosts,
-      allowedOrigins: [...(config.allowedOrigins ?? derived.allowedOrigins), ...config.corsOrigins],
-    };
-  };
-
   const trpcPath = config.trpcPath;
-  const app = createHttpApp({
-    policy: () => (policy ??= computePolicy()),
-    corsOrigins: config.corsOrigins,
-    trustProxy: config.trustProxy,
-    maxBodyBytes: config.maxBodyBytes,
-    auth,
-    mcp,
-    mcpPath: '/mcp',
-    trpc:
-      trpcPath === false
-        ? undefined
-        : {
-            path: trpcPath,
-            handle: (request, body, principal) =>
-              handleTrpc(
-                {
-                  router: options.router,
-                  registry,
-                  rules,
-                  endpoint: trpcPath,
-                  createContext: options.createContext,
-                  logger,
-                  enforce,
-                  onInsufficientScope,
-                  insufficientScope: (s) => auth.insufficientScope(s),
-                },
-                request,
-                body,
-                principal,
-              ),
-          },
+  const host = createMcpHost({
     logger,
+    config,
+    auth: options.auth,
+    knownScopes: () => knownScopes(registry, rules),
+    sessions: options.sessions,
+    surface: ({ enforce, insufficientScope }) => {
+      const policy = policyOf(protocol, enforce);
+      return {
+        createServer: (binding) => createProtocolServer(protocol, binding),
+        challengeFor: registryChallenge(registry, policy),
+        trpc:
+          trpcPath === false
+            ? undefined
+            : {
+                path: trpcPath,
+                handle: (request, body, principal) =>
+                  handleTrpc(
+                    {
+                      router: options.router,
+                      registry,
+                      policy,
+                      endpoint: trpcPath,
+                      createContext: options.createContext,
+                      logger,
+                      insufficientScope,
+                    },
+                    request,
+                    body,
+                    principal,
+                  ),
+              },
+      };
+    },
   });
-
-  let running: RunningServer | undefined;
-
   return {
     registry,
     config,
     logger,
-    fetch: (request) => Promise.resolve(app.fetch(request)),
+    fetch: host.fetch,
+    listen: host.listen,
+    serveStdio: host.serveStdio,
     get sessionCount() {
-      return sessions.size;
+      return host.sessionCount;
     },
-    async listen() {
-      const server = createServer(getRequestListener(app.fetch));
-      server.headersTimeout = config.headersTimeoutMs;
-      server.requestTimeout = config.requestTimeoutMs;
-      server.keepAliveTimeout = 5_000;
-      server.timeout = config.idleTimeoutMs;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
-      const addr = server.address() as AddressInfo;
-      boundPort = addr.port;
-      try {
-        bound ??= bindAuth(addr.port);
-      } catch (err) {
-        server.close();
-        throw err;
-      }
-      policy = undefined;
-      if (config.exposed) {
-        logger.warn(
-          { event: 'exposed_bind', host: config.host },
-          `listening on ${config.host}: reachable from other machines. Set MCP_BASTION_BASE_URL or allowedHosts for the names clients use.`,
-        );
-      }
-      if (!auth.enabled) {
-        logger.warn({ event: 'auth_disabled' }, 'authentication is off: every caller is anonymous and per-tool checks are skipped');
-      }
-      const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      const url = `http://${hostForUrl}:${addr.port}`;
-      const handle: RunningServer = {
-        url,
-        host: addr.address,
-        port: addr.port,
-        httpServer: server,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-          }),
-      };
-      running = handle;
-      return handle;
-    },
-    serveStdio() {
-      // A stray console.log in a procedure would corrupt the protocol stream: send it to stderr.
-      routeConsoleToStderr();
-      const local = localPrincipal();
-      return serveStdio(() => createProtocolServer(protocol, { transport: 'stdio', fallback: local, enforce: false }), {
-        onerror: (err) => logger.error({ err }, 'stdio transport error'),
-      });
-    },
-    async close() {
-      await mcp.close();
-      if (running) await running.close();
-    },
+    close: host.close,
   };
-}
-
-function routeConsoleToStderr(): void {
-  const toStderr = (...args: unknown[]) => {
-    process.stderr.write(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ') + '\n');
-  };
-  console.log = toStderr;
-  console.info = toStderr;
-  console.debug = toStderr;
 }
 
 export { ANONYMOUS };

@@ -3,14 +3,13 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import type { Logger } from '../log.js';
 import { maskedMessage } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
-import { evaluateAccess, type ServerRule } from '../auth/authorization.js';
+import { accessDecision, isListed, type AccessPolicy, type ServerRule } from '../auth/authorization.js';
+import { principalOf as principalOfAuthInfo } from '../auth/auth-info.js';
+import { buildContext, type ContextFactory, type Transport } from './context.js';
 import { classifyError, createProcedureCaller } from './invoke.js';
 import type { PromptEntry, Registry, ResourceEntry, ToolEntry } from './registry.js';
 
-export type Transport = 'http' | 'stdio';
-
-/** Builds the tRPC context for a call; `auth` is always set by mcp-bastion. */
-export type ContextFactory = (opts: { auth: Principal; transport: Transport; request?: Request | undefined }) => object | Promise<object>;
+export type { ContextFactory, Transport } from './context.js';
 
 export interface ProtocolOptions {
   readonly name: string;
@@ -35,8 +34,12 @@ export interface Binding {
 
 /** The principal put on the request by the HTTP layer, carried through the SDK in `authInfo.extra`. */
 export function principalOf(ctx: ServerContext, fallback: Principal): Principal {
-  const p = ctx.http?.authInfo?.extra?.principal;
-  return (p as Principal | undefined) ?? fallback;
+  return principalOfAuthInfo(ctx.http?.authInfo, fallback);
+}
+
+/** The access policy of one protocol binding. */
+export function policyOf(opts: Pick<ProtocolOptions, 'rules' | 'onInsufficientScope'>, enforce: boolean): AccessPolicy {
+  return { rules: opts.rules, enforce, onInsufficientScope: opts.onInsufficientScope ?? 'hide' };
 }
 
 // The same error for "does not exist" and "you may not use it", so nothing leaks about what exists.
@@ -49,7 +52,7 @@ const promptNotFound = (name: string) => new ProtocolError(ProtocolErrorCode.Inv
  * visibility is decided per request from the caller's principal, not fixed at registration.
  */
 export function createProtocolServer(opts: ProtocolOptions, binding: Binding): Server {
-  const { registry, rules, logger } = opts;
+  const { registry, logger } = opts;
   const server = new Server(
     { name: opts.name, version: opts.version },
     {
@@ -58,17 +61,11 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     },
   );
 
-  const decide = (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) =>
-    evaluateAccess(principal, { kind: entry.kind, name: entry.name, tags: entry.tags }, entry.checks, rules);
-  const listable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
-    if (!binding.enforce) return true;
-    const d = await decide(principal, entry);
-    return d.allowed || (opts.onInsufficientScope === 'challenge' && d.challengeScopes.length > 0);
-  };
-  const visible = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
-    if (!binding.enforce) return true;
-    return (await decide(principal, entry)).allowed;
-  };
+  const policy = policyOf(opts, binding.enforce);
+  const listable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) =>
+    isListed(await accessDecision(principal, entry, policy));
+  const visible = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) =>
+    (await accessDecision(principal, entry, policy)).kind === 'allow';
   /** For calls: a denial is a security event worth a log line (lists are filtered silently). */
   const usable = async (principal: Principal, entry: ToolEntry | ResourceEntry | PromptEntry) => {
     const ok = await visible(principal, entry);
@@ -81,9 +78,7 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
   };
 
   const call = async (ctx: ServerContext, principal: Principal, path: string, input: unknown) => {
-    const context = opts.createContext
-      ? { ...(await opts.createContext({ auth: principal, transport: binding.transport, request: ctx.http?.req })), auth: principal }
-      : { auth: principal };
+    const context = await buildContext(opts.createContext, principal, binding.transport, ctx.http?.req);
     return createProcedureCaller(opts.router, context)(path, input);
   };
 
@@ -251,4 +246,28 @@ function toPromptResult(output: unknown, description: string | undefined): { des
     return { ...base, ...(output as { messages: PromptMessage[] }) };
   }
   return { ...base, messages: [{ role: 'user', content: { type: 'text', text: JSON.stringify(output ?? null) } }] };
+}
+
+/**
+ * Step-up for `/mcp`: the scopes to challenge for when the request addresses a component of the
+ * registry that the caller may see but not use. Same decision as the handlers above.
+ */
+export function registryChallenge(
+  registry: Registry,
+  policy: AccessPolicy,
+): (principal: Principal, message: { method?: unknown; params?: unknown }) => Promise<readonly string[] | undefined> {
+  return async (principal, message) => {
+    const params = (message.params ?? {}) as { name?: unknown; uri?: unknown };
+    const entry =
+      message.method === 'tools/call'
+        ? registry.tools.get(String(params.name))
+        : message.method === 'prompts/get'
+          ? registry.prompts.get(String(params.name))
+          : message.method === 'resources/read'
+            ? matchResource(registry.resources, String(params.uri))?.entry
+            : undefined;
+    if (!entry) return undefined;
+    const outcome = await accessDecision(principal, entry, policy);
+    return outcome.kind === 'challenge' ? outcome.scopes : undefined;
+  };
 }

@@ -3,19 +3,17 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import type { Logger } from '../log.js';
 import { maskedMessage, newErrorId } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
-import { evaluateAccess, type ServerRule } from '../auth/authorization.js';
-import type { Registry } from '../server/registry.js';
-import type { ContextFactory } from '../server/protocol.js';
+import { accessDecision, type AccessPolicy } from '../auth/authorization.js';
+import type { Registry } from './registry.js';
+import { buildContext, type ContextFactory } from './context.js';
 
 export interface TrpcRouteOptions {
   readonly router: AnyTRPCRouter;
   readonly registry: Registry;
-  readonly rules: readonly ServerRule[];
+  readonly policy: AccessPolicy;
   readonly endpoint: string;
   readonly createContext?: ContextFactory | undefined;
   readonly logger: Logger;
-  readonly enforce: boolean;
-  readonly onInsufficientScope: 'hide' | 'challenge';
   readonly insufficientScope: (scopes: readonly string[]) => Response;
 }
 
@@ -49,15 +47,16 @@ export async function handleTrpc(
   // so tRPC cannot resolve a variant (a trailing slash, an encoding) we did not check.
   const procedures = opts.router._def.procedures as Record<string, unknown>;
   for (const path of paths) if (!Object.hasOwn(procedures, path)) return notFound(path);
-  if (opts.enforce) {
-    for (const path of paths) {
-      const entry = opts.registry.procedureChecks.get(path);
-      if (!entry) continue;
-      const d = await evaluateAccess(principal, { kind: 'procedure', name: entry.name, tags: entry.tags }, entry.checks, opts.rules);
-      if (d.allowed) continue;
-      if (opts.onInsufficientScope === 'challenge' && d.challengeScopes.length > 0) return opts.insufficientScope(d.challengeScopes);
-      return notFound(path);
-    }
+  for (const path of paths) {
+    const entry = opts.registry.procedureChecks.get(path);
+    if (!entry) continue;
+    const outcome = await accessDecision(
+      principal,
+      { kind: 'procedure', name: entry.name, tags: entry.tags, checks: entry.checks },
+      opts.policy,
+    );
+    if (outcome.kind === 'challenge') return opts.insufficientScope(outcome.scopes);
+    if (outcome.kind === 'hide') return notFound(path);
   }
   url.pathname = `${opts.endpoint}/${paths.join(',')}`;
   const headers = new Headers(request.headers);
@@ -70,10 +69,7 @@ export async function handleTrpc(
     endpoint: opts.endpoint,
     req,
     router: opts.router,
-    createContext: async () =>
-      opts.createContext
-        ? { ...(await opts.createContext({ auth: principal, transport: 'http', request })), auth: principal }
-        : { auth: principal },
+    createContext: () => buildContext(opts.createContext, principal, 'http', request),
     onError: ({ error, path }) => {
       if (
         error.code === 'INTERNAL_SERVER_ERROR' ||

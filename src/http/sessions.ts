@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport, isInitializeRequest, type AuthInfo, type Server } from '@modelcontextprotocol/server';
 import type { Logger } from '../log.js';
 import type { Principal } from '../auth/principal.js';
-import { jsonRpcError } from '../http/jsonrpc.js';
+import { jsonRpcError } from './jsonrpc.js';
 
 export interface SessionOptions {
   /** Close a session after this long without a request. Default 30 minutes. */
