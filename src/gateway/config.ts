@@ -83,12 +83,12 @@ const policySchema = z.strictObject({
 
 const rateSchema = z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().positive() });
 const rateLimitSchema = z.strictObject({
-  match: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).default('*'),
-  /** Calls per principal per window, counted for each matched tool separately. */
+  match: z.string().min(1).default('*'),
+  /** Calls each principal may make to the matched tools together, per window. The first matching rule applies. */
   perPrincipal: rateSchema.optional(),
-  /** Calls per tool per window, all principals together. */
-  perTool: rateSchema.optional(),
-});
+  /** Calls per window to the matched tools, all principals together. */
+  total: rateSchema.optional(),
+}).refine((r) => r.perPrincipal || r.total, { message: 'set perPrincipal, total or both' });
 
 const severitySchema = z.enum(SEVERITIES as unknown as [Severity, ...Severity[]]);
 

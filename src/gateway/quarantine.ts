@@ -54,7 +54,11 @@ export interface EntityInput {
   readonly blocking: readonly BlockingFinding[];
   /** Set when a publisher signature is required and does not cover this definition. */
   readonly unsigned?: string | undefined;
+  /** Identity within the server; defaults to the name (resources use their URI, since names may repeat). */
+  readonly key?: string | undefined;
 }
+
+const idOf = (input: EntityInput): string => input.key ?? input.def.name;
 
 export const pinKey = (server: string, kind: PinKind, name: string): string => `${server}/${kind}/${name}`;
 
@@ -75,7 +79,7 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
   async function decide(server: string, input: EntityInput, pin: PinRecord | undefined): Promise<{ status: EntityStatus; pending?: PendingRecord }> {
     const hash = hashEntity(input.kind, input.def);
     const definition = pinnedDefinition(input.kind, input.def);
-    const base = { server, kind: input.kind, name: input.def.name, hash, definition, findings: input.blocking, seenAt: new Date().toISOString() };
+    const base = { server, kind: input.kind, name: idOf(input), hash, definition, findings: input.blocking, seenAt: new Date().toISOString() };
     if (input.unsigned) return quarantined({ ...base, reason: 'unsigned', detail: input.unsigned });
     if (!pin) return quarantined({ ...base, reason: 'new', detail: 'new definition, not approved yet' });
     if (pin.hash !== hash) {
@@ -137,13 +141,13 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       const firstUse = trustOnFirstUse && existingKeys.length === 0;
       const names = new Set<string>();
       for (const input of entities) {
-        const key = pinKey(server, input.kind, input.def.name);
+        const key = pinKey(server, input.kind, idOf(input));
         names.add(key);
         let pin = await store.get<PinRecord>(PINS, key);
         if (!pin && firstUse && input.blocking.length === 0 && !input.unsigned) {
           pin = { hash: hashEntity(input.kind, input.def), definition: pinnedDefinition(input.kind, input.def), approvedAt: new Date().toISOString(), approvedBy: 'trust-on-first-use', acceptedFindings: [] };
           await store.set(PINS, key, pin);
-          logger.info({ event: 'pin_first_use', server, kind: input.kind, name: input.def.name }, 'pinned on first use');
+          logger.info({ event: 'pin_first_use', server, kind: input.kind, name: idOf(input) }, 'pinned on first use');
         }
         const { status, pending } = await decide(server, input, pin);
         if (pending) {
@@ -151,8 +155,8 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
           if (before?.hash !== pending.hash || before.reason !== pending.reason) {
             await store.set(PENDING, key, pending);
             logger.warn(
-              { event: 'quarantined', server, kind: input.kind, name: input.def.name, reason: pending.reason, detail: pending.detail, codes: pending.findings.map((f) => f.code) },
-              `${input.kind} ${server}/${input.def.name} quarantined: ${pending.detail}`,
+              { event: 'quarantined', server, kind: input.kind, name: idOf(input), reason: pending.reason, detail: pending.detail, codes: pending.findings.map((f) => f.code) },
+              `${input.kind} ${server}/${idOf(input)} quarantined: ${pending.detail}`,
             );
           }
         } else {
@@ -189,7 +193,7 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       return out;
     },
     async status(server, input) {
-      const pin = await store.get<PinRecord>(PINS, pinKey(server, input.kind, input.def.name));
+      const pin = await store.get<PinRecord>(PINS, pinKey(server, input.kind, idOf(input)));
       return (await decide(server, input, pin)).status;
     },
   };

@@ -1,0 +1,156 @@
+/**
+ * The union of every upstream's components under namespaced names (`<server><sep><name>`), each with
+ * its quarantine status and policy checks. Rebuilt for one server whenever that server's listing
+ * changes; the metadata scan runs over all servers together so cross-server shadowing is seen.
+ */
+
+import type { Logger } from '../log.js';
+import type { AuthCheck } from '../auth/authorization.js';
+import { scanTools } from '../security/scan.js';
+import { severityRank, type Finding, type PromptDef, type ResourceDef, type Severity, type ToolDef, type ScannedServer } from '../security/types.js';
+import type { PinKind } from '../security/pins.js';
+import type { CompiledPolicy } from './policy.js';
+import type { EntityInput, EntityStatus, PinBook } from './quarantine.js';
+import type { Listing } from './upstream.js';
+
+const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+interface EntryBase {
+  /** Namespaced name clients see. */
+  readonly name: string;
+  readonly upstream: string;
+  /** The upstream's own name (or URI for resources). */
+  readonly original: string;
+  readonly tags: readonly string[];
+  readonly checks: readonly AuthCheck[];
+  status: EntityStatus;
+  readonly input: EntityInput;
+}
+
+export interface GatewayTool extends EntryBase {
+  readonly kind: 'tool';
+  readonly def: ToolDef;
+}
+export interface GatewayPrompt extends EntryBase {
+  readonly kind: 'prompt';
+  readonly def: PromptDef;
+}
+export interface GatewayResource extends EntryBase {
+  readonly kind: 'resource';
+  readonly def: ResourceDef;
+}
+
+export interface Catalog {
+  readonly tools: ReadonlyMap<string, GatewayTool>;
+  readonly prompts: ReadonlyMap<string, GatewayPrompt>;
+  /** By URI (static) or template string; first server wins a clash, which is reported. */
+  readonly resources: ReadonlyMap<string, GatewayResource>;
+  update(server: string, listing: Listing): Promise<void>;
+  /** Findings of the last metadata scan, all servers together. */
+  readonly findings: readonly Finding[];
+}
+
+export interface CatalogOptions {
+  readonly separator: string;
+  readonly blockAt: Severity;
+  readonly policy: CompiledPolicy;
+  readonly pins: PinBook;
+  readonly logger: Logger;
+  readonly trustOnFirstUse: (server: string) => boolean;
+  /** Extra quarantine reason per entity (signature coverage), or undefined. */
+  readonly unsigned?: ((server: string, kind: PinKind, def: ToolDef | PromptDef | ResourceDef) => string | undefined) | undefined;
+}
+
+export function createCatalog(opts: CatalogOptions): Catalog {
+  const { separator, logger } = opts;
+  const listings = new Map<string, Listing>();
+  const tools = new Map<string, GatewayTool>();
+  const prompts = new Map<string, GatewayPrompt>();
+  const resources = new Map<string, GatewayResource>();
+  let findings: Finding[] = [];
+  let queue: Promise<void> = Promise.resolve();
+
+  const scanned = (server: string, l: Listing): ScannedServer => ({
+    name: server,
+    tools: [...l.tools],
+    prompts: [...l.prompts],
+    resources: [...l.resources],
+    resourceTemplates: [...l.resourceTemplates],
+    ...(l.instructions ? { instructions: l.instructions } : {}),
+  });
+
+  function blockingFor(server: string, kind: PinKind, name: string) {
+    return findings
+      .filter((f) => f.server === server && f.entity.kind === kind && f.entity.name === name && severityRank(f.severity) >= severityRank(opts.blockAt))
+      .map((f) => ({ code: f.code, severity: f.severity, message: f.message }));
+  }
+
+  async function rebuild(server: string, listing: Listing): Promise<void> {
+    listings.set(server, listing);
+    findings = scanTools([...listings].map(([name, l]) => scanned(name, l)));
+    const serverBlocking = findings.filter(
+      (f) => f.server === server && (f.entity.kind === 'server' || f.entity.kind === 'config') && severityRank(f.severity) >= severityRank(opts.blockAt),
+    );
+    for (const f of serverBlocking) logger.warn({ event: 'upstream_finding', upstream: server, code: f.code, severity: f.severity }, f.message);
+
+    const inputs: { kind: PinKind; def: ToolDef | PromptDef | ResourceDef; key: string }[] = [
+      ...listing.tools.map((def) => ({ kind: 'tool' as const, def, key: def.name })),
+      ...listing.prompts.map((def) => ({ kind: 'prompt' as const, def, key: def.name })),
+      ...[...listing.resources, ...listing.resourceTemplates].map((def) => ({ kind: 'resource' as const, def, key: def.uri ?? def.uriTemplate ?? def.name })),
+    ];
+    const entities: EntityInput[] = inputs.map(({ kind, def, key }) => ({
+      kind,
+      def,
+      key,
+      blocking: blockingFor(server, kind, def.name),
+      unsigned: opts.unsigned?.(server, kind, def),
+    }));
+    const statuses = await opts.pins.review(server, entities, { trustOnFirstUse: opts.trustOnFirstUse(server) });
+
+    for (const map of [tools, prompts] as Map<string, EntryBase>[]) for (const [k, v] of map) if (v.upstream === server) map.delete(k);
+    for (const [k, v] of resources) if (v.upstream === server) resources.delete(k);
+
+    entities.forEach((input, i) => {
+      const { kind, def, key } = inputs[i]!;
+      const name = `${server}${separator}${def.name}`;
+      const status = statuses.get(`${server}/${kind}/${key}`) ?? { usable: false, reason: 'new', detail: 'not reviewed' };
+      if (opts.policy.denied(name)) return;
+      const base = { name, upstream: server, original: key, tags: [server], checks: opts.policy.checksFor(name), status, input };
+      if (kind === 'tool') {
+        if (!TOOL_NAME.test(name)) {
+          logger.warn({ event: 'tool_name_invalid', upstream: server, tool: def.name }, `tool ${name} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -); left out`);
+          return;
+        }
+        tools.set(name, { ...base, kind, def: def as ToolDef });
+      } else if (kind === 'prompt') {
+        prompts.set(name, { ...base, kind, def: def as PromptDef });
+      } else {
+        const other = resources.get(key);
+        if (other) {
+          logger.warn({ event: 'resource_clash', uri: key, kept: other.upstream, dropped: server }, `resource ${key} is offered by ${other.upstream} and ${server}; kept ${other.upstream}`);
+          return;
+        }
+        resources.set(key, { ...base, kind, def: def as ResourceDef });
+      }
+    });
+  }
+
+  return {
+    tools,
+    prompts,
+    resources,
+    get findings() {
+      return findings;
+    },
+    update(server, listing) {
+      // Listings arrive concurrently (startup, list_changed); rebuild one at a time.
+      queue = queue.then(() => rebuild(server, listing)).catch((e: unknown) => logger.error({ err: e, upstream: server }, 'catalog update failed'));
+      return queue;
+    },
+  };
+}
+
+/** Cross-server name findings worth printing at start: duplicates and look-alikes across servers. */
+export function nameClashes(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.code.startsWith('SH'));
+}
