@@ -21,6 +21,11 @@ export interface AppDeps {
   readonly trpc?:
     | { readonly path: string; readonly handle: (request: Request, body: string | undefined, principal: Principal) => Promise<Response> }
     | undefined;
+  /**
+   * Rate limit for `/mcp` and `/trpc`, asked after authentication and before the body is read:
+   * a Response (HTTP 429) refuses the request. Anonymous callers are told apart by address.
+   */
+  readonly limit?: ((principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined>) | undefined;
   readonly logger: Logger;
 }
 
@@ -133,6 +138,8 @@ export function createHttpApp(deps: AppDeps): Hono {
     }
     const outcome = await deps.auth.authenticate(c.req.raw, body);
     if (!outcome.ok) return { response: outcome.response };
+    const refused = await deps.limit?.(outcome.principal, clientAddress(c, deps.trustProxy ?? 0));
+    if (refused) return { response: refused };
     if (!formBody) {
       const read = await readBody(c, jsonRpc);
       if ('response' in read) return read;

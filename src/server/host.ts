@@ -51,6 +51,8 @@ export interface HostOptions {
   readonly knownScopes: () => readonly string[];
   readonly sessions?: Partial<Omit<SessionOptions, 'maxBodyBytes'>> | undefined;
   readonly surface: (ctx: HostContext) => HostedSurface;
+  /** Rate limit on `/mcp` and `/trpc` (HTTP 429), see `requestLimiter`. */
+  readonly limit?: ((principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined>) | undefined;
   /** Runs when the host closes, after the endpoint and before the listener. */
   readonly onClose?: (() => Promise<void>) | undefined;
 }
@@ -137,6 +139,7 @@ export function createMcpHost(options: HostOptions): McpHost {
     mcp,
     mcpPath: '/mcp',
     trpc: surface.trpc,
+    limit: options.limit,
     logger,
   });
 
