@@ -39,9 +39,11 @@ function withoutFences(text: string): string {
   return text
     .split('\n')
     .map((line) => {
-      const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
-      if (marker && (fence === undefined || marker.startsWith(fence))) {
-        fence = fence === undefined ? marker : undefined;
+      const marker = /^\s*(`{3,}|~{3,})(.*)$/.exec(line);
+      // A closing fence repeats the opening character at least as often and carries no info string.
+      const closes = fence !== undefined && marker?.[1]?.startsWith(fence) === true && marker[2]?.trim() === '';
+      if ((fence === undefined && marker) || closes) {
+        fence = closes ? undefined : marker?.[1];
         return '';
       }
       return fence === undefined ? line : '';
@@ -69,7 +71,7 @@ function anchorsOf(text: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   for (const line of withoutFences(text).split('\n')) {
-    const heading = /^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
+    const heading = /^ {0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line)?.[1];
     if (heading !== undefined) {
       const base = slug(heading);
       const n = seen.get(base) ?? 0;
@@ -157,9 +159,9 @@ function readIfExists(abs: string): string | undefined {
 describe('the documentation checker catches what it must (and nothing else)', () => {
   it('makes GitHub anchors, including duplicates, code and punctuation', () => {
     const anchors = anchorsOf(
-      '# `mcp-bastion scan` — offline\n## Pins\n## Pins\n```\n# not a heading\n```\n## TP001 — tool poisoning / prompt injection\n',
+      '# `mcp-bastion scan` — offline\n## Pins\n## Pins\n```sh\n# not a heading\n```js\n# still code\n```\n## TP001 — tool poisoning / prompt injection\n## Using C# ##\n',
     );
-    expect([...anchors]).toEqual(['mcp-bastion-scan--offline', 'pins', 'pins-1', 'tp001--tool-poisoning--prompt-injection']);
+    expect([...anchors]).toEqual(['mcp-bastion-scan--offline', 'pins', 'pins-1', 'tp001--tool-poisoning--prompt-injection', 'using-c']);
   });
 
   it('finds inline and reference links, but not links inside code', () => {
