@@ -1,4 +1,5 @@
 export { createMcpServer, type McpServerOptions, type McpBastionServer, type RunningServer } from './server/create.js';
+export { securityGuard, type SecurityGuard, type SecurityGuardOptions } from './server/guard.js';
 export type { BastionMeta, McpToolMeta, McpResourceMeta, McpPromptMeta, ToolAnnotations } from './server/meta.js';
 export type { ContextFactory } from './server/protocol.js';
 export { buildRegistry, type Registry, type ToolEntry, type ResourceEntry, type PromptEntry } from './server/registry.js';

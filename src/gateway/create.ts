@@ -22,8 +22,8 @@ import { createUpstream, type Upstream, type UpstreamStatus } from './upstream.j
 import { compilePolicies, matcher } from './policy.js';
 import { createCatalog, nameClashes, type Catalog } from './catalog.js';
 import { createGatewayServer, gatewayChallenge, policyFor } from './surface.js';
-import { createCallGuards } from './call-guards.js';
-import type { CallGuards } from './guards.js';
+import { createCallGuards, envSecretValues } from '../guard/call-guards.js';
+import type { CallGuards } from '../guard/hooks.js';
 
 export interface GatewayOptions {
   /** A parsed config (`loadGatewayConfig`) or a plain object in the same shape. */
@@ -89,7 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     trustOnFirstUse: (server) => config.mcpServers[server]?.trustOnFirstUse ?? config.pins.trustOnFirstUse,
     unsigned: options.unsigned,
   });
-  const guards = options.guards ?? createCallGuards(config, store, logger);
+  const guards = options.guards ?? createCallGuards(guardSettings(config), store, logger);
 
   const upstreams = new Map<string, Upstream>();
   for (const [name, entry] of Object.entries(config.mcpServers)) {
@@ -186,4 +186,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 export function parsePendingName(name: string, pending: readonly PendingRecord[], separator: string): { server: string; kind: PinKind; key: string } | undefined {
   const hit = pending.find((p) => `${p.server}${separator}${p.name}` === name || p.name === name);
   return hit ? { server: hit.server, kind: hit.kind, key: hit.name } : undefined;
+}
+
+/** The gateway's guard settings; its own secrets are the upstreams' env values and header credentials plus its environment's. */
+export function guardSettings(config: GatewayConfig, env: NodeJS.ProcessEnv = process.env) {
+  const secretValues = envSecretValues(env);
+  for (const entry of Object.values(config.mcpServers)) {
+    secretValues.push(...envSecretValues(entry.env ?? {}));
+    for (const [k, v] of Object.entries(entry.headers ?? {}))
+      if (/auth|key|token|secret|cookie|password/i.test(k)) secretValues.push(v.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+  }
+  return {
+    rateLimits: config.rateLimits.map((r) => ({ match: r.match, ...(r.perPrincipal ? { perPrincipal: r.perPrincipal } : {}), ...(r.total ? { total: r.total } : {}) })),
+    output: { mode: config.output.mode, redactSecrets: config.output.redactSecrets, blockAt: config.scan.blockAt },
+    audit: config.audit,
+    secretValues,
+  };
 }

@@ -4,4 +4,4 @@ export { loadGatewayConfig, parseGatewayConfig, mergeFrom, type GatewayConfig, t
 export { checkSupplyChain, launchedPackage, isExactVersion } from './supply-chain.js';
 export { createPinBook, type PinBook, type PendingRecord, type PinRecord, type QuarantineReason } from './quarantine.js';
 export { RATE_LIMITED } from './surface.js';
-export type { CallGuards, CallAuditEvent, AuditDecision } from './guards.js';
+export type { CallGuards, CallAuditEvent, AuditDecision } from '../guard/hooks.js';

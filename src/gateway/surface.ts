@@ -14,7 +14,7 @@ import type { Binding } from '../server/protocol.js';
 import type { Catalog, GatewayPrompt, GatewayResource, GatewayTool } from './catalog.js';
 import type { PinBook } from './quarantine.js';
 import { UpstreamUnavailableError, type Upstream } from './upstream.js';
-import type { AuditDecision, CallGuards } from './guards.js';
+import { GuardBlocked, type AuditDecision, type CallGuards } from '../guard/hooks.js';
 
 /** JSON-RPC error code for a call refused by a rate limit (implementation-defined server error range). */
 export const RATE_LIMITED = -32029;
@@ -252,15 +252,4 @@ function templateFor(catalog: Catalog, uri: string): GatewayResource | undefined
     }
   }
   return undefined;
-}
-
-/** Thrown by a guard that replaces a resource or prompt result; the message is safe to show. */
-export class GuardBlocked extends Error {
-  override readonly name = 'GuardBlocked';
-  constructor(
-    message: string,
-    readonly codes: string[],
-  ) {
-    super(message);
-  }
 }

@@ -12,6 +12,10 @@ import { handleTrpc } from './trpc.js';
 import { buildRegistry, type Registry } from './registry.js';
 import { createProtocolServer, policyOf, registryChallenge, type ContextFactory, type ProtocolOptions } from './protocol.js';
 import { createMcpHost, type RunningServer } from './host.js';
+import { checkOwnDefinitions, ownCallGuards, securityGuard, type SecurityGuard } from './guard.js';
+import { requestLimiter, type RequestRate } from './request-limit.js';
+import type { Store } from '../storage/types.js';
+import { createMemoryStore } from '../storage/index.js';
 
 export type { RunningServer } from './host.js';
 
@@ -33,6 +37,14 @@ export interface McpServerOptions {
   /** `hide` (default): components a caller may not use are left out of lists. `challenge`: scope-gated ones stay listed and a call answers 403 insufficient_scope. */
   onInsufficientScope?: 'hide' | 'challenge';
   http?: HttpOptions;
+  /**
+   * The runtime guard: a start-up scan of this server's own definitions, output scanning and secret
+   * redaction on results, rate limits and audit events. On by default (`securityGuard()`, warn mode);
+   * `false` turns it off.
+   */
+  guard?: SecurityGuard | false;
+  /** Requests per principal per window on `/mcp` and `/trpc` (HTTP 429 beyond); counted in `store` (default: memory). */
+  rateLimit?: RequestRate & { store?: Store };
   sessions?: Partial<Omit<SessionOptions, 'maxBodyBytes'>>;
   logger?: Logger;
 }
@@ -57,6 +69,10 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const config = resolveHttpConfig(options.http);
   const registry = buildRegistry(options.router);
   const rules = options.rules ?? [];
+  const guard = options.guard === false ? undefined : (options.guard ?? securityGuard());
+  if (guard) checkOwnDefinitions(options.name, registry, guard.options, logger);
+  const own = guard ? ownCallGuards(guard.options, logger) : undefined;
+  const limitStore = options.rateLimit ? (options.rateLimit.store ?? createMemoryStore()) : undefined;
   const protocol: ProtocolOptions = {
     name: options.name,
     version: options.version,
@@ -67,6 +83,7 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     createContext: options.createContext,
     logger,
     onInsufficientScope: options.onInsufficientScope ?? 'hide',
+    guards: own?.guards,
   };
   const trpcPath = config.trpcPath;
   const host = createMcpHost({
@@ -75,6 +92,11 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     auth: options.auth,
     knownScopes: () => knownScopes(registry, rules),
     sessions: options.sessions,
+    limit: options.rateLimit && limitStore ? requestLimiter(limitStore, options.rateLimit) : undefined,
+    onClose: async () => {
+      await own?.close();
+      if (limitStore && !options.rateLimit?.store) await limitStore.close();
+    },
     surface: ({ enforce, insufficientScope }) => {
       const policy = policyOf(protocol, enforce);
       return {

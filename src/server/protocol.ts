@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { accessDecision, isListed, type AccessPolicy, type ServerRule } from '../auth/authorization.js';
 import { principalOf as principalOfAuthInfo } from '../auth/auth-info.js';
 import { buildContext, type ContextFactory, type Transport } from './context.js';
+import { GuardBlocked, type AuditDecision, type CallGuards } from '../guard/hooks.js';
 import { classifyError, createProcedureCaller } from './invoke.js';
 import type { PromptEntry, Registry, ResourceEntry, ToolEntry } from './registry.js';
 
@@ -22,6 +23,8 @@ export interface ProtocolOptions {
   readonly logger: Logger;
   /** `challenge`: components denied only for missing scopes stay listed (calls get 403 at the HTTP layer). */
   readonly onInsufficientScope?: 'hide' | 'challenge' | undefined;
+  /** securityGuard(): rate limits, output guard and audit around every call. */
+  readonly guards?: CallGuards | undefined;
 }
 
 export interface Binding {
@@ -41,6 +44,9 @@ export function principalOf(ctx: ServerContext, fallback: Principal): Principal 
 export function policyOf(opts: Pick<ProtocolOptions, 'rules' | 'onInsufficientScope'>, enforce: boolean): AccessPolicy {
   return { rules: opts.rules, enforce, onInsufficientScope: opts.onInsufficientScope ?? 'hide' };
 }
+
+ /** JSON-RPC error code for a call refused by a rate limit (implementation-defined server error range). */
+export const RATE_LIMITED = -32029;
 
 // The same error for "does not exist" and "you may not use it", so nothing leaks about what exists.
 const toolNotFound = (name: string) => new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
@@ -106,21 +112,44 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     return { tools };
   });
 
+  const audit = (kind: 'tool_call' | 'resource_read' | 'prompt_get', principal: Principal, name: string, decision: AuditDecision, started: number, extra: { findings?: string[]; redactions?: number; resultBytes?: number; arguments?: unknown } = {}) =>
+    opts.guards?.audit({ event: kind, principal, tool: name, decision, durationMs: Date.now() - started, findings: extra.findings ?? [], redactions: extra.redactions ?? 0, resultBytes: extra.resultBytes, arguments: extra.arguments });
+
   server.setRequestHandler('tools/call', async (req, ctx): Promise<CallToolResult> => {
+    const started = Date.now();
     const principal = principalOf(ctx, binding.fallback);
     const tool = registry.tools.get(req.params.name);
-    if (!tool || !(await usable(principal, tool))) throw toolNotFound(req.params.name);
+    if (!tool || !(await usable(principal, tool))) {
+      audit('tool_call', principal, req.params.name, 'denied', started);
+      throw toolNotFound(req.params.name);
+    }
+    if (opts.guards) {
+      const limit = await opts.guards.beforeCall(principal, tool.name);
+      if (!limit.allowed) {
+        audit('tool_call', principal, tool.name, 'rate_limited', started);
+        throw new ProtocolError(RATE_LIMITED, `Rate limit exceeded for ${tool.name}; retry after ${limit.retryAfterSeconds} s`, { retryAfterSeconds: limit.retryAfterSeconds });
+      }
+    }
+    let result: CallToolResult;
     try {
       const output = await call(ctx, principal, tool.path, req.params.arguments ?? {});
-      const result: CallToolResult = tool.outputSchema
+      result = tool.outputSchema
         ? { content: [{ type: 'text', text: JSON.stringify(output) }], structuredContent: output as Record<string, unknown> }
         : { content: [{ type: 'text', text: typeof output === 'string' ? output : JSON.stringify(output ?? null) }] };
-      return server.projectCallToolResult(result, tool.outputSchema);
     } catch (err) {
       const c = masked(err, { tool: tool.name });
       const text = c.visible ? (c.code === 'BAD_REQUEST' ? c.message : `${c.code}: ${c.message}`) : maskedMessage(c.errorId);
+      audit('tool_call', principal, tool.name, 'error', started, { arguments: req.params.arguments });
       return { content: [{ type: 'text', text }], isError: true };
     }
+    if (opts.guards) {
+      const g = await opts.guards.toolResult(result, { tool: tool.name });
+      audit('tool_call', principal, tool.name, g.blocked ? 'blocked' : 'allowed', started, { findings: g.findings, redactions: g.redactions, resultBytes: g.bytes, arguments: req.params.arguments });
+      // A blocked or annotated result no longer matches the output schema: send it as it is.
+      if (g.blocked || g.findings.length > 0 || g.redactions > 0) return g.result;
+      result = g.result;
+    }
+    return server.projectCallToolResult(result, tool.outputSchema);
   });
 
   server.setRequestHandler('resources/list', async (_req, ctx) => {
@@ -148,15 +177,27 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const uri = req.params.uri;
     const match = matchResource(registry.resources, uri);
     if (!match || !(await usable(principal, match.entry))) throw resourceNotFound(uri);
+    const started = Date.now();
     let output: unknown;
     try {
       output = await call(ctx, principal, match.entry.path, match.variables);
     } catch (err) {
+      audit('resource_read', principal, uri, 'error', started);
       throw protocolErrorFor(masked(err, { resource: uri }), () => resourceNotFound(uri));
     }
     const text = typeof output === 'string' ? output : JSON.stringify(output ?? null);
     const mimeType = match.entry.mimeType ?? (typeof output === 'string' ? 'text/plain' : 'application/json');
-    return { contents: [{ uri, mimeType, text }] };
+    const read = { contents: [{ uri, mimeType, text }] };
+    if (!opts.guards) return read;
+    try {
+      const g = await opts.guards.resourceContents(read, { tool: match.entry.name });
+      audit('resource_read', principal, uri, 'allowed', started, { findings: g.findings, redactions: g.redactions, resultBytes: g.bytes });
+      return g.result;
+    } catch (e) {
+      if (!(e instanceof GuardBlocked)) throw e;
+      audit('resource_read', principal, uri, 'blocked', started, { findings: e.codes });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, e.message);
+    }
   });
 
   server.setRequestHandler('prompts/list', async (_req, ctx) => {
@@ -182,13 +223,25 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     const principal = principalOf(ctx, binding.fallback);
     const prompt = registry.prompts.get(req.params.name);
     if (!prompt || !(await usable(principal, prompt))) throw promptNotFound(req.params.name);
+    const started = Date.now();
     let output: unknown;
     try {
       output = await call(ctx, principal, prompt.path, req.params.arguments ?? {});
     } catch (err) {
+      audit('prompt_get', principal, prompt.name, 'error', started);
       throw protocolErrorFor(masked(err, { prompt: prompt.name }), () => promptNotFound(prompt.name));
     }
-    return toPromptResult(output, prompt.description);
+    const result = toPromptResult(output, prompt.description);
+    if (!opts.guards) return result;
+    try {
+      const g = await opts.guards.promptMessages(result, { tool: prompt.name });
+      audit('prompt_get', principal, prompt.name, 'allowed', started, { findings: g.findings, redactions: g.redactions, resultBytes: g.bytes });
+      return g.result as typeof result;
+    } catch (e) {
+      if (!(e instanceof GuardBlocked)) throw e;
+      audit('prompt_get', principal, prompt.name, 'blocked', started, { findings: e.codes });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, e.message);
+    }
   });
 
   return server;

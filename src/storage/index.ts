@@ -80,3 +80,8 @@ async function resolveKeyring(config: ResolvedStorageConfig): Promise<Keyring | 
       );
   }
 }
+
+/** A memory store created synchronously (counters and caches that need no persistence). Close it when done. */
+export function createMemoryStore(): SecureStore {
+  return new SecureStore(new MemoryRawStore({}), undefined);
+}

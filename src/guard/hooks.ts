@@ -1,5 +1,5 @@
 /**
- * What the gateway (and securityGuard() in our own server) runs around every call: a rate limit
+ * What the gateway and securityGuard() (in our own server) run around every call: a rate limit
  * before, the output guard after, and one audit event. The surface depends on this interface only.
  */
 
@@ -44,4 +44,15 @@ export interface CallGuards {
   promptMessages(result: GetPromptResult, ctx: GuardContext): Promise<Guarded<GetPromptResult>>;
   audit(event: CallAuditEvent): void;
   close(): Promise<void>;
+}
+
+/** Thrown by `resourceContents` / `promptMessages` when the output must not reach the client; the message is safe to show. */
+export class GuardBlocked extends Error {
+  override readonly name = 'GuardBlocked';
+  constructor(
+    message: string,
+    readonly codes: string[],
+  ) {
+    super(message);
+  }
 }

@@ -1,0 +1,114 @@
+/**
+ * CallGuards from plain settings: rate limits over the Store, output scanning and secret redaction,
+ * and the audit trail. One builder for the gateway (settings from its config) and for
+ * securityGuard() in our own servers, so both enforce exactly the same rules.
+ */
+
+import type { Logger } from '../log.js';
+import type { Store } from '../storage/types.js';
+import type { Severity } from '../security/types.js';
+import { createAuditLog } from './audit.js';
+import { guardPromptMessages, guardResourceContents, guardToolResult, GuardBlockedError, type GuardMode } from './output.js';
+import { principalKey, rateLimitPolicy, type RateLimitRule } from './rate-limit.js';
+import { GuardBlocked, type CallGuards } from './hooks.js';
+
+export interface CallGuardSettings {
+  readonly rateLimits: readonly RateLimitRule[];
+  readonly output: { readonly mode: GuardMode; readonly redactSecrets: boolean; readonly blockAt: Severity };
+  /** Audit destination: a file, or the logger (one `audit` event per call). */
+  readonly audit: { readonly file?: string | undefined; readonly includeArguments: boolean };
+  /** Exact secret values to mask besides the built-in formats. */
+  readonly secretValues: readonly string[];
+}
+
+/** Secret-looking values of an environment (names with KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL), 8+ characters. */
+export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(env)) if (v && v.length >= 8 && /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(k)) out.push(v);
+  return out;
+}
+
+export function createCallGuards(settings: CallGuardSettings, store: Store, logger: Logger): CallGuards {
+  const limits = rateLimitPolicy([...settings.rateLimits], store);
+  const audit = createAuditLog({
+    destination: settings.audit.file ? { file: settings.audit.file } : 'stderr',
+    includeArguments: settings.audit.includeArguments,
+  });
+  const secrets = [...new Set(settings.secretValues)].filter((v) => v.length >= 8);
+  const outputOptions = (toolName: string) => ({
+    mode: settings.output.mode,
+    blockAt: settings.output.blockAt,
+    redact: settings.output.redactSecrets,
+    extraSecretValues: secrets,
+    toolName,
+  });
+  const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
+  const count = (r: readonly { count: number }[]) => r.reduce((n, x) => n + x.count, 0);
+  const note = (what: string, tool: string, findings: readonly { code: string }[], redactions: number) => {
+    if (findings.length > 0 || redactions > 0)
+      logger.warn(
+        { event: 'output_guard', what, tool, codes: findings.map((f) => f.code), redactions },
+        `output of ${tool}: ${findings.length} finding(s), ${redactions} redaction(s)`,
+      );
+  };
+  const blocked = (e: unknown): never => {
+    if (e instanceof GuardBlockedError)
+      throw new GuardBlocked(
+        e.message,
+        e.findings.map((f) => f.code),
+      );
+    throw e;
+  };
+
+  return {
+    async beforeCall(principal, tool) {
+      const d = await limits.consume({ tool, principal: principalKey(principal) });
+      return d.allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(d.retryAfterSeconds)) };
+    },
+    async toolResult(result, ctx) {
+      const g = guardToolResult(result, outputOptions(ctx.tool));
+      const redactions = count(g.redactions);
+      note('tool', ctx.tool, g.findings, redactions);
+      return { result: g.result, findings: g.findings.map((f) => f.code), redactions, blocked: g.blocked, bytes: size(g.result) };
+    },
+    async resourceContents(result, ctx) {
+      try {
+        const g = guardResourceContents(result.contents as Parameters<typeof guardResourceContents>[0], outputOptions(ctx.tool));
+        const redactions = count(g.redactions);
+        note('resource', ctx.tool, g.findings, redactions);
+        const out = { ...result, contents: g.result as typeof result.contents };
+        return { result: out, findings: g.findings.map((f) => f.code), redactions, blocked: false, bytes: size(out) };
+      } catch (e) {
+        return blocked(e);
+      }
+    },
+    async promptMessages(result, ctx) {
+      try {
+        const g = guardPromptMessages(result.messages as Parameters<typeof guardPromptMessages>[0], outputOptions(ctx.tool));
+        const redactions = count(g.redactions);
+        note('prompt', ctx.tool, g.findings, redactions);
+        const out = { ...result, messages: g.result as typeof result.messages };
+        return { result: out, findings: g.findings.map((f) => f.code), redactions, blocked: false, bytes: size(out) };
+      } catch (e) {
+        return blocked(e);
+      }
+    },
+    audit(event) {
+      const p = event.principal;
+      audit.record({
+        event: event.event,
+        principal: { kind: p.kind, subject: p.subject, ...(typeof p.claims.iss === 'string' ? { issuer: p.claims.iss } : {}) },
+        clientId: p.clientId,
+        tool: event.tool,
+        upstream: event.upstream,
+        decision: event.decision,
+        durationMs: event.durationMs,
+        findings: [...event.findings],
+        redactions: event.redactions,
+        resultBytes: event.resultBytes,
+        arguments: event.arguments,
+      });
+    },
+    close: () => audit.close(),
+  };
+}
