@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import type { Store } from '../storage/types.js';
-import { createRateLimiter, principalKey, rateLimitResponse } from '../guard/index.js';
+import { createRateLimiter, principalKey, rateLimitResponse } from '../guard/rate-limit.js';
 
 export interface RequestRate {
   /** Requests per window for each principal (anonymous callers: each client address). */
