@@ -68,7 +68,7 @@ function isSecretKeyName(name: string): boolean {
     return false;
   }
   if (/(?:page|cursor|continuation)token$/.test(k)) return false;
-  return /(?:password|passwd|passphrase|pwd|secret|token|apikey|accesskey|privatekey|secretkey|signingkey|credentials?|authorization)$/.test(
+  return /(?:password|passwd|passphrase|pwd|secret|token|apikey|accesskey|accountkey|privatekey|secretkey|signingkey|credentials?|authorization)$/.test(
     k,
   );
 }
@@ -90,6 +90,7 @@ const PATTERNS: Pattern[] = [
     re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])/g,
     replace: whole('github-token'),
   },
+  { kind: 'npm-token', re: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g, replace: whole('npm-token') },
   { kind: 'gitlab-token', re: /(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}/g, replace: whole('gitlab-token') },
   { kind: 'slack-token', re: /(?<![A-Za-z0-9_-])xox[abprs]-[A-Za-z0-9-]{10,}/g, replace: whole('slack-token') },
   { kind: 'stripe-key', re: /(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}/g, replace: whole('stripe-key') },
@@ -118,7 +119,7 @@ const PATTERNS: Pattern[] = [
   {
     // The key must end in a credential word inside the regex: a rejected match would swallow its tail.
     kind: 'secret-assignment',
-    re: /(?<![A-Za-z0-9_.-])(["']?([A-Za-z0-9_.-]{0,60}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|signing[_-]?key|credentials?))["']?\s{0,8}[:=]\s{0,8})(?:"([^"\n]{1,500})"|'([^'\n]{1,500})'|([^\s"'<>,;&]+))/gi,
+    re: /(?<![A-Za-z0-9_.-])(["']?([A-Za-z0-9_.-]{0,60}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|signing[_-]?key|credentials?))["']?\s{0,8}[:=]\s{0,8})(?:"([^"\n]{1,500})"|'([^'\n]{1,500})'|([^\s"'<>,;&]+))/gi,
     replace: (_m, [head = '', key = '', dq, sq, bare]) => {
       const value = dq ?? sq ?? bare ?? '';
       if (!isSecretKeyName(key) || !acceptValue(value)) return undefined;
@@ -174,10 +175,21 @@ function redactPem(text: string, counts: Map<string, number>): string {
   return out + text.slice(from);
 }
 
-/** The literal value plus the encodings a tool is likely to print it in. */
+/** The literal value plus the encodings a tool is likely to print it in (base64, URL, JSON string, hex). */
 function encodedForms(value: string): string[] {
-  const b64 = Buffer.from(value, 'utf8').toString('base64');
-  const forms = new Set([value, b64, b64.replace(/=+$/, ''), Buffer.from(value, 'utf8').toString('base64url'), encodeURIComponent(value)]);
+  const bytes = Buffer.from(value, 'utf8');
+  const b64 = bytes.toString('base64');
+  const hex = bytes.toString('hex');
+  const forms = new Set([
+    value,
+    b64,
+    b64.replace(/=+$/, ''),
+    bytes.toString('base64url'),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    hex,
+    hex.toUpperCase(),
+  ]);
   return [...forms].filter((f) => f.length >= MIN_EXTRA_VALUE_LENGTH);
 }
 

@@ -17,6 +17,12 @@ describe('redactSecrets: formats', () => {
     ['aws-secret-access-key', `{"SecretAccessKey": "${AWS_SECRET}"}`, AWS_SECRET],
     ['github-token', `token is ${GHP}.`, GHP],
     ['github-token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEF', 'github_pat_11ABCDEFG0123456789'],
+    ['npm-token', '//registry.npmjs.org/:_authToken npm_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8', 'a1B2c3D4e5F6g7H8'],
+    [
+      'secret-assignment',
+      'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==;',
+      'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==',
+    ],
     ['gitlab-token', 'glpat-xYz12345678901234567', 'glpat-xYz12345678901234567'],
     ['slack-token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKl', 'xoxb-123456789012'],
     ['stripe-key', 'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc', '4eC39HqLyjWDarjtT1zdp7dc'],
@@ -68,6 +74,13 @@ describe('redactSecrets: formats', () => {
     expect(kinds('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----')).toEqual({
       'private-key': 1,
     });
+  });
+
+  it('masks configured values inside JSON text and in hex', () => {
+    const secret = 'pa"ss\\word-42';
+    const input = `${JSON.stringify({ env: secret })} ${Buffer.from(secret).toString('hex')}`;
+    const { text } = redactSecrets(input, { extraValues: [secret] });
+    expect(text).toBe('{"env":"[REDACTED:configured-secret]"} [REDACTED:configured-secret]');
   });
 
   it('masks configured values literally and in base64 and URL-encoded form, ignoring short ones', () => {
