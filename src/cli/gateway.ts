@@ -40,7 +40,10 @@ async function runGateway(flags: RunFlags): Promise<void> {
   const gateway = await createGateway({ config, auth, logger, http });
   await gateway.start();
   for (const u of gateway.upstreams()) {
-    logger.info({ event: 'upstream_status', upstream: u.name, status: u.status, reason: u.reason, tools: u.tools }, `upstream ${u.name}: ${u.status}`);
+    logger.info(
+      { event: 'upstream_status', upstream: u.name, status: u.status, reason: u.reason, tools: u.tools },
+      `upstream ${u.name}: ${u.status}`,
+    );
   }
   const pending = await gateway.pending();
   if (pending.length > 0)
@@ -58,10 +61,16 @@ async function runGateway(flags: RunFlags): Promise<void> {
   logger.info({ event: 'listening', url: running.url, mcp: `${running.url}/mcp` }, 'mcp-bastion gateway listening');
 }
 
-async function withPins<T>(flags: { config?: string; from?: string[] }, fn: (config: GatewayConfig, pins: ReturnType<typeof createPinBook>) => Promise<T>): Promise<T> {
+async function withPins<T>(
+  flags: { config?: string; from?: string[] },
+  fn: (config: GatewayConfig, pins: ReturnType<typeof createPinBook>) => Promise<T>,
+): Promise<T> {
   const config = needConfig(flags);
   if (config.storage?.type === 'memory')
-    throw new ConfigError('storage.type', 'the memory store lives inside the running gateway; approve through its API (gateway.approve) or use the file or redis store');
+    throw new ConfigError(
+      'storage.type',
+      'the memory store lives inside the running gateway; approve through its API (gateway.approve) or use the file or redis store',
+    );
   const store = await createStore(config.storage ?? {});
   try {
     const pins = createPinBook(store, { logger: createLogger({ level: 'warn' }), lockFile: config.pins.lockFile });
@@ -72,7 +81,9 @@ async function withPins<T>(flags: { config?: string; from?: string[] }, fn: (con
 }
 
 export function registerGatewayCommand(program: Command): void {
-  const gateway = program.command('gateway').description('run an MCP security gateway in front of other MCP servers, and manage its quarantine');
+  const gateway = program
+    .command('gateway')
+    .description('run an MCP security gateway in front of other MCP servers, and manage its quarantine');
 
   gateway
     .command('run', { isDefault: true })
@@ -128,7 +139,7 @@ export function registerGatewayCommand(program: Command): void {
   gateway
     .command('audit')
     .description('summarize the audit trail per tool')
-    .option('--file <file>', 'audit log file (the config\'s audit.file)')
+    .option('--file <file>', "audit log file (the config's audit.file)")
     .option('--config <file>', 'gateway config, to find audit.file')
     .option('--since <age>', 'only events newer than this: 30m, 1h, 7d, or an ISO time', '24h')
     .action(async (o: { file?: string; config?: string; since: string }) => {

@@ -7,7 +7,15 @@
 import type { Logger } from '../log.js';
 import type { AuthCheck } from '../auth/authorization.js';
 import { scanTools } from '../security/scan.js';
-import { severityRank, type Finding, type PromptDef, type ResourceDef, type Severity, type ToolDef, type ScannedServer } from '../security/types.js';
+import {
+  severityRank,
+  type Finding,
+  type PromptDef,
+  type ResourceDef,
+  type Severity,
+  type ToolDef,
+  type ScannedServer,
+} from '../security/types.js';
 import type { PinKind } from '../security/pins.js';
 import type { CompiledPolicy } from './policy.js';
 import type { EntityInput, EntityStatus, PinBook } from './quarantine.js';
@@ -81,7 +89,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
 
   function blockingFor(server: string, kind: PinKind, name: string) {
     return findings
-      .filter((f) => f.server === server && f.entity.kind === kind && f.entity.name === name && severityRank(f.severity) >= severityRank(opts.blockAt))
+      .filter(
+        (f) =>
+          f.server === server && f.entity.kind === kind && f.entity.name === name && severityRank(f.severity) >= severityRank(opts.blockAt),
+      )
       .map((f) => ({ code: f.code, severity: f.severity, message: f.message }));
   }
 
@@ -89,14 +100,22 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     listings.set(server, listing);
     findings = scanTools([...listings].map(([name, l]) => scanned(name, l)));
     const serverBlocking = findings.filter(
-      (f) => f.server === server && (f.entity.kind === 'server' || f.entity.kind === 'config') && severityRank(f.severity) >= severityRank(opts.blockAt),
+      (f) =>
+        f.server === server &&
+        (f.entity.kind === 'server' || f.entity.kind === 'config') &&
+        severityRank(f.severity) >= severityRank(opts.blockAt),
     );
-    for (const f of serverBlocking) logger.warn({ event: 'upstream_finding', upstream: server, code: f.code, severity: f.severity }, f.message);
+    for (const f of serverBlocking)
+      logger.warn({ event: 'upstream_finding', upstream: server, code: f.code, severity: f.severity }, f.message);
 
     const inputs: { kind: PinKind; def: ToolDef | PromptDef | ResourceDef; key: string }[] = [
       ...listing.tools.map((def) => ({ kind: 'tool' as const, def, key: def.name })),
       ...listing.prompts.map((def) => ({ kind: 'prompt' as const, def, key: def.name })),
-      ...[...listing.resources, ...listing.resourceTemplates].map((def) => ({ kind: 'resource' as const, def, key: def.uri ?? def.uriTemplate ?? def.name })),
+      ...[...listing.resources, ...listing.resourceTemplates].map((def) => ({
+        kind: 'resource' as const,
+        def,
+        key: def.uri ?? def.uriTemplate ?? def.name,
+      })),
     ];
     const entities: EntityInput[] = inputs.map(({ kind, def, key }) => ({
       kind,
@@ -118,7 +137,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       const base = { name, upstream: server, original: key, tags: [server], checks: opts.policy.checksFor(name), status, input };
       if (kind === 'tool') {
         if (!TOOL_NAME.test(name)) {
-          logger.warn({ event: 'tool_name_invalid', upstream: server, tool: def.name }, `tool ${name} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -); left out`);
+          logger.warn(
+            { event: 'tool_name_invalid', upstream: server, tool: def.name },
+            `tool ${name} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -); left out`,
+          );
           return;
         }
         tools.set(name, { ...base, kind, def: def as ToolDef });
@@ -127,7 +149,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       } else {
         const other = resources.get(key);
         if (other) {
-          logger.warn({ event: 'resource_clash', uri: key, kept: other.upstream, dropped: server }, `resource ${key} is offered by ${other.upstream} and ${server}; kept ${other.upstream}`);
+          logger.warn(
+            { event: 'resource_clash', uri: key, kept: other.upstream, dropped: server },
+            `resource ${key} is offered by ${other.upstream} and ${server}; kept ${other.upstream}`,
+          );
           return;
         }
         resources.set(key, { ...base, kind, def: def as ResourceDef });
@@ -144,7 +169,9 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     update(server, listing) {
       // Listings arrive concurrently (startup, list_changed); rebuild one at a time.
-      queue = queue.then(() => rebuild(server, listing)).catch((e: unknown) => logger.error({ err: e, upstream: server }, 'catalog update failed'));
+      queue = queue
+        .then(() => rebuild(server, listing))
+        .catch((e: unknown) => logger.error({ err: e, upstream: server }, 'catalog update failed'));
       return queue;
     },
   };

@@ -65,9 +65,11 @@ const upstreamSchema = z
       }
       if (u && u.protocol !== 'https:' && u.protocol !== 'http:')
         ctx.addIssue({ code: 'custom', path: ['url'], message: `must be http(s), got ${u.protocol}` });
-      if (v.type === 'sse') ctx.addIssue({ code: 'custom', path: ['type'], message: 'the deprecated SSE transport is not supported; use Streamable HTTP' });
+      if (v.type === 'sse')
+        ctx.addIssue({ code: 'custom', path: ['type'], message: 'the deprecated SSE transport is not supported; use Streamable HTTP' });
     }
-    if (v.forwardUserToken && !v.url) ctx.addIssue({ code: 'custom', path: ['forwardUserToken'], message: 'only applies to url upstreams' });
+    if (v.forwardUserToken && !v.url)
+      ctx.addIssue({ code: 'custom', path: ['forwardUserToken'], message: 'only applies to url upstreams' });
   });
 
 const policySchema = z.strictObject({
@@ -82,13 +84,15 @@ const policySchema = z.strictObject({
 });
 
 const rateSchema = z.strictObject({ points: z.number().int().positive(), durationSeconds: z.number().positive() });
-const rateLimitSchema = z.strictObject({
-  match: z.string().min(1).default('*'),
-  /** Calls each principal may make to the matched tools together, per window. The first matching rule applies. */
-  perPrincipal: rateSchema.optional(),
-  /** Calls per window to the matched tools, all principals together. */
-  total: rateSchema.optional(),
-}).refine((r) => r.perPrincipal || r.total, { message: 'set perPrincipal, total or both' });
+const rateLimitSchema = z
+  .strictObject({
+    match: z.string().min(1).default('*'),
+    /** Calls each principal may make to the matched tools together, per window. The first matching rule applies. */
+    perPrincipal: rateSchema.optional(),
+    /** Calls per window to the matched tools, all principals together. */
+    total: rateSchema.optional(),
+  })
+  .refine((r) => r.perPrincipal || r.total, { message: 'set perPrincipal, total or both' });
 
 const severitySchema = z.enum(SEVERITIES as unknown as [Severity, ...Severity[]]);
 
@@ -107,7 +111,12 @@ export const gatewayConfigSchema = z.strictObject({
    */
   allowedServers: z
     .array(
-      z.strictObject({ name: z.string().optional(), package: z.string().optional(), url: z.string().optional(), command: z.string().optional() }),
+      z.strictObject({
+        name: z.string().optional(),
+        package: z.string().optional(),
+        url: z.string().optional(),
+        command: z.string().optional(),
+      }),
     )
     .optional(),
   separator: z
@@ -150,7 +159,10 @@ export const gatewayConfigSchema = z.strictObject({
     })
     .optional(),
   upstreamDefaults: z
-    .strictObject({ startupTimeoutMs: z.number().int().positive().default(30_000), callTimeoutMs: z.number().int().positive().default(60_000) })
+    .strictObject({
+      startupTimeoutMs: z.number().int().positive().default(30_000),
+      callTimeoutMs: z.number().int().positive().default(60_000),
+    })
     .default({ startupTimeoutMs: 30_000, callTimeoutMs: 60_000 }),
 });
 
@@ -167,7 +179,9 @@ export function parseGatewayConfig(input: unknown, source = 'gateway config'): G
     const issue = r.error.issues[0]!;
     const path = issue.path.map(String).join('.') || '(root)';
     const message =
-      issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+        : issue.message;
     const where = issue.code === 'unrecognized_keys' && issue.path.length === 0 ? '(root)' : path;
     throw new ConfigError(`${source}: ${where}`, message);
   }
@@ -218,7 +232,14 @@ export function mergeFrom(config: GatewayConfig, files: readonly string[]): Gate
     }
     for (const s of parsed.servers) {
       if (servers[s.name]) continue;
-      const entry = parseGatewayConfig({ mcpServers: { [s.name]: stripUndefined({ command: s.command, args: s.args, env: s.env, cwd: s.cwd, url: s.url, headers: s.headers }) } }, file);
+      const entry = parseGatewayConfig(
+        {
+          mcpServers: {
+            [s.name]: stripUndefined({ command: s.command, args: s.args, env: s.env, cwd: s.cwd, url: s.url, headers: s.headers }),
+          },
+        },
+        file,
+      );
       servers[s.name] = entry.mcpServers[s.name]!;
       checkServerName(s.name, config.separator, `${file}: mcpServers.${s.name}`);
     }

@@ -70,7 +70,10 @@ export interface Gateway {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const config = 'upstreamDefaults' in options.config && 'scan' in options.config ? (options.config as GatewayConfig) : parseGatewayConfig(options.config);
+  const config =
+    'upstreamDefaults' in options.config && 'scan' in options.config
+      ? (options.config as GatewayConfig)
+      : parseGatewayConfig(options.config);
   const logger = options.logger ?? createLogger({ name: 'mcp-bastion-gateway' });
   const http = resolveHttpConfig({ ...(config.http ?? {}), ...(options.http ?? {}) });
   const ownStore = options.store === undefined;
@@ -157,7 +160,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (!verdict.ok) upstreams.get(name)!.refuse(verdict.reason);
       }
       await Promise.all([...upstreams.values()].map((u) => u.start()));
-      for (const f of nameClashes(catalog.findings)) logger.warn({ event: 'name_clash', code: f.code, upstream: f.server, name: f.entity.name }, f.message);
+      for (const f of nameClashes(catalog.findings))
+        logger.warn({ event: 'name_clash', code: f.code, upstream: f.server, name: f.entity.name }, f.message);
       if (config.pins.relistIntervalSeconds > 0) {
         relistTimer = setInterval(() => {
           for (const u of upstreams.values()) void u.relist();
@@ -169,7 +173,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     serveStdio: () => host.serveStdio(),
     fetch: (request) => host.fetch(request),
     upstreams: () =>
-      [...upstreams.values()].map((u) => ({ name: u.name, status: u.status, reason: u.reason, tools: u.listing.tools.length, restarts: u.restarts })),
+      [...upstreams.values()].map((u) => ({
+        name: u.name,
+        status: u.status,
+        reason: u.reason,
+        tools: u.listing.tools.length,
+        restarts: u.restarts,
+      })),
     async approve(name, by = 'api') {
       const target = resolveName(name) ?? parsePendingName(name, await pins.pending(), config.separator);
       if (!target) throw new Error(`nothing named ${name} is known to the gateway`);
@@ -183,7 +193,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /** Finds a pending record by namespaced name without a live catalog (the CLI's `approve`). */
-export function parsePendingName(name: string, pending: readonly PendingRecord[], separator: string): { server: string; kind: PinKind; key: string } | undefined {
+export function parsePendingName(
+  name: string,
+  pending: readonly PendingRecord[],
+  separator: string,
+): { server: string; kind: PinKind; key: string } | undefined {
   const hit = pending.find((p) => `${p.server}${separator}${p.name}` === name || p.name === name);
   return hit ? { server: hit.server, kind: hit.kind, key: hit.name } : undefined;
 }
@@ -197,7 +211,11 @@ export function guardSettings(config: GatewayConfig, env: NodeJS.ProcessEnv = pr
       if (/auth|key|token|secret|cookie|password/i.test(k)) secretValues.push(v.replace(/^(Bearer|Basic|Token)\s+/i, ''));
   }
   return {
-    rateLimits: config.rateLimits.map((r) => ({ match: r.match, ...(r.perPrincipal ? { perPrincipal: r.perPrincipal } : {}), ...(r.total ? { total: r.total } : {}) })),
+    rateLimits: config.rateLimits.map((r) => ({
+      match: r.match,
+      ...(r.perPrincipal ? { perPrincipal: r.perPrincipal } : {}),
+      ...(r.total ? { total: r.total } : {}),
+    })),
     output: { mode: config.output.mode, redactSecrets: config.output.redactSecrets, blockAt: config.scan.blockAt },
     audit: config.audit,
     secretValues,

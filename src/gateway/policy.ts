@@ -34,7 +34,10 @@ export interface CompiledPolicy {
   denied(name: string): boolean;
 }
 
-export function compilePolicies(rules: readonly PolicyRule[], extra: readonly { match: (name: string) => boolean; check: AuthCheck }[] = []): CompiledPolicy {
+export function compilePolicies(
+  rules: readonly PolicyRule[],
+  extra: readonly { match: (name: string) => boolean; check: AuthCheck }[] = [],
+): CompiledPolicy {
   const compiled = rules.map((r) => ({ match: matcher(r.match), rule: r }));
   return {
     checksFor(name) {

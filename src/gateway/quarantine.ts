@@ -45,7 +45,8 @@ export interface PendingRecord {
   readonly seenAt: string;
 }
 
-export type EntityStatus = { readonly usable: true } | { readonly usable: false; readonly reason: QuarantineReason; readonly detail: string };
+export type EntityStatus =
+  { readonly usable: true } | { readonly usable: false; readonly reason: QuarantineReason; readonly detail: string };
 
 export interface EntityInput {
   readonly kind: PinKind;
@@ -76,19 +77,39 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
   const { logger } = opts;
   const seen = new Map<string, Set<string>>();
 
-  async function decide(server: string, input: EntityInput, pin: PinRecord | undefined): Promise<{ status: EntityStatus; pending?: PendingRecord }> {
+  async function decide(
+    server: string,
+    input: EntityInput,
+    pin: PinRecord | undefined,
+  ): Promise<{ status: EntityStatus; pending?: PendingRecord }> {
     const hash = hashEntity(input.kind, input.def);
     const definition = pinnedDefinition(input.kind, input.def);
-    const base = { server, kind: input.kind, name: idOf(input), hash, definition, findings: input.blocking, seenAt: new Date().toISOString() };
+    const base = {
+      server,
+      kind: input.kind,
+      name: idOf(input),
+      hash,
+      definition,
+      findings: input.blocking,
+      seenAt: new Date().toISOString(),
+    };
     if (input.unsigned) return quarantined({ ...base, reason: 'unsigned', detail: input.unsigned });
     if (!pin) return quarantined({ ...base, reason: 'new', detail: 'new definition, not approved yet' });
     if (pin.hash !== hash) {
       const changes = diffValues(pin.definition, definition).map(describeFieldChange);
-      return quarantined({ ...base, reason: 'changed', detail: `definition changed since approval: ${changes.join('; ') || 'hash differs'}` });
+      return quarantined({
+        ...base,
+        reason: 'changed',
+        detail: `definition changed since approval: ${changes.join('; ') || 'hash differs'}`,
+      });
     }
     const unaccepted = input.blocking.filter((f) => !pin.acceptedFindings.includes(f.code));
     if (unaccepted.length > 0)
-      return quarantined({ ...base, reason: 'finding', detail: unaccepted.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; ') });
+      return quarantined({
+        ...base,
+        reason: 'finding',
+        detail: unaccepted.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; '),
+      });
     return { status: { usable: true } };
   }
 
@@ -120,14 +141,21 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
     } catch (e) {
       throw new Error(`pins.lockFile: ${opts.lockFile} is not a valid lock file: ${(e as Error).message}`);
     }
-    if (lock.version !== 1 || typeof lock.servers !== 'object') throw new Error(`pins.lockFile: ${opts.lockFile} is not a version 1 lock file`);
+    if (lock.version !== 1 || typeof lock.servers !== 'object')
+      throw new Error(`pins.lockFile: ${opts.lockFile} is not a version 1 lock file`);
     for (const [server, slot] of Object.entries(lock.servers)) {
       for (const kind of ['tool', 'prompt', 'resource'] as const) {
         for (const [name, entry] of Object.entries(slot[kind] ?? {})) {
           const key = pinKey(server, kind, name);
           const existing = await store.get<PinRecord>(PINS, key);
           if (existing?.hash === entry.hash) continue;
-          await store.set(PINS, key, { hash: entry.hash, definition: entry.definition, approvedAt: lock.generatedAt, approvedBy: 'lockfile', acceptedFindings: [] });
+          await store.set(PINS, key, {
+            hash: entry.hash,
+            definition: entry.definition,
+            approvedAt: lock.generatedAt,
+            approvedBy: 'lockfile',
+            acceptedFindings: [],
+          });
         }
       }
     }
@@ -145,7 +173,13 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
         names.add(key);
         let pin = await store.get<PinRecord>(PINS, key);
         if (!pin && firstUse && input.blocking.length === 0 && !input.unsigned) {
-          pin = { hash: hashEntity(input.kind, input.def), definition: pinnedDefinition(input.kind, input.def), approvedAt: new Date().toISOString(), approvedBy: 'trust-on-first-use', acceptedFindings: [] };
+          pin = {
+            hash: hashEntity(input.kind, input.def),
+            definition: pinnedDefinition(input.kind, input.def),
+            approvedAt: new Date().toISOString(),
+            approvedBy: 'trust-on-first-use',
+            acceptedFindings: [],
+          };
           await store.set(PINS, key, pin);
           logger.info({ event: 'pin_first_use', server, kind: input.kind, name: idOf(input) }, 'pinned on first use');
         }
@@ -155,7 +189,15 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
           if (before?.hash !== pending.hash || before.reason !== pending.reason) {
             await store.set(PENDING, key, pending);
             logger.warn(
-              { event: 'quarantined', server, kind: input.kind, name: idOf(input), reason: pending.reason, detail: pending.detail, codes: pending.findings.map((f) => f.code) },
+              {
+                event: 'quarantined',
+                server,
+                kind: input.kind,
+                name: idOf(input),
+                reason: pending.reason,
+                detail: pending.detail,
+                codes: pending.findings.map((f) => f.code),
+              },
               `${input.kind} ${server}/${idOf(input)} quarantined: ${pending.detail}`,
             );
           }
@@ -165,7 +207,8 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
         out.set(key, status);
       }
       const previous = seen.get(server);
-      for (const key of previous ?? []) if (!names.has(key)) logger.warn({ event: 'definition_removed', server, key }, `${key} was removed by the upstream`);
+      for (const key of previous ?? [])
+        if (!names.has(key)) logger.warn({ event: 'definition_removed', server, key }, `${key} was removed by the upstream`);
       if (firstUse && entities.length > 0) await writeLockFile();
       seen.set(server, names);
       return out;
@@ -175,7 +218,13 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       const key = pinKey(server, kind, name);
       const pending = await store.get<PendingRecord>(PENDING, key);
       if (!pending) return undefined;
-      const record: PinRecord = { hash: pending.hash, definition: pending.definition, approvedAt: new Date().toISOString(), approvedBy: by, acceptedFindings: pending.findings.map((f) => f.code) };
+      const record: PinRecord = {
+        hash: pending.hash,
+        definition: pending.definition,
+        approvedAt: new Date().toISOString(),
+        approvedBy: by,
+        acceptedFindings: pending.findings.map((f) => f.code),
+      };
       await store.set(PINS, key, record);
       // Usability is always derived from the pins, so a change that lands after this delete is
       // quarantined again by the next review; the pending entry only carries the definition to approve.

@@ -7,7 +7,8 @@
 
 import type { GatewayConfig, UpstreamConfig } from './config.js';
 
-export type SupplyChainVerdict = { readonly ok: true; readonly package?: string | undefined } | { readonly ok: false; readonly reason: string };
+export type SupplyChainVerdict =
+  { readonly ok: true; readonly package?: string | undefined } | { readonly ok: false; readonly reason: string };
 
 const RUNNERS: Record<string, { readonly skipFlagsWithValue: readonly string[] }> = {
   npx: { skipFlagsWithValue: ['-p', '--package', '-c', '--call'] },
@@ -56,7 +57,12 @@ export function isExactVersion(spec: string): boolean {
   return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version);
 }
 
-function matchesAllowEntry(name: string, entry: UpstreamConfig, pkg: string | undefined, allow: NonNullable<GatewayConfig['allowedServers']>[number]): boolean {
+function matchesAllowEntry(
+  name: string,
+  entry: UpstreamConfig,
+  pkg: string | undefined,
+  allow: NonNullable<GatewayConfig['allowedServers']>[number],
+): boolean {
   if (allow.name !== undefined && allow.name !== name) return false;
   if (allow.package !== undefined) return pkg === allow.package;
   if (allow.url !== undefined) return entry.url !== undefined && sameUrl(entry.url, allow.url);
@@ -83,7 +89,10 @@ export function checkSupplyChain(name: string, entry: UpstreamConfig, config: Pi
       reason: `"${pkg}" has no exact version: every start could run new code. Pin it (e.g. ${pkg.replace(/@[^@/]*$/, '')}@1.2.3) or set allowUnpinned: true`,
     };
   if (entry.package !== undefined && pkg !== entry.package)
-    return { ok: false, reason: `declares package ${entry.package} but launches ${pkg ?? [entry.command, ...(entry.args ?? [])].join(' ')}` };
+    return {
+      ok: false,
+      reason: `declares package ${entry.package} but launches ${pkg ?? [entry.command, ...(entry.args ?? [])].join(' ')}`,
+    };
   const allow = config.allowedServers;
   if (allow && !allow.some((a) => matchesAllowEntry(name, entry, pkg, a)))
     return { ok: false, reason: `not on the allow-list (allowedServers): ${pkg ?? entry.url ?? entry.command}` };

@@ -82,7 +82,14 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
     upstreamUp(e) && (await usable(e)) && isListed(await accessDecision(principal, e, policy));
   const allowed = async (principal: Principal, e: Entry) => (await accessDecision(principal, e, policy)).kind === 'allow';
 
-  function audit(principal: Principal, e: Entry | undefined, name: string, decision: AuditDecision, started: number, extra: Partial<Parameters<CallGuards['audit']>[0]> = {}) {
+  function audit(
+    principal: Principal,
+    e: Entry | undefined,
+    name: string,
+    decision: AuditDecision,
+    started: number,
+    extra: Partial<Parameters<CallGuards['audit']>[0]> = {},
+  ) {
     guards.audit({
       event: e?.kind === 'prompt' ? 'prompt_get' : e?.kind === 'resource' ? 'resource_read' : 'tool_call',
       principal,
@@ -129,13 +136,20 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
       const s = tool.status as { reason: string; detail: string };
       return {
         isError: true,
-        content: [{ type: 'text', text: `Tool ${name} is quarantined by mcp-bastion (${s.reason}): ${s.detail}. An operator must approve it: mcp-bastion gateway approve ${name}` }],
+        content: [
+          {
+            type: 'text',
+            text: `Tool ${name} is quarantined by mcp-bastion (${s.reason}): ${s.detail}. An operator must approve it: mcp-bastion gateway approve ${name}`,
+          },
+        ],
       };
     }
     const limit = await guards.beforeCall(principal, name);
     if (!limit.allowed) {
       audit(principal, tool, name, 'rate_limited', started);
-      throw new ProtocolError(RATE_LIMITED, `Rate limit exceeded for ${name}; retry after ${limit.retryAfterSeconds} s`, { retryAfterSeconds: limit.retryAfterSeconds });
+      throw new ProtocolError(RATE_LIMITED, `Rate limit exceeded for ${name}; retry after ${limit.retryAfterSeconds} s`, {
+        retryAfterSeconds: limit.retryAfterSeconds,
+      });
     }
     const upstream = opts.upstreams.get(tool.upstream)!;
     let result: CallToolResult;
@@ -189,7 +203,11 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
     try {
       const read = await opts.upstreams.get(r.upstream)!.readResource(uri);
       const guarded = await guards.resourceContents(read, { tool: r.name, upstream: r.upstream });
-      audit(principal, r, uri, 'allowed', started, { findings: guarded.findings, redactions: guarded.redactions, resultBytes: guarded.bytes });
+      audit(principal, r, uri, 'allowed', started, {
+        findings: guarded.findings,
+        redactions: guarded.redactions,
+        resultBytes: guarded.bytes,
+      });
       return guarded.result;
     } catch (e) {
       if (e instanceof GuardBlocked) {
@@ -224,7 +242,11 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
     try {
       const got = await opts.upstreams.get(p.upstream)!.getPrompt(p.original, (req.params.arguments ?? {}) as Record<string, string>);
       const guarded = await guards.promptMessages(got, { tool: name, upstream: p.upstream });
-      audit(principal, p, name, 'allowed', started, { findings: guarded.findings, redactions: guarded.redactions, resultBytes: guarded.bytes });
+      audit(principal, p, name, 'allowed', started, {
+        findings: guarded.findings,
+        redactions: guarded.redactions,
+        resultBytes: guarded.bytes,
+      });
       return guarded.result;
     } catch (e) {
       if (e instanceof GuardBlocked) {

@@ -122,11 +122,18 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     const tools = caps.tools ? ((await c.listTools(undefined, { cacheMode: 'refresh', timeout })).tools as unknown as ToolDef[]) : [];
     return {
       tools,
-      prompts: await optional(caps.prompts, async () => (await c.listPrompts(undefined, { cacheMode: 'refresh', timeout })).prompts as unknown as PromptDef[]),
-      resources: await optional(caps.resources, async () => (await c.listResources(undefined, { cacheMode: 'refresh', timeout })).resources as unknown as ResourceDef[]),
+      prompts: await optional(
+        caps.prompts,
+        async () => (await c.listPrompts(undefined, { cacheMode: 'refresh', timeout })).prompts as unknown as PromptDef[],
+      ),
+      resources: await optional(
+        caps.resources,
+        async () => (await c.listResources(undefined, { cacheMode: 'refresh', timeout })).resources as unknown as ResourceDef[],
+      ),
       resourceTemplates: await optional(
         caps.resources,
-        async () => (await c.listResourceTemplates(undefined, { cacheMode: 'refresh', timeout })).resourceTemplates as unknown as ResourceDef[],
+        async () =>
+          (await c.listResourceTemplates(undefined, { cacheMode: 'refresh', timeout })).resourceTemplates as unknown as ResourceDef[],
       ),
       instructions: c.getInstructions(),
     };
@@ -257,7 +264,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
         void probeAfterTimeout(c);
         throw new UpstreamUnavailableError(`upstream ${name} did not answer within ${opts.callTimeoutMs} ms`);
       }
-      if (e instanceof SdkError && e.code === SdkErrorCode.ConnectionClosed) throw new UpstreamUnavailableError(`upstream ${name} closed the connection`);
+      if (e instanceof SdkError && e.code === SdkErrorCode.ConnectionClosed)
+        throw new UpstreamUnavailableError(`upstream ${name} closed the connection`);
       throw e;
     }
   }
@@ -299,9 +307,12 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     callTool: (toolName, args, o) =>
       o?.bearer && config.forwardUserToken
         ? callAsUser(toolName, args, o.bearer)
-        : withTimeout(async (c) => (await c.callTool({ name: toolName, arguments: args }, { timeout: opts.callTimeoutMs })) as CallToolResult),
+        : withTimeout(
+            async (c) => (await c.callTool({ name: toolName, arguments: args }, { timeout: opts.callTimeoutMs })) as CallToolResult,
+          ),
     readResource: (uri) => withTimeout((c) => c.readResource({ uri }, { timeout: opts.callTimeoutMs, cacheMode: 'bypass' })),
-    getPrompt: (promptName, args) => withTimeout((c) => c.getPrompt({ name: promptName, arguments: args }, { timeout: opts.callTimeoutMs })),
+    getPrompt: (promptName, args) =>
+      withTimeout((c) => c.getPrompt({ name: promptName, arguments: args }, { timeout: opts.callTimeoutMs })),
     refuse: markRefused,
     async close() {
       closing = true;

@@ -51,7 +51,8 @@ export interface AuditRecord {
 }
 
 export interface AuditLogOptions {
-  destination: 'stderr' | { file: string };
+  /** `{ logger }`: one `audit` event per call through an existing pino logger (a server's own log). */
+  destination: 'stderr' | { file: string } | { logger: Logger };
   /** Record argument values (after redaction). Default false. */
   includeArguments?: boolean | undefined;
   /** Secret values to mask in recorded arguments (the gateway's own env secrets). */
@@ -94,7 +95,15 @@ function toRecord(e: AuditEventInput, opts: AuditLogOptions, maxArgs: number): O
  */
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   const dest = options.destination;
-  const isFile = typeof dest === 'object' && dest !== null && typeof dest.file === 'string' && dest.file.length > 0;
+  const maxArgsFor = options.maxArgumentBytes ?? 8192;
+  if (typeof dest === 'object' && dest !== null && 'logger' in dest) {
+    const via = dest.logger;
+    return {
+      record: (event) => via.info({ event: 'audit', audit: toRecord(event, options, maxArgsFor) }, 'audit'),
+      close: () => Promise.resolve(),
+    };
+  }
+  const isFile = typeof dest === 'object' && dest !== null && 'file' in dest && typeof dest.file === 'string' && dest.file.length > 0;
   if (dest !== 'stderr' && !isFile) throw new ConfigError('audit.destination', "expected 'stderr' or { file: path }");
   const maxArgs = options.maxArgumentBytes ?? 8192;
   if (!Number.isSafeInteger(maxArgs) || maxArgs < 0) throw new ConfigError('audit.maxArgumentBytes', 'expected a whole number of bytes');

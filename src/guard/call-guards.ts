@@ -15,7 +15,7 @@ import { GuardBlocked, type CallGuards } from './hooks.js';
 export interface CallGuardSettings {
   readonly rateLimits: readonly RateLimitRule[];
   readonly output: { readonly mode: GuardMode; readonly redactSecrets: boolean; readonly blockAt: Severity };
-  /** Audit destination: a file, or the logger (one `audit` event per call). */
+  /** Audit destination: a file, or else the logger (one `audit` event per call). */
   readonly audit: { readonly file?: string | undefined; readonly includeArguments: boolean };
   /** Exact secret values to mask besides the built-in formats. */
   readonly secretValues: readonly string[];
@@ -31,8 +31,9 @@ export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] 
 export function createCallGuards(settings: CallGuardSettings, store: Store, logger: Logger): CallGuards {
   const limits = rateLimitPolicy([...settings.rateLimits], store);
   const audit = createAuditLog({
-    destination: settings.audit.file ? { file: settings.audit.file } : 'stderr',
+    destination: settings.audit.file ? { file: settings.audit.file } : { logger },
     includeArguments: settings.audit.includeArguments,
+    extraSecretValues: settings.secretValues,
   });
   const secrets = [...new Set(settings.secretValues)].filter((v) => v.length >= 8);
   const outputOptions = (toolName: string) => ({

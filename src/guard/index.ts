@@ -28,5 +28,3 @@ export {
 export type { RateLimiter, RateLimitOptions, RateLimitDecision, RateLimitRule, RateLimitPolicy, PolicyDecision } from './rate-limit.js';
 export { createAuditLog, summarizeAudit, formatAuditSummary, parseSince, AUDIT_DECISIONS } from './audit.js';
 export type { AuditLog, AuditLogOptions, AuditEventInput, AuditRecord, AuditRow, AuditDecision, AuditEventKind } from './audit.js';
-export { securityGuard, registryAsScannedServer, GuardStartupError } from './security-guard.js';
-export type { SecurityGuard, SecurityGuardOptions, StartupReport, CallInfo } from './security-guard.js';

@@ -69,7 +69,12 @@ export function registryAsServer(name: string, registry: Registry): ScannedServe
     })),
     resources: registry.resources
       .filter((r) => r.uri !== undefined)
-      .map((r) => ({ name: r.name, uri: r.uri!, ...(r.description ? { description: r.description } : {}), ...(r.mimeType ? { mimeType: r.mimeType } : {}) })),
+      .map((r) => ({
+        name: r.name,
+        uri: r.uri!,
+        ...(r.description ? { description: r.description } : {}),
+        ...(r.mimeType ? { mimeType: r.mimeType } : {}),
+      })),
     resourceTemplates: registry.resources
       .filter((r) => r.uriTemplate !== undefined)
       .map((r) => ({ name: r.name, uriTemplate: r.uriTemplate!, ...(r.description ? { description: r.description } : {}) })),
@@ -83,7 +88,8 @@ export function checkOwnDefinitions(name: string, registry: Registry, options: S
   const accepted = new Set(options.accept ?? []);
   const failing = scanTools([server]).filter((f) => severityRank(f.severity) >= severityRank(blockAt) && !accepted.has(f.code));
   if (options.lockFile) {
-    if (!existsSync(options.lockFile)) throw new ConfigError('guard.lockFile', `${options.lockFile} does not exist (create it with mcp-bastion pin)`);
+    if (!existsSync(options.lockFile))
+      throw new ConfigError('guard.lockFile', `${options.lockFile} does not exist (create it with mcp-bastion pin)`);
     let lock: PinLock;
     try {
       lock = JSON.parse(readFileSync(options.lockFile, 'utf8')) as PinLock;

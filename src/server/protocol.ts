@@ -45,7 +45,7 @@ export function policyOf(opts: Pick<ProtocolOptions, 'rules' | 'onInsufficientSc
   return { rules: opts.rules, enforce, onInsufficientScope: opts.onInsufficientScope ?? 'hide' };
 }
 
- /** JSON-RPC error code for a call refused by a rate limit (implementation-defined server error range). */
+/** JSON-RPC error code for a call refused by a rate limit (implementation-defined server error range). */
 export const RATE_LIMITED = -32029;
 
 // The same error for "does not exist" and "you may not use it", so nothing leaks about what exists.
@@ -112,8 +112,25 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     return { tools };
   });
 
-  const audit = (kind: 'tool_call' | 'resource_read' | 'prompt_get', principal: Principal, name: string, decision: AuditDecision, started: number, extra: { findings?: string[]; redactions?: number; resultBytes?: number; arguments?: unknown } = {}) =>
-    opts.guards?.audit({ event: kind, principal, tool: name, decision, durationMs: Date.now() - started, findings: extra.findings ?? [], redactions: extra.redactions ?? 0, resultBytes: extra.resultBytes, arguments: extra.arguments });
+  const audit = (
+    kind: 'tool_call' | 'resource_read' | 'prompt_get',
+    principal: Principal,
+    name: string,
+    decision: AuditDecision,
+    started: number,
+    extra: { findings?: string[]; redactions?: number; resultBytes?: number; arguments?: unknown } = {},
+  ) =>
+    opts.guards?.audit({
+      event: kind,
+      principal,
+      tool: name,
+      decision,
+      durationMs: Date.now() - started,
+      findings: extra.findings ?? [],
+      redactions: extra.redactions ?? 0,
+      resultBytes: extra.resultBytes,
+      arguments: extra.arguments,
+    });
 
   server.setRequestHandler('tools/call', async (req, ctx): Promise<CallToolResult> => {
     const started = Date.now();
@@ -127,7 +144,9 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
       const limit = await opts.guards.beforeCall(principal, tool.name);
       if (!limit.allowed) {
         audit('tool_call', principal, tool.name, 'rate_limited', started);
-        throw new ProtocolError(RATE_LIMITED, `Rate limit exceeded for ${tool.name}; retry after ${limit.retryAfterSeconds} s`, { retryAfterSeconds: limit.retryAfterSeconds });
+        throw new ProtocolError(RATE_LIMITED, `Rate limit exceeded for ${tool.name}; retry after ${limit.retryAfterSeconds} s`, {
+          retryAfterSeconds: limit.retryAfterSeconds,
+        });
       }
     }
     let result: CallToolResult;
@@ -144,7 +163,12 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     }
     if (opts.guards) {
       const g = await opts.guards.toolResult(result, { tool: tool.name });
-      audit('tool_call', principal, tool.name, g.blocked ? 'blocked' : 'allowed', started, { findings: g.findings, redactions: g.redactions, resultBytes: g.bytes, arguments: req.params.arguments });
+      audit('tool_call', principal, tool.name, g.blocked ? 'blocked' : 'allowed', started, {
+        findings: g.findings,
+        redactions: g.redactions,
+        resultBytes: g.bytes,
+        arguments: req.params.arguments,
+      });
       // A blocked or annotated result no longer matches the output schema: send it as it is.
       if (g.blocked || g.findings.length > 0 || g.redactions > 0) return g.result;
       result = g.result;
@@ -235,7 +259,11 @@ export function createProtocolServer(opts: ProtocolOptions, binding: Binding): S
     if (!opts.guards) return result;
     try {
       const g = await opts.guards.promptMessages(result, { tool: prompt.name });
-      audit('prompt_get', principal, prompt.name, 'allowed', started, { findings: g.findings, redactions: g.redactions, resultBytes: g.bytes });
+      audit('prompt_get', principal, prompt.name, 'allowed', started, {
+        findings: g.findings,
+        redactions: g.redactions,
+        resultBytes: g.bytes,
+      });
       return g.result as typeof result;
     } catch (e) {
       if (!(e instanceof GuardBlocked)) throw e;

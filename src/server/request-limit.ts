@@ -12,7 +12,11 @@ export interface RequestRate {
  * The per-principal request limit on `/mcp` and `/trpc`, counted in the Store so that instances
  * sharing a Redis enforce one global budget. Over budget: HTTP 429 with Retry-After.
  */
-export function requestLimiter(store: Store, rate: RequestRate, option = 'rateLimit'): (principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined> {
+export function requestLimiter(
+  store: Store,
+  rate: RequestRate,
+  option = 'rateLimit',
+): (principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined> {
   const limiter = createRateLimiter(store, { ...rate, keyPrefix: 'requests' }, option);
   return async (principal, clientAddress) => {
     const key = principal.kind === 'anonymous' ? `addr:${clientAddress ?? 'unknown'}` : principalKey(principal);

@@ -24,19 +24,31 @@ describe('gateway config: bad input fails at start naming the field', () => {
   });
 
   it('a bad URL, a non-http scheme and the deprecated SSE transport', () => {
-    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'not a url' } } })).message).toMatch(/mcpServers\.docs\.url.*not a valid URL/);
-    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'file:///etc/passwd' } } })).message).toMatch(/mcpServers\.docs\.url.*http/);
-    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'https://x.example', type: 'sse' } } })).message).toMatch(/SSE/);
+    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'not a url' } } })).message).toMatch(
+      /mcpServers\.docs\.url.*not a valid URL/,
+    );
+    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'file:///etc/passwd' } } })).message).toMatch(
+      /mcpServers\.docs\.url.*http/,
+    );
+    expect(configError(() => parseGatewayConfig({ mcpServers: { docs: { url: 'https://x.example', type: 'sse' } } })).message).toMatch(
+      /SSE/,
+    );
   });
 
   it('a missing command, or both command and url', () => {
-    expect(configError(() => parseGatewayConfig({ mcpServers: { fs: { args: ['x'] } } })).message).toMatch(/mcpServers\.fs.*"command".*"url"/);
-    expect(configError(() => parseGatewayConfig({ mcpServers: { fs: { command: 'node', url: 'https://x.example' } } })).message).toMatch(/both/);
+    expect(configError(() => parseGatewayConfig({ mcpServers: { fs: { args: ['x'] } } })).message).toMatch(
+      /mcpServers\.fs.*"command".*"url"/,
+    );
+    expect(configError(() => parseGatewayConfig({ mcpServers: { fs: { command: 'node', url: 'https://x.example' } } })).message).toMatch(
+      /both/,
+    );
   });
 
   it('server names that would break namespacing', () => {
-    expect(configError(() => parseGatewayConfig({ mcpServers: { 'a__b': { command: 'node' } } })).message).toMatch(/separator/);
-    expect(configError(() => parseGatewayConfig({ mcpServers: { 'bad name': { command: 'node' } } })).message).toMatch(/mcpServers\.bad name/);
+    expect(configError(() => parseGatewayConfig({ mcpServers: { a__b: { command: 'node' } } })).message).toMatch(/separator/);
+    expect(configError(() => parseGatewayConfig({ mcpServers: { 'bad name': { command: 'node' } } })).message).toMatch(
+      /mcpServers\.bad name/,
+    );
     expect(configError(() => parseGatewayConfig({ separator: '/' })).message).toMatch(/separator/);
   });
 
@@ -55,7 +67,10 @@ describe('gateway config: bad input fails at start naming the field', () => {
 
   it('imports a Cursor-style client config with --from; the gateway entry wins a clash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gwcfg-'));
-    writeFileSync(join(dir, 'mcp.json'), JSON.stringify({ mcpServers: { a: { command: 'node', args: ['a.js'] }, b: { url: 'https://b.example/mcp' } } }));
+    writeFileSync(
+      join(dir, 'mcp.json'),
+      JSON.stringify({ mcpServers: { a: { command: 'node', args: ['a.js'] }, b: { url: 'https://b.example/mcp' } } }),
+    );
     writeFileSync(join(dir, 'g.json'), JSON.stringify({ from: ['mcp.json'], mcpServers: { a: { command: 'node', args: ['mine.js'] } } }));
     const c = loadGatewayConfig(join(dir, 'g.json'));
     expect(c.mcpServers.a?.args).toEqual(['mine.js']);
@@ -65,7 +80,9 @@ describe('gateway config: bad input fails at start naming the field', () => {
 
 describe('server supply chain', () => {
   it('finds the package an npx / uvx / pnpm dlx launch fetches', () => {
-    expect(launchedPackage('npx', ['-y', '@modelcontextprotocol/server-github@2025.4.8'])).toBe('@modelcontextprotocol/server-github@2025.4.8');
+    expect(launchedPackage('npx', ['-y', '@modelcontextprotocol/server-github@2025.4.8'])).toBe(
+      '@modelcontextprotocol/server-github@2025.4.8',
+    );
     expect(launchedPackage('/usr/bin/npx', ['--yes', '-p', 'pkg@1.0.0', 'bin'])).toBe('pkg@1.0.0');
     expect(launchedPackage('uvx', ['--from', 'mcp-server-git==0.6.2', 'mcp-server-git'])).toBe('mcp-server-git==0.6.2');
     expect(launchedPackage('pnpm', ['dlx', 'tool@2.0.0'])).toBe('tool@2.0.0');
@@ -74,7 +91,8 @@ describe('server supply chain', () => {
 
   it('only exact versions count as pinned', () => {
     for (const ok of ['a@1.2.3', '@s/a@1.2.3', '@s/a@1.2.3-beta.1', 'pkg==0.6.2']) expect(isExactVersion(ok)).toBe(true);
-    for (const bad of ['a', '@s/a', 'a@latest', 'a@^1.2.3', 'a@1', 'a@1.x', 'pkg>=0.6', '@s/a@next']) expect(isExactVersion(bad)).toBe(false);
+    for (const bad of ['a', '@s/a', 'a@latest', 'a@^1.2.3', 'a@1', 'a@1.x', 'pkg>=0.6', '@s/a@next'])
+      expect(isExactVersion(bad)).toBe(false);
   });
 
   it('refuses an unpinned launch unless the entry says allowUnpinned', () => {
@@ -92,7 +110,12 @@ describe('server supply chain', () => {
   });
 
   it('with an allow-list only listed servers start: by package, URL, exact command or name', () => {
-    const allowedServers = [{ package: 'good@1.0.0' }, { url: 'https://mcp.example.com/mcp' }, { command: 'node /opt/srv.js' }, { name: 'local' }];
+    const allowedServers = [
+      { package: 'good@1.0.0' },
+      { url: 'https://mcp.example.com/mcp' },
+      { command: 'node /opt/srv.js' },
+      { name: 'local' },
+    ];
     expect(checkSupplyChain('x', { command: 'npx', args: ['good@1.0.0'] }, { allowedServers }).ok).toBe(true);
     expect(checkSupplyChain('x', { command: 'npx', args: ['good@1.0.1'] }, { allowedServers }).ok).toBe(false);
     expect(checkSupplyChain('x', { url: 'https://mcp.example.com/mcp' }, { allowedServers }).ok).toBe(true);

@@ -174,7 +174,10 @@ describe('gateway in front of real upstreams', () => {
   });
 
   it('writes one audit event per call, with no tokens and no argument values', async () => {
-    const lines = readFileSync(auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(5);
     const decisions = new Set(lines.map((l) => l.decision));
     for (const d of ['allowed', 'denied', 'rate_limited', 'quarantined']) expect(decisions).toContain(d);
