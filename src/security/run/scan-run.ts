@@ -25,7 +25,8 @@ export interface ScanRunOptions extends InputOptions {
   sarif?: boolean | string;
   failOn: Severity;
   ignore: string[];
-  allowlist?: string;
+  /** File of accepted findings (`--accept`). */
+  accept?: string;
   pins?: string;
   updatePins: boolean;
 }
@@ -42,11 +43,11 @@ export function loadAllowlist(path: string): AllowlistEntry[] {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read allow-list: ${(e as Error).message}`, path);
+    throw new ConfigError(`cannot read the --accept file: ${(e as Error).message}`, path);
   }
   const list = Array.isArray(doc) ? doc : (doc as { allow?: unknown }).allow;
   if (!Array.isArray(list))
-    throw new ConfigError('allow-list must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
+    throw new ConfigError('the --accept file must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
   return list.map((e, i) => {
     const entry = e as Partial<AllowlistEntry>;
     if (typeof entry.code !== 'string') throw new ConfigError(`entry ${i} has no "code"`, path);
@@ -75,7 +76,7 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
   try {
     validate(o);
     const cwd = o.cwd ?? process.cwd();
-    const allowlist = o.allowlist ? loadAllowlist(resolve(cwd, o.allowlist)) : [];
+    const allowlist = o.accept ? loadAllowlist(resolve(cwd, o.accept)) : [];
     const inputs = gatherInputs(o, io);
     const outcomes = await collectInputs(o, inputs, io);
     const scanned: ScannedServer[] = outcomes.filter((x) => x.status === 'ok' && x.server).map((x) => x.server as ScannedServer);
