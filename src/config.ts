@@ -1,6 +1,5 @@
 import { ConfigError } from './errors.js';
-import { isLoopbackAddress } from './http/guard.js';
-import { isLoopbackHost } from './auth/verifiers/url-policy.js';
+import { isLoopbackAddress, requireHttpsUnlessLoopback } from './net/url-policy.js';
 
 export interface HttpOptions {
   /** Address to bind. Default `127.0.0.1`. `localhost` is refused (it may resolve to anything). */
@@ -99,16 +98,8 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
   let baseUrl: URL | undefined;
   if (baseRaw !== undefined && baseRaw !== '') {
     const option = opts.baseUrl !== undefined ? 'http.baseUrl' : 'MCP_BASTION_BASE_URL';
-    try {
-      baseUrl = new URL(baseRaw);
-    } catch {
-      throw new ConfigError(option, `"${baseRaw}" is not a URL`);
-    }
-    if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname))) {
-      throw new ConfigError(option, 'must be https (plain http is accepted only for loopback addresses)');
-    }
-    if (baseUrl.search || baseUrl.hash || baseUrl.username)
-      throw new ConfigError(option, 'must not carry a query, fragment or credentials');
+    baseUrl = requireHttpsUnlessLoopback(option, baseRaw);
+    if (baseUrl.search || baseUrl.hash) throw new ConfigError(option, 'must not carry a query or fragment');
     baseUrl = new URL(baseUrl.origin + baseUrl.pathname.replace(/\/+$/, ''));
   }
 

@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import { ConfigError } from '../../errors.js';
 import type { Store } from '../../storage/index.js';
 import type { TokenVerifier } from '../principal.js';
-import { isLoopbackHost } from '../verifiers/url-policy.js';
+import { requireHttps, requireHttpsUnlessLoopback } from '../../net/url-policy.js';
 import { parseRedirectPattern, type RedirectPattern } from './redirect-uris.js';
 
 export type ConsentMode = 'always' | 'remember' | false;
@@ -120,16 +120,16 @@ export interface ResolvedProxyOptions {
 export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions {
   if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'expected an options object');
   const insecure = o.allowInsecureLoopback === true;
-  const baseUrl = secureUrl('baseUrl', o.baseUrl, insecure);
+  const baseUrl = requireHttpsUnlessLoopback('baseUrl', o.baseUrl);
   if (baseUrl.search || baseUrl.hash) throw new ConfigError('baseUrl', 'must not contain a query or fragment');
-  if (o.upstreamDiscoveryUrl !== undefined) secureUrl('upstreamDiscoveryUrl', o.upstreamDiscoveryUrl, insecure);
+  if (o.upstreamDiscoveryUrl !== undefined) requireHttps('upstreamDiscoveryUrl', o.upstreamDiscoveryUrl, insecure);
   else {
-    secureUrl('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
-    secureUrl('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
+    requireHttps('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
+    requireHttps('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
   }
-  if (o.upstreamJwksUri !== undefined) secureUrl('upstreamJwksUri', o.upstreamJwksUri, insecure);
-  if (o.upstreamRevocationEndpoint !== undefined) secureUrl('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
-  if (o.upstreamIssuer !== undefined) secureUrl('upstreamIssuer', o.upstreamIssuer, insecure);
+  if (o.upstreamJwksUri !== undefined) requireHttps('upstreamJwksUri', o.upstreamJwksUri, insecure);
+  if (o.upstreamRevocationEndpoint !== undefined) requireHttps('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
+  if (o.upstreamIssuer !== undefined) requireHttps('upstreamIssuer', o.upstreamIssuer, insecure);
   nonEmpty('upstreamClientId', o.upstreamClientId);
   nonEmpty('upstreamClientSecret', o.upstreamClientSecret);
   if (!o.tokenVerifier || typeof o.tokenVerifier.verify !== 'function')
@@ -197,20 +197,6 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
     allowInsecureLoopback: insecure,
     validationCache: seconds('upstreamValidationCacheSeconds', o.upstreamValidationCacheSeconds, 0, 0, 3600),
   };
-}
-
-function secureUrl(option: string, raw: unknown, allowInsecureLoopback: boolean): URL {
-  if (typeof raw !== 'string' || raw === '') throw new ConfigError(option, 'is required');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(option, `"${raw}" is not a URL`);
-  }
-  if (url.username || url.password) throw new ConfigError(option, 'must not contain credentials');
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && allowInsecureLoopback && isLoopbackHost(url.hostname)) return url;
-  throw new ConfigError(option, `must be https (http is allowed only on loopback with allowInsecureLoopback, for tests)`);
 }
 
 function nonEmpty(option: string, v: unknown): void {

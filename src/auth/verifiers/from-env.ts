@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { TokenVerifier } from '../principal.js';
 import { splitList, type VerifierEventSink } from './claims.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 import { IntrospectionVerifier } from './introspection.js';
 import { JwtVerifier } from './jwt.js';
 import { StaticTokenVerifier, type WarnLogger } from './static.js';
-import { requireSecureUrl } from './url-policy.js';
+import { requireHttps } from '../../net/url-policy.js';
 
 /** The environment variables read by `verifierFromEnv` (names are part of the public contract). */
 export const AUTH_ENV = Object.freeze({
@@ -93,7 +93,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnv
 
   const requiredScopes = splitList(get(AUTH_ENV.requiredScopes) ?? '');
   const authorizationServers = splitList(get(AUTH_ENV.authorizationServers) ?? '').map((url) => {
-    requireSecureUrl(AUTH_ENV.authorizationServers, url, opts.allowInsecureLoopback === true);
+    requireHttps(AUTH_ENV.authorizationServers, url, opts.allowInsecureLoopback === true);
     return url;
   });
 
@@ -280,7 +280,7 @@ function withEnvNames<T>(map: Readonly<Record<string, string>>, build: () => T):
     return build();
   } catch (err) {
     if (err instanceof ConfigError) {
-      const name = map[err.setting];
+      const name = map[err.option];
       if (name !== undefined) throw new ConfigError(name, `${name}: ${err.message}`, { cause: err });
     }
     throw err;

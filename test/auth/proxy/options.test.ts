@@ -22,7 +22,14 @@ async function base(over: Partial<OAuthProxyOptions> = {}): Promise<OAuthProxyOp
 describe('options are validated with errors naming the option', () => {
   it.each([
     [{ baseUrl: 'http://mcp.example' }, /baseUrl/],
-    [{ baseUrl: 'http://127.0.0.1:3000' }, /baseUrl.*allowInsecureLoopback/],
+    [{ baseUrl: 'http://example.com' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://127.0.0.1.nip.io:3000' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://10.0.0.1:3000' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://localhost.evil.example:3000' }, /^baseUrl: must use https/],
+    [
+      { baseUrl: 'http://127.0.0.1:3000', upstreamTokenEndpoint: 'http://127.0.0.1:4000/token' },
+      /upstreamTokenEndpoint.*allowInsecureLoopback/,
+    ],
     [{ baseUrl: 'https://mcp.example/?x=1' }, /baseUrl.*query/],
     [{ upstreamTokenEndpoint: 'http://idp.example/token' }, /upstreamTokenEndpoint/],
     [{ upstreamAuthorizationEndpoint: 'not a url' }, /upstreamAuthorizationEndpoint/],
