@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors.js';
 import type { Store } from '../../storage/index.js';
 import type { TokenVerifier } from '../principal.js';
 import { requireHttps, requireHttpsUnlessLoopback } from '../../net/url-policy.js';
+import { cookiePolicy, type CookiePolicy } from './cookies.js';
 import { parseRedirectPattern, type RedirectPattern } from './redirect-uris.js';
 
 export type ConsentMode = 'always' | 'remember' | false;
@@ -31,7 +32,11 @@ export interface OAuthProxyOptions {
   readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
   /** Validates upstream access tokens (JwtVerifier on the upstream JWKS, GitHub's API, introspection). */
   readonly tokenVerifier: TokenVerifier;
-  /** Public URL of this server (issuer of our tokens). https, or http on loopback with allowInsecureLoopback. */
+  /**
+   * Public URL of this server (issuer of our tokens). https; or, for local development, plain
+   * http on a loopback host (`http://localhost:3000`, `http://127.0.0.1:3000`, `http://[::1]:3000`),
+   * which logs a warning at start and uses non-`__Host-` cookies without Secure.
+   */
   readonly baseUrl: string;
   /** Upstream callback path, registered at the provider as `${baseUrl}${redirectPath}`. Default `/auth/callback`. */
   readonly redirectPath?: string | undefined;
@@ -64,7 +69,7 @@ export interface OAuthProxyOptions {
    * Our own revocation is always immediate; an upstream-side revocation is noticed within this delay.
    */
   readonly upstreamValidationCacheSeconds?: number | undefined;
-  /** TEST ONLY: http upstream on loopback, and CIMD documents served from loopback. */
+  /** TEST ONLY: http upstream endpoints on loopback, and CIMD documents served from loopback. Not needed for an http loopback baseUrl. */
   readonly allowInsecureLoopback?: boolean | undefined;
   /** fetch used for upstream token, refresh and revocation calls (tests, benchmarks, egress proxies). */
   readonly upstreamFetch?: FetchImpl | undefined;
@@ -114,6 +119,8 @@ export interface ResolvedProxyOptions {
   readonly clientTtl: number;
   readonly allowInsecureLoopback: boolean;
   readonly validationCache: number;
+  /** Cookie names and attributes for this base URL (`__Host-` and Secure over https). */
+  readonly cookies: CookiePolicy;
 }
 
 /** Validates options at construction, naming the option at fault. */
@@ -196,6 +203,7 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
     clientTtl: seconds('clientTtlSeconds', o.clientTtlSeconds, 30 * 86_400, 3600, 400 * 86_400),
     allowInsecureLoopback: insecure,
     validationCache: seconds('upstreamValidationCacheSeconds', o.upstreamValidationCacheSeconds, 0, 0, 3600),
+    cookies: cookiePolicy(baseUrl),
   };
 }
 

@@ -3,6 +3,7 @@ import { OAuthProxy, type OAuthProxyOptions } from '../../../src/auth/proxy/inde
 import { createProxyStore } from '../../../src/auth/proxy/store.js';
 import { IntrospectionVerifier } from '../../../src/auth/verifiers/introspection.js';
 import { createDemoRouter, demoRules } from '../../../src/demo/router.js';
+import type { Logger } from '../../../src/log.js';
 import type { SecureStore, StorageOptions } from '../../../src/storage/index.js';
 import { freePort, startServer, type Started } from '../../helpers/mcp.js';
 import { startUpstreamIdp, type UpstreamIdp } from './upstream-idp.js';
@@ -37,6 +38,8 @@ export interface StackOptions {
   publicPort?: number;
   /** X-Forwarded-For hops the server trusts. */
   trustProxy?: number;
+  /** The server's logger (default: silent). */
+  logger?: Logger;
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
@@ -97,6 +100,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     router: createDemoRouter(),
     rules: demoRules,
     auth: proxy,
+    ...(o.logger ? { logger: o.logger } : {}),
     http: {
       port,
       ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
