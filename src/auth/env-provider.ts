@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { envString } from '../env.js';
 import { requireHttpsUnlessLoopback } from '../net/url-policy.js';
 import { verifierFromEnv } from './verifiers/from-env.js';
 import { RemoteAuthProvider } from './remote.js';
@@ -15,7 +16,7 @@ export async function authFromEnv(
   env: NodeJS.ProcessEnv,
   opts: { resourceUrl: string; logger: Logger },
 ): Promise<AuthProvider | undefined> {
-  const mode = env.MCP_BASTION_AUTH?.trim().toLowerCase() ?? '';
+  const mode = envString(env, 'MCP_BASTION_AUTH')?.toLowerCase() ?? '';
   if ((PROXY_AUTH_KINDS as readonly string[]).includes(mode)) {
     const baseUrl = opts.resourceUrl.replace(/\/mcp$/, '');
     // The provider redirects browsers to ${baseUrl}/auth/callback: https, or http on loopback for development.
