@@ -131,6 +131,10 @@ describe('the demo (`npm start`) and the CLI', () => {
         /MCP_BASTION_GITHUB_CLIENT_ID/,
       ],
       [
+        { MCP_BASTION_AUTH: 'github', GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', MCP_BASTION_STORAGE: 'sqlite' },
+        /MCP_BASTION_STORAGE/,
+      ],
+      [
         // A loopback http base URL is fine for development (test/e2e/proxy-localhost.test.ts); any other http host is not.
         {
           MCP_BASTION_AUTH: 'google',
