@@ -153,6 +153,47 @@ describe('OAuth proxy on an http://localhost base URL (development), in headless
   });
 });
 
+describe('OAuth proxy on an http://[::1] base URL, in headless Chromium', () => {
+  let s: Stack;
+  let site: Awaited<ReturnType<typeof startClientSite>>;
+  let browser: PwBrowser;
+  beforeAll(async () => {
+    s = await startStack({ host: '[::1]', consent: 'always' });
+    site = await startClientSite();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+    await s?.close();
+  });
+
+  it('consent, upstream sign-in and callback complete, with the development cookies on [::1]', async () => {
+    expect(s.base).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const redirectUri = `${site.origin}/callback`;
+    const clientId = (await registerClient(s.base, { redirect_uris: [redirectUri] })).client_id;
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const { verifier, challenge } = pkce();
+    await page.goto(authorizeUrl(s.base, { clientId, redirectUri, challenge, method: 'S256', resource: s.resource, scope: 'notes:read' }));
+    expect((await ctx.cookies(s.base)).find((c) => c.name.startsWith('mcpb-csrf-'))).toMatchObject({ secure: false, httpOnly: true });
+    await page.click('#approve');
+    await page.waitForURL(`${redirectUri}**`);
+    const q = new URL(page.url()).searchParams;
+    expect(q.get('iss')).toBe(s.base);
+    const t = await tokenRequest(s.base, {
+      grant_type: 'authorization_code',
+      code: q.get('code') as string,
+      code_verifier: verifier,
+      client_id: clientId,
+      redirect_uri: redirectUri,
+    });
+    expect(t.status).toBe(200);
+    expect(decodeJwt(t.body.access_token as string).iss).toBe(s.base);
+    await ctx.close();
+  });
+});
+
 /** `mcp-bastion serve` with the README's environment; resolves with stderr once it listens, or the exit code. */
 function serve(env: Record<string, string>, port: number): Promise<{ stderr: string; code?: number; stop(): void }> {
   const cwd = mkdtempSync(join(tmpdir(), 'bastion-gh-local-'));

@@ -30,7 +30,7 @@ export interface StackOptions {
   port?: number;
   upstreamAccessTtl?: number;
   proxy?: Partial<OAuthProxyOptions>;
-  /** Base URL host name (127.0.0.1 or localhost). */
+  /** Base URL host name (127.0.0.1, localhost, or [::1], which also binds ::1). */
   host?: string;
   /** Builds the provider instead of a plain OAuthProxy (providers' end-to-end tests). */
   make?: (common: { baseUrl: string; storage: SecureStore; idp: UpstreamIdp }) => OAuthProxy;
@@ -104,7 +104,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     http: {
       port,
       ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
-      ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}),
+      ...(o.host === 'localhost' || o.host === '[::1]' || o.publicPort ? { baseUrl: base } : {}),
+      ...(o.host === '[::1]' ? { host: '::1' } : {}),
     },
   });
   return {
