@@ -8,10 +8,12 @@ import { hmacB64url, safeEqual } from './secrets.js';
  */
 export const COOKIE_PREFIX = '__Host-mcpb-';
 /**
- * On a plain-http loopback base URL (development) a Secure cookie is not stored by every
- * browser (Safari and older Firefox refuse it on http://localhost), and `__Host-` demands
- * Secure, so the cookies drop both and keep HttpOnly, SameSite=Lax, Path=/ and no Domain.
- * Loopback has no sibling subdomains to defend against; the HMAC still authenticates every value.
+ * On a plain-http loopback base URL (development), browsers differ on whether they keep a
+ * Secure cookie set over http (Chromium does on localhost and 127.0.0.1; not every browser
+ * does), and `__Host-` demands Secure, so the cookies drop both and keep HttpOnly,
+ * SameSite=Lax, Path=/ and no Domain. Cookies are not isolated by port, so another local
+ * service could read or plant them: the HMAC still authenticates every value, and the
+ * startup warning says this mode is for development only.
  */
 export const LOOPBACK_COOKIE_PREFIX = 'mcpb-';
 
