@@ -1,6 +1,6 @@
+import { envFirst, envInt, envList, envString, type Env } from './env.js';
 import { ConfigError } from './errors.js';
-import { isLoopbackAddress } from './http/guard.js';
-import { isLoopbackHost } from './auth/verifiers/url-policy.js';
+import { isLoopbackAddress, requireHttpsUnlessLoopback } from './net/url-policy.js';
 
 export interface HttpOptions {
   /** Address to bind. Default `127.0.0.1`. `localhost` is refused (it may resolve to anything). */
@@ -45,21 +45,30 @@ export interface HttpConfig {
   readonly exposed: boolean;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function list(value: string | undefined): string[] | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  return value
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
+/** An integer option given in code; the environment goes through envInt, which names the variable. */
+function intOption(option: string, value: number | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(
+      option,
+      `expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`}, got ${JSON.stringify(value)}`,
+    );
+  return value;
 }
 
-function positiveInt(option: string, value: number | string | undefined, fallback: number, min = 1): number {
-  if (value === undefined || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(option, `expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  return n;
+/** The option when given in code, else the variable, else the default. */
+function intSetting(
+  option: string,
+  value: number | undefined,
+  env: Env,
+  names: readonly string[],
+  fallback: number,
+  min = 1,
+  max?: number,
+): number {
+  if (value !== undefined) return intOption(option, value, fallback, min, max);
+  const set = envFirst(env, names);
+  return set === undefined ? fallback : (envInt(env, set.name, { min, max }) as number);
 }
 
 function originOf(option: string, value: string): string {
@@ -75,7 +84,7 @@ function originOf(option: string, value: string): string {
 
 /** Merges options with the environment, validates, and names the option or variable at fault. */
 export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env): HttpConfig {
-  const host = (opts.host ?? env.MCP_BASTION_HOST ?? '127.0.0.1').trim();
+  const host = (opts.host ?? envString(env, 'MCP_BASTION_HOST') ?? '127.0.0.1').trim();
   const hostOption = opts.host !== undefined ? 'http.host' : 'MCP_BASTION_HOST';
   if (host.toLowerCase() === 'localhost') {
     throw new ConfigError(hostOption, 'refusing to bind "localhost": it can resolve to an unexpected address. Use 127.0.0.1 or ::1');
@@ -87,36 +96,22 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
       `binding ${host} exposes the server beyond this machine; pass --allow-all-interfaces (http.allowAllInterfaces: true) to confirm`,
     );
   }
-  const port = positiveInt(
-    opts.port !== undefined ? 'http.port' : 'MCP_BASTION_PORT',
-    opts.port ?? env.MCP_BASTION_PORT ?? env.PORT,
-    3000,
-    0,
-  );
-  if (port > 65535) throw new ConfigError('http.port', `port ${port} is out of range`);
+  const port = intSetting('http.port', opts.port, env, ['MCP_BASTION_PORT', 'PORT'], 3000, 0, 65535);
 
-  const baseRaw = opts.baseUrl ?? env.MCP_BASTION_BASE_URL;
+  const baseRaw = opts.baseUrl ?? envString(env, 'MCP_BASTION_BASE_URL');
   let baseUrl: URL | undefined;
   if (baseRaw !== undefined && baseRaw !== '') {
     const option = opts.baseUrl !== undefined ? 'http.baseUrl' : 'MCP_BASTION_BASE_URL';
-    try {
-      baseUrl = new URL(baseRaw);
-    } catch {
-      throw new ConfigError(option, `"${baseRaw}" is not a URL`);
-    }
-    if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname))) {
-      throw new ConfigError(option, 'must be https (plain http is accepted only for loopback addresses)');
-    }
-    if (baseUrl.search || baseUrl.hash || baseUrl.username)
-      throw new ConfigError(option, 'must not carry a query, fragment or credentials');
+    baseUrl = requireHttpsUnlessLoopback(option, baseRaw);
+    if (baseUrl.search || baseUrl.hash) throw new ConfigError(option, 'must not carry a query or fragment');
     baseUrl = new URL(baseUrl.origin + baseUrl.pathname.replace(/\/+$/, ''));
   }
 
-  const allowedHosts = opts.allowedHosts?.map((h) => h.toLowerCase()) ?? list(env.MCP_BASTION_ALLOWED_HOSTS);
+  const allowedHosts = opts.allowedHosts?.map((h) => h.toLowerCase()) ?? envList(env, 'MCP_BASTION_ALLOWED_HOSTS', { lowercase: true });
   const originsOption = opts.allowedOrigins !== undefined ? 'http.allowedOrigins' : 'MCP_BASTION_ALLOWED_ORIGINS';
-  const allowedOrigins = (opts.allowedOrigins ?? list(env.MCP_BASTION_ALLOWED_ORIGINS))?.map((o) => originOf(originsOption, o));
+  const allowedOrigins = (opts.allowedOrigins ?? envList(env, 'MCP_BASTION_ALLOWED_ORIGINS'))?.map((o) => originOf(originsOption, o));
   const corsOption = opts.cors !== undefined ? 'http.cors.origins' : 'MCP_BASTION_CORS_ORIGINS';
-  const corsOrigins = (opts.cors?.origins ?? list(env.MCP_BASTION_CORS_ORIGINS) ?? []).map((o) => {
+  const corsOrigins = (opts.cors?.origins ?? envList(env, 'MCP_BASTION_CORS_ORIGINS') ?? []).map((o) => {
     if (o === '*') throw new ConfigError(corsOption, 'wildcard CORS is not supported; list the origins');
     return originOf(corsOption, o);
   });
@@ -128,21 +123,12 @@ export function resolveHttpConfig(opts: HttpOptions = {}, env: Env = process.env
     allowedHosts,
     allowedOrigins,
     corsOrigins,
-    maxBodyBytes: positiveInt(
-      opts.maxBodyBytes !== undefined ? 'http.maxBodyBytes' : 'MCP_BASTION_MAX_BODY_BYTES',
-      opts.maxBodyBytes ?? env.MCP_BASTION_MAX_BODY_BYTES,
-      1024 * 1024,
-    ),
-    headersTimeoutMs: positiveInt('http.headersTimeoutMs', opts.headersTimeoutMs, 10_000),
-    requestTimeoutMs: positiveInt('http.requestTimeoutMs', opts.requestTimeoutMs, 30_000),
-    idleTimeoutMs: positiveInt('http.idleTimeoutMs', opts.idleTimeoutMs, 120_000),
+    maxBodyBytes: intSetting('http.maxBodyBytes', opts.maxBodyBytes, env, ['MCP_BASTION_MAX_BODY_BYTES'], 1024 * 1024),
+    headersTimeoutMs: intOption('http.headersTimeoutMs', opts.headersTimeoutMs, 10_000),
+    requestTimeoutMs: intOption('http.requestTimeoutMs', opts.requestTimeoutMs, 30_000),
+    idleTimeoutMs: intOption('http.idleTimeoutMs', opts.idleTimeoutMs, 120_000),
     trpcPath: opts.trpcPath === undefined ? '/trpc' : opts.trpcPath,
-    trustProxy: positiveInt(
-      opts.trustProxy !== undefined ? 'http.trustProxy' : 'MCP_BASTION_TRUST_PROXY',
-      opts.trustProxy ?? env.MCP_BASTION_TRUST_PROXY,
-      0,
-      0,
-    ),
+    trustProxy: intSetting('http.trustProxy', opts.trustProxy, env, ['MCP_BASTION_TRUST_PROXY'], 0, 0),
     exposed,
   };
 }

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
-/** A configuration mistake found at start. The message names the option or environment variable at fault. */
+/**
+ * A configuration mistake found at start, so a misconfigured server refuses to start instead of
+ * silently accepting (or refusing) requests. The one configuration error of the package: the CLI
+ * reports every instance as a configuration error (exit code 2).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   readonly code = 'CONFIG_INVALID';
   /** The option path or environment variable, e.g. `http.port` or `MCP_BASTION_ALLOWED_HOSTS`. */
   readonly option: string;
-  constructor(option: string, message: string) {
-    super(`${option}: ${message}`);
+  constructor(option: string, message: string, opts: { cause?: unknown } = {}) {
+    // The message always names the option; one that already starts with it is not prefixed twice.
+    super(message.startsWith(option) ? message : `${option}: ${message}`, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.option = option;
   }
 }

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { envString } from './env.js';
 
 export type { Logger };
 
@@ -54,7 +55,7 @@ export function createLogger(opts: { level?: string; name?: string; destination?
   return pino(
     {
       name: opts.name ?? 'mcp-bastion',
-      level: opts.level ?? process.env.MCP_BASTION_LOG_LEVEL ?? 'info',
+      level: opts.level ?? envString(process.env, 'MCP_BASTION_LOG_LEVEL') ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: undefined,
     },

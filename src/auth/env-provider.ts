@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
-import { ConfigError } from '../errors.js';
+import { envString } from '../env.js';
+import { requireHttpsUnlessLoopback } from '../net/url-policy.js';
 import { verifierFromEnv } from './verifiers/from-env.js';
 import { RemoteAuthProvider } from './remote.js';
 import { tokenAuth, type AuthProvider } from './resource-server.js';
@@ -15,15 +16,11 @@ export async function authFromEnv(
   env: NodeJS.ProcessEnv,
   opts: { resourceUrl: string; logger: Logger },
 ): Promise<AuthProvider | undefined> {
-  const mode = env.MCP_BASTION_AUTH?.trim().toLowerCase() ?? '';
+  const mode = envString(env, 'MCP_BASTION_AUTH')?.toLowerCase() ?? '';
   if ((PROXY_AUTH_KINDS as readonly string[]).includes(mode)) {
     const baseUrl = opts.resourceUrl.replace(/\/mcp$/, '');
-    if (!baseUrl.startsWith('https://')) {
-      throw new ConfigError(
-        'MCP_BASTION_BASE_URL',
-        `MCP_BASTION_AUTH=${mode} needs the public https URL of this server (the provider redirects browsers to ${baseUrl}/auth/callback, which must be https); got ${baseUrl}`,
-      );
-    }
+    // The provider redirects browsers to ${baseUrl}/auth/callback: https, or http on loopback for development.
+    requireHttpsUnlessLoopback('MCP_BASTION_BASE_URL', baseUrl);
     const storage = await createProxyStore();
     return proxyFromEnv(env, { baseUrl, storage, logger: opts.logger });
   }

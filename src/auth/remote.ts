@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { isLoopbackHost } from './verifiers/url-policy.js';
-import { SafeFetchError, safeFetch } from '../http/safe-fetch.js';
+import { requireHttps } from '../net/url-policy.js';
+import { SafeFetchError, safeFetch } from '../net/safe-fetch.js';
 import type { TokenVerifier } from './principal.js';
 import { bindResourceServer, type AuthBindContext, type AuthProvider, type ResourceServerOptions } from './resource-server.js';
 import type { HttpAuthenticator } from './http.js';
@@ -28,16 +28,7 @@ export interface RemoteAuthProviderOptions extends Omit<ResourceServerOptions, '
 export class RemoteAuthProvider implements AuthProvider {
   constructor(private readonly opts: RemoteAuthProviderOptions) {
     if (opts.authorizationServers.length === 0) throw new ConfigError('authorizationServers', 'list at least one authorization server');
-    for (const as of opts.authorizationServers) {
-      let u: URL;
-      try {
-        u = new URL(as);
-      } catch {
-        throw new ConfigError('authorizationServers', `"${as}" is not a URL`);
-      }
-      const loopbackHttp = u.protocol === 'http:' && opts.allowInsecureLoopback === true && isLoopbackHost(u.hostname);
-      if (u.protocol !== 'https:' && !loopbackHttp) throw new ConfigError('authorizationServers', `"${as}" must be https`);
-    }
+    for (const as of opts.authorizationServers) requireHttps('authorizationServers', as, opts.allowInsecureLoopback === true);
   }
 
   bind(ctx: AuthBindContext): HttpAuthenticator {

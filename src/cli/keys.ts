@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ConfigError } from '../auth/verifiers/errors.js';
+import { ConfigError } from '../errors.js';
 import { mintToken } from '../testing/mint.js';
 import { keyFiles, loadKeyPair, writeKeyPair } from '../testing/keys.js';
 

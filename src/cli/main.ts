@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '../errors.js';
+import { StoreError } from '../storage/types.js';
 import { registerServeCommand } from './serve.js';
 import { keygenCommand, tokenCommand } from './keys.js';
 import { registerScanCommand } from './scan.js';
@@ -39,7 +40,8 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  // The store names its own option or variable too (STORE_CONFIG): a configuration error like any other.
+  if (err instanceof ConfigError || (err instanceof StoreError && err.code === 'STORE_CONFIG')) {
     process.stderr.write(`mcp-bastion: configuration error: ${err.message}\n`);
     process.exit(2);
   }

@@ -105,7 +105,9 @@ export function registerScanCommand(program: Command): Command {
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]).default('high'),
     )
     .option('--ignore <code>', 'silence a check code (repeatable)', collect, [])
-    .option('--allowlist <file>', 'JSON list of accepted findings: [{ code, server?, entity? }]')
+    .option('--accept <file>', 'JSON list of accepted findings to silence: [{ code, server?, entity? }]')
+    // The old name, kept so existing CI scripts keep working; it silences findings, it allows no servers.
+    .addOption(new Option('--allowlist <file>').hideHelp())
     .option('--pins <file>', 'compare against a lock file written by `mcp-bastion pin`')
     .option('--update-pins', 'accept the current definitions into the lock file (--pins, default mcp-bastion.lock.json)', false)
     .action(
@@ -116,11 +118,20 @@ export function registerScanCommand(program: Command): Command {
           sarif?: boolean | string;
           failOn: Severity;
           ignore: string[];
+          accept?: string;
           allowlist?: string;
           pins?: string;
           updatePins: boolean;
         },
       ) => {
+        if (raw.allowlist !== undefined) {
+          if (raw.accept !== undefined) {
+            process.stderr.write('error: --allowlist is the deprecated name of --accept; give only --accept\n');
+            process.exitCode = 2;
+            return;
+          }
+          process.stderr.write('warning: --allowlist is deprecated and will be removed; use --accept\n');
+        }
         const code = await runScan(
           {
             ...toInputOptions(configs, raw),
@@ -128,7 +139,7 @@ export function registerScanCommand(program: Command): Command {
             sarif: raw.sarif,
             failOn: raw.failOn,
             ignore: raw.ignore,
-            allowlist: raw.allowlist,
+            accept: raw.accept ?? raw.allowlist,
             pins: raw.pins,
             updatePins: raw.updatePins,
           },

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { McpServerOptions } from '../server/create.js';
 import { resolveHttpConfig, type HttpOptions } from '../config.js';
+import { envString } from '../env.js';
 import type { Logger } from '../log.js';
 import { authFromEnv } from '../auth/env-provider.js';
 import { JwtVerifier } from '../auth/verifiers/jwt.js';
@@ -36,7 +37,7 @@ export async function demoOptions(
     router: createDemoRouter(),
     rules: demoRules,
   };
-  if (process.env.MCP_BASTION_AUTH !== undefined && process.env.MCP_BASTION_AUTH !== '') {
+  if (envString(process.env, 'MCP_BASTION_AUTH') !== undefined) {
     const auth = await authFromEnv(process.env, { resourceUrl, logger });
     return {
       options: { ...options, ...(auth ? { auth } : {}) },
@@ -44,7 +45,7 @@ export async function demoOptions(
     };
   }
 
-  const dir = resolve(process.env.MCP_BASTION_KEY_DIR ?? '.mcp-bastion/keys');
+  const dir = resolve(envString(process.env, 'MCP_BASTION_KEY_DIR') ?? '.mcp-bastion/keys');
   const { keyPair, created } = await loadOrCreateKeyPair(dir);
   const verifier = new JwtVerifier({ publicKey: keyPair.publicJwk, algorithms: [keyPair.alg], issuer: DEMO_ISSUER, audience: resourceUrl });
   const auth: AuthProvider = tokenAuth(verifier, { authorizationServers: [] });

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopbackAddress } from '../net/url-policy.js';
 
 /**
  * DNS-rebinding defence. A page on evil.example that resolves its name to 127.0.0.1 still sends
@@ -39,13 +39,6 @@ export function isOriginAllowed(origin: string | null, policy: OriginPolicy): bo
   // `Origin: null` comes from sandboxed frames and file:// pages: never trusted.
   if (o === 'null') return false;
   return policy.allowedOrigins.includes(o);
-}
-
-/** True for IP literals of this machine (127/8, ::1). Names such as "localhost" are not addresses and do not count. */
-export function isLoopbackAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
 }
 
 /** Allow-lists derived from where we listen and the public base URL. */

@@ -3,6 +3,7 @@ import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { KEY_BYTES } from './crypto.js';
 import type { SecurityOptions } from './secure.js';
 import { StoreError } from './types.js';
+import { envString, type Env } from '../env.js';
 
 export type StorageType = 'memory' | 'file' | 'redis';
 
@@ -62,7 +63,7 @@ export interface ResolvedStorageConfig {
   readonly connectTimeoutMs: number;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 const TYPES: readonly StorageType[] = ['memory', 'file', 'redis'];
 export const DEFAULT_STORE_DIR = '.mcp-bastion/store';
@@ -75,11 +76,7 @@ export const DEFAULT_KEY_PREFIX = 'mcp-bastion:';
  */
 export function resolveStorageConfig(config: StorageConfigInput | undefined = {}, env: Env = process.env): ResolvedStorageConfig {
   const { options, label } = pickShape(config);
-  const fromEnv = (name: string): string | undefined => {
-    // Empty counts as unset: `VAR=` in compose files and .env templates means "not configured".
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const fromEnv = (name: string): string | undefined => envString(env, name);
   const type = resolveType(options.type, label, fromEnv('MCP_BASTION_STORAGE'));
   const path = resolve(nonEmpty(options.path, `${label}path`) ?? fromEnv('MCP_BASTION_STORAGE_PATH') ?? DEFAULT_STORE_DIR);
   const envKeys = fromEnv('MCP_BASTION_STORAGE_KEY');

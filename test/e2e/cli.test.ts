@@ -131,8 +131,19 @@ describe('the demo (`npm start`) and the CLI', () => {
         /MCP_BASTION_GITHUB_CLIENT_ID/,
       ],
       [
-        { MCP_BASTION_AUTH: 'google', MCP_BASTION_STORAGE: 'memory', GOOGLE_CLIENT_ID: 'x', GOOGLE_CLIENT_SECRET: 'y' },
-        /MCP_BASTION_BASE_URL/,
+        { MCP_BASTION_AUTH: 'github', GITHUB_CLIENT_ID: 'x', GITHUB_CLIENT_SECRET: 'y', MCP_BASTION_STORAGE: 'sqlite' },
+        /MCP_BASTION_STORAGE/,
+      ],
+      [
+        // A loopback http base URL is fine for development (test/e2e/proxy-localhost.test.ts); any other http host is not.
+        {
+          MCP_BASTION_AUTH: 'google',
+          MCP_BASTION_STORAGE: 'memory',
+          GOOGLE_CLIENT_ID: 'x',
+          GOOGLE_CLIENT_SECRET: 'y',
+          MCP_BASTION_BASE_URL: 'http://mcp.example.com',
+        },
+        /MCP_BASTION_BASE_URL: must use https/,
       ],
     ];
     for (const [env, pattern] of cases) {

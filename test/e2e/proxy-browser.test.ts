@@ -114,7 +114,7 @@ describe('consent page in a real browser (headless Chromium)', () => {
 
     await page.click('#approve');
     await page.waitForURL(`${redirectUri}**`);
-    // The binding cookie was accepted by Chromium on http://127.0.0.1 (a secure context for cookies).
+    // The binding cookie (set on approval, checked at the callback) was kept by Chromium on http://127.0.0.1.
     const q = new URL(page.url()).searchParams;
     expect(q.get('state')).toBe('browser-state');
     expect(q.get('iss')).toBe(s.base);
@@ -129,13 +129,14 @@ describe('consent page in a real browser (headless Chromium)', () => {
     await ctx.close();
   });
 
-  it('Chromium stores the __Host- cookies on http://127.0.0.1 (Secure, HttpOnly, SameSite=Lax)', async () => {
+  it('on http://127.0.0.1 Chromium stores the development cookies (HttpOnly, SameSite=Lax, Path=/, not Secure, no __Host-)', async () => {
     const ctx = await fresh();
     const page = await ctx.newPage();
     await page.goto(startUrl(pkce().challenge));
     const cookies = await ctx.cookies(s.base);
-    const csrf = cookies.find((c) => c.name.startsWith('__Host-mcpb-csrf-'));
-    expect(csrf).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+    const csrf = cookies.find((c) => c.name.startsWith('mcpb-csrf-'));
+    expect(csrf).toMatchObject({ secure: false, httpOnly: true, sameSite: 'Lax', path: '/', domain: '127.0.0.1' });
+    expect(cookies.filter((c) => c.name.startsWith('__Host-'))).toEqual([]);
     await ctx.close();
   });
 

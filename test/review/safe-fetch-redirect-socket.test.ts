@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SafeFetchError, safeFetch } from '../../src/http/safe-fetch.js';
+import { SafeFetchError, safeFetch } from '../../src/net/safe-fetch.js';
 
 /**
  * Review finding: on a redirect, safeFetch rejected but kept draining the response

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from './helpers.js';
 
 const exec = promisify(execFile);
@@ -49,10 +51,48 @@ describe('commander wiring (registerScanCommand / registerPinCommand)', () => {
       '--sarif',
       '--fail-on',
       '--ignore',
-      '--allowlist',
+      '--accept',
       '--pins',
       '--update-pins',
     ])
       expect(r.stdout).toContain(opt);
+    // The deprecated alias still parses but is not advertised.
+    expect(r.stdout).not.toContain('--allowlist');
+  });
+
+  describe('--accept silences accepted findings; --allowlist is its deprecated alias', () => {
+    let acceptAll: string;
+    const poisoned = join(FIXTURES, 'poisoned', 'injection.json');
+    beforeAll(() => {
+      acceptAll = join(mkdtempSync(join(tmpdir(), 'mb-accept-')), 'accept.json');
+      writeFileSync(acceptAll, JSON.stringify([{ code: '*', server: 'poisoned-injection' }]));
+    });
+
+    it('--accept FILE turns a failing scan into a clean one, without a warning', async () => {
+      const r = await cli('scan', '--tools-file', poisoned, '--json', '--accept', acceptAll);
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+      expect(r.stderr).not.toMatch(/deprecated/);
+    });
+
+    it('--allowlist FILE does the same and prints exactly one deprecation line on stderr', async () => {
+      const r = await cli('scan', '--tools-file', poisoned, '--json', '--allowlist', acceptAll);
+      expect(r.code).toBe(0);
+      expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings).toEqual([]);
+      const lines = r.stderr.split('\n').filter((l) => /deprecated/.test(l));
+      expect(lines).toEqual(['warning: --allowlist is deprecated and will be removed; use --accept']);
+    });
+
+    it('giving both names is a usage error (exit 2), not a silent choice', async () => {
+      const r = await cli('scan', '--tools-file', poisoned, '--accept', acceptAll, '--allowlist', acceptAll);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('give only --accept');
+    });
+
+    it('an unreadable --accept file is a config error naming the flag (exit 2)', async () => {
+      const r = await cli('scan', '--tools-file', poisoned, '--accept', join(tmpdir(), 'mb-no-such-accept.json'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--accept');
+    });
   });
 });

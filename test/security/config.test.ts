@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverConfigs, knownConfigLocations } from '../../src/security/config/discover.js';
-import { ConfigError, parseConfigText, parseJsonc } from '../../src/security/config/parse.js';
+import { ClientConfigError, parseConfigText, parseJsonc } from '../../src/security/config/parse.js';
 import { parseToml, TomlError } from '../../src/security/config/toml.js';
 
 describe('TOML subset parser', () => {
@@ -132,8 +132,8 @@ describe('config formats', () => {
     expect(parseJsonc('{"u":"https://x//y","c":"/* no */"}')).toEqual({ u: 'https://x//y', c: '/* no */' });
   });
 
-  it('reports malformed configs as ConfigError', () => {
-    expect(() => parseConfigText('{ nope', 'bad.json')).toThrow(ConfigError);
+  it('reports malformed configs as ClientConfigError', () => {
+    expect(() => parseConfigText('{ nope', 'bad.json')).toThrow(ClientConfigError);
     expect(() => parseConfigText('{"mcpServers":{"a":{"args":[]}}}')).toThrow(/neither "command" nor "url"/);
     expect(() => parseConfigText('{"other":1}')).toThrow(/no MCP servers section/);
   });

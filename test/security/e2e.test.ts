@@ -278,7 +278,7 @@ describe('exit codes and usage errors', () => {
         { code: 'HC008' },
       ]),
     );
-    expect((await run({ toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')], allowlist: join(dir, 'allow.json') })).code).toBe(0);
+    expect((await run({ toolsFiles: [join(FIXTURES, 'poisoned', 'misc.json')], accept: join(dir, 'allow.json') })).code).toBe(0);
   });
 
   it('config files given as arguments may be tools manifests; --sarif writes a file', async () => {

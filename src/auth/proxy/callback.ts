@@ -1,7 +1,6 @@
 import { AuthError } from '../principal.js';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
-import { clearCookie } from './cookies.js';
 import { OAuthError } from './errors.js';
 import { saveGrant, type Grant } from './grants.js';
 import { errorPage, redirectTo } from './http-util.js';
@@ -56,7 +55,7 @@ export async function handleCallback(ctx: ProxyContext, request: Request, url: U
     return errorPage(403, 'Sign-in refused', 'This sign-in was started in another browser. Start again from your application.');
   }
   await ctx.store.delete(C.tx, tx.id);
-  const clear = { 'set-cookie': clearCookie(bindingCookieName(tx.id)) };
+  const clear = { 'set-cookie': ctx.opts.cookies.clear(bindingCookieName(ctx, tx.id)) };
   const back = (params: Record<string, string | undefined>) =>
     redirectTo(tx.redirectUri, { ...params, state: tx.state, iss: ctx.opts.issuer }, clear);
   const upstreamError = q.get('error');

@@ -1,4 +1,5 @@
-import { SafeFetchError, safeFetch } from '../../http/safe-fetch.js';
+import { isHttpsOrLoopbackHttp } from '../../net/url-policy.js';
+import { SafeFetchError, safeFetch } from '../../net/safe-fetch.js';
 import type { ClientRecord } from './clients.js';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
@@ -29,8 +30,8 @@ export function validateCimdUrl(raw: string, allowInsecureLoopback: boolean): UR
   } catch {
     throw new OAuthError('invalid_client', 'client_id is not a valid URL');
   }
-  if (url.protocol !== 'https:' && !(allowInsecureLoopback && url.protocol === 'http:'))
-    throw new OAuthError('invalid_client', 'a URL client_id must use https');
+  // The test switch admits plain http for loopback hosts only: any other http document could be rewritten in transit.
+  if (!isHttpsOrLoopbackHttp(url, allowInsecureLoopback)) throw new OAuthError('invalid_client', 'a URL client_id must use https');
   if (url.username || url.password || raw.includes('#'))
     throw new OAuthError('invalid_client', 'a URL client_id must not contain userinfo or a fragment');
   if (url.pathname === '/' || url.pathname === '') throw new OAuthError('invalid_client', 'a URL client_id must have a path');

@@ -1,6 +1,6 @@
 import type { ProxyContext } from './context.js';
 import { consentHeaders, cspSourceFor, renderConsentPage } from './consent-page.js';
-import { COOKIE_PREFIX, clearCookie, hostCookie, parseCookies, signCookieValue, verifyCookieValue } from './cookies.js';
+import { parseCookies, signCookieValue, verifyCookieValue } from './cookies.js';
 import { OAuthError } from './errors.js';
 import { errorPage, readForm, redirectTo } from './http-util.js';
 import { isLoopbackRedirect } from './redirect-uris.js';
@@ -8,8 +8,8 @@ import { randomToken, safeEqual } from './secrets.js';
 import { C } from './store.js';
 import { redirectUpstream, txTtlLeft, type Transaction } from './transactions.js';
 
-const CSRF_PREFIX = `${COOKIE_PREFIX}csrf-`;
-const BROWSER_COOKIE = `${COOKIE_PREFIX}browser`;
+const csrfPrefix = (ctx: ProxyContext): string => `${ctx.opts.cookies.prefix}csrf-`;
+const browserCookie = (ctx: ProxyContext): string => `${ctx.opts.cookies.prefix}browser`;
 const MAX_CSRF_COOKIES = 8;
 const REMEMBER_TTL = 180 * 86_400;
 const RENDER_ID = /^[A-Za-z0-9_-]{8}$/;
@@ -37,11 +37,11 @@ export async function handleConsentGet(ctx: ProxyContext, request: Request, url:
   const render = randomToken(6);
   await ctx.store.set(C.csrf, csrf, { txId: tx.id, render } satisfies CsrfRecord, { ttlSeconds: txTtlLeft(tx) });
   const headers = new Headers(consentHeaders([ctx.upstream.authorizationOrigin, cspSourceFor(tx.redirectUri)]));
-  const name = `${CSRF_PREFIX}${render}`;
-  headers.append('set-cookie', hostCookie(name, signCookieValue(ctx.keys.cookieKey, name, csrf), txTtlLeft(tx)));
+  const name = `${csrfPrefix(ctx)}${render}`;
+  headers.append('set-cookie', ctx.opts.cookies.set(name, signCookieValue(ctx.keys.cookieKey, name, csrf), txTtlLeft(tx)));
   // Bound the number of CSRF cookies a browser accumulates from reloads.
-  const old = [...parseCookies(request.headers.get('cookie')).keys()].filter((k) => k.startsWith(CSRF_PREFIX));
-  for (const k of old.slice(0, Math.max(0, old.length - (MAX_CSRF_COOKIES - 1)))) headers.append('set-cookie', clearCookie(k));
+  const old = [...parseCookies(request.headers.get('cookie')).keys()].filter((k) => k.startsWith(csrfPrefix(ctx)));
+  for (const k of old.slice(0, Math.max(0, old.length - (MAX_CSRF_COOKIES - 1)))) headers.append('set-cookie', ctx.opts.cookies.clear(k));
   const html = renderConsentPage({
     clientName: tx.clientName,
     clientId: tx.clientId,
@@ -67,7 +67,7 @@ export async function verifyConsentCsrf(ctx: ProxyContext, request: Request, for
   const render = form.get('render') ?? '';
   const txn = form.get('txn') ?? '';
   if (!csrf || !RENDER_ID.test(render)) return false;
-  const name = `${CSRF_PREFIX}${render}`;
+  const name = `${csrfPrefix(ctx)}${render}`;
   const cookie = verifyCookieValue(ctx.keys.cookieKey, name, parseCookies(request.headers.get('cookie')).get(name));
   if (cookie === undefined || !safeEqual(cookie, csrf)) return false;
   const rec = await ctx.store.take<CsrfRecord>(C.csrf, csrf);
@@ -91,7 +91,7 @@ export async function handleConsentPost(ctx: ProxyContext, request: Request): Pr
   }
   const tx = await ctx.store.get<Transaction>(C.tx, form.get('txn') as string);
   if (!tx || tx.bindingHash) return errorPage(400, 'This sign-in link has expired', 'Start the sign-in again from your application.');
-  const cleared = clearCookie(`${CSRF_PREFIX}${form.get('render') as string}`);
+  const cleared = ctx.opts.cookies.clear(`${csrfPrefix(ctx)}${form.get('render') as string}`);
   const action = form.get('action');
   if (action !== 'approve') {
     await ctx.store.delete(C.tx, tx.id);
@@ -118,7 +118,7 @@ function rememberKey(browserId: string, tx: Transaction): string {
 }
 
 function browserId(ctx: ProxyContext, request: Request): string | undefined {
-  return verifyCookieValue(ctx.keys.cookieKey, BROWSER_COOKIE, parseCookies(request.headers.get('cookie')).get(BROWSER_COOKIE));
+  return verifyCookieValue(ctx.keys.cookieKey, browserCookie(ctx), parseCookies(request.headers.get('cookie')).get(browserCookie(ctx)));
 }
 
 /**
@@ -139,7 +139,7 @@ async function rememberApproval(ctx: ProxyContext, request: Request, tx: Transac
   const cookies: string[] = [];
   if (!id) {
     id = randomToken();
-    cookies.push(hostCookie(BROWSER_COOKIE, signCookieValue(ctx.keys.cookieKey, BROWSER_COOKIE, id), REMEMBER_TTL));
+    cookies.push(ctx.opts.cookies.set(browserCookie(ctx), signCookieValue(ctx.keys.cookieKey, browserCookie(ctx), id), REMEMBER_TTL));
   }
   await ctx.store.set(C.consents, rememberKey(id, tx), { scopes: [...tx.scopes] }, { ttlSeconds: REMEMBER_TTL });
   return cookies;

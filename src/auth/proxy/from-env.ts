@@ -1,3 +1,4 @@
+import { envFirst, envList, envString, type Env } from '../../env.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { Store } from '../../storage/index.js';
@@ -6,8 +7,6 @@ import { AzureProvider } from './providers/azure.js';
 import { GitHubProvider } from './providers/github.js';
 import { GoogleProvider } from './providers/google.js';
 import { OidcProxy } from './providers/oidc.js';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ProxyFromEnvContext {
   readonly baseUrl: string;
@@ -18,22 +17,14 @@ export interface ProxyFromEnvContext {
 
 export const PROXY_AUTH_KINDS = ['github', 'google', 'azure', 'oidc'] as const;
 
-/** Empty counts as unset (`VAR=` in .env templates). */
-function read(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
-}
-
 /** The first of the names that is set, or a ConfigError naming the preferred one. */
 function required(env: Env, names: readonly string[]): string {
-  for (const n of names) {
-    const v = read(env, n);
-    if (v !== undefined) return v;
-  }
+  const set = envFirst(env, names);
+  if (set !== undefined) return set.value;
   const [first, ...rest] = names;
   throw new ConfigError(
     first as string,
-    `is required for MCP_BASTION_AUTH=${read(env, 'MCP_BASTION_AUTH') ?? ''}${rest.length ? ` (also accepted: ${rest.join(', ')})` : ''}`,
+    `is required for MCP_BASTION_AUTH=${envString(env, 'MCP_BASTION_AUTH') ?? ''}${rest.length ? ` (also accepted: ${rest.join(', ')})` : ''}`,
   );
 }
 
@@ -42,14 +33,11 @@ function required(env: Env, names: readonly string[]): string {
  * github | google | azure | oidc. Errors name the variable at fault.
  */
 export function proxyFromEnv(env: Env, ctx: ProxyFromEnvContext): OAuthProxy | undefined {
-  const kind = read(env, 'MCP_BASTION_AUTH')?.toLowerCase();
+  const kind = envString(env, 'MCP_BASTION_AUTH')?.toLowerCase();
   if (kind === undefined || !(PROXY_AUTH_KINDS as readonly string[]).includes(kind)) return undefined;
   const common = { baseUrl: ctx.baseUrl, storage: ctx.storage };
   // GitHub and Google accounts are open to anyone: our scopes are granted only when listed here.
-  const grantScopes =
-    read(env, 'MCP_BASTION_PROXY_GRANT_SCOPES')
-      ?.split(/[\s,]+/)
-      .filter(Boolean) ?? [];
+  const grantScopes = envList(env, 'MCP_BASTION_PROXY_GRANT_SCOPES', { separator: /[\s,]+/ }) ?? [];
   ctx.logger?.info({ event: 'oauth_proxy_configured', provider: kind }, 'OAuth proxy configured from the environment');
   switch (kind) {
     case 'github':

@@ -2,7 +2,8 @@ import type { JWK } from 'jose';
 import { ConfigError } from '../../errors.js';
 import type { Store } from '../../storage/index.js';
 import type { TokenVerifier } from '../principal.js';
-import { isLoopbackHost } from '../verifiers/url-policy.js';
+import { requireHttps, requireHttpsUnlessLoopback } from '../../net/url-policy.js';
+import { cookiePolicy, type CookiePolicy } from './cookies.js';
 import { parseRedirectPattern, type RedirectPattern } from './redirect-uris.js';
 
 export type ConsentMode = 'always' | 'remember' | false;
@@ -31,7 +32,11 @@ export interface OAuthProxyOptions {
   readonly tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
   /** Validates upstream access tokens (JwtVerifier on the upstream JWKS, GitHub's API, introspection). */
   readonly tokenVerifier: TokenVerifier;
-  /** Public URL of this server (issuer of our tokens). https, or http on loopback with allowInsecureLoopback. */
+  /**
+   * Public URL of this server (issuer of our tokens). https; or, for local development, plain
+   * http on a loopback host (`http://localhost:3000`, `http://127.0.0.1:3000`, `http://[::1]:3000`),
+   * which logs a warning at start and uses non-`__Host-` cookies without Secure.
+   */
   readonly baseUrl: string;
   /** Upstream callback path, registered at the provider as `${baseUrl}${redirectPath}`. Default `/auth/callback`. */
   readonly redirectPath?: string | undefined;
@@ -64,7 +69,7 @@ export interface OAuthProxyOptions {
    * Our own revocation is always immediate; an upstream-side revocation is noticed within this delay.
    */
   readonly upstreamValidationCacheSeconds?: number | undefined;
-  /** TEST ONLY: http upstream on loopback, and CIMD documents served from loopback. */
+  /** TEST ONLY: http upstream endpoints on loopback, and CIMD documents served from loopback. Not needed for an http loopback baseUrl. */
   readonly allowInsecureLoopback?: boolean | undefined;
   /** fetch used for upstream token, refresh and revocation calls (tests, benchmarks, egress proxies). */
   readonly upstreamFetch?: FetchImpl | undefined;
@@ -114,22 +119,24 @@ export interface ResolvedProxyOptions {
   readonly clientTtl: number;
   readonly allowInsecureLoopback: boolean;
   readonly validationCache: number;
+  /** Cookie names and attributes for this base URL (`__Host-` and Secure over https). */
+  readonly cookies: CookiePolicy;
 }
 
 /** Validates options at construction, naming the option at fault. */
 export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions {
   if (typeof o !== 'object' || o === null) throw new ConfigError('options', 'expected an options object');
   const insecure = o.allowInsecureLoopback === true;
-  const baseUrl = secureUrl('baseUrl', o.baseUrl, insecure);
+  const baseUrl = requireHttpsUnlessLoopback('baseUrl', o.baseUrl);
   if (baseUrl.search || baseUrl.hash) throw new ConfigError('baseUrl', 'must not contain a query or fragment');
-  if (o.upstreamDiscoveryUrl !== undefined) secureUrl('upstreamDiscoveryUrl', o.upstreamDiscoveryUrl, insecure);
+  if (o.upstreamDiscoveryUrl !== undefined) requireHttps('upstreamDiscoveryUrl', o.upstreamDiscoveryUrl, insecure);
   else {
-    secureUrl('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
-    secureUrl('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
+    requireHttps('upstreamAuthorizationEndpoint', o.upstreamAuthorizationEndpoint, insecure);
+    requireHttps('upstreamTokenEndpoint', o.upstreamTokenEndpoint, insecure);
   }
-  if (o.upstreamJwksUri !== undefined) secureUrl('upstreamJwksUri', o.upstreamJwksUri, insecure);
-  if (o.upstreamRevocationEndpoint !== undefined) secureUrl('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
-  if (o.upstreamIssuer !== undefined) secureUrl('upstreamIssuer', o.upstreamIssuer, insecure);
+  if (o.upstreamJwksUri !== undefined) requireHttps('upstreamJwksUri', o.upstreamJwksUri, insecure);
+  if (o.upstreamRevocationEndpoint !== undefined) requireHttps('upstreamRevocationEndpoint', o.upstreamRevocationEndpoint, insecure);
+  if (o.upstreamIssuer !== undefined) requireHttps('upstreamIssuer', o.upstreamIssuer, insecure);
   nonEmpty('upstreamClientId', o.upstreamClientId);
   nonEmpty('upstreamClientSecret', o.upstreamClientSecret);
   if (!o.tokenVerifier || typeof o.tokenVerifier.verify !== 'function')
@@ -196,21 +203,8 @@ export function resolveProxyOptions(o: OAuthProxyOptions): ResolvedProxyOptions 
     clientTtl: seconds('clientTtlSeconds', o.clientTtlSeconds, 30 * 86_400, 3600, 400 * 86_400),
     allowInsecureLoopback: insecure,
     validationCache: seconds('upstreamValidationCacheSeconds', o.upstreamValidationCacheSeconds, 0, 0, 3600),
+    cookies: cookiePolicy(baseUrl),
   };
-}
-
-function secureUrl(option: string, raw: unknown, allowInsecureLoopback: boolean): URL {
-  if (typeof raw !== 'string' || raw === '') throw new ConfigError(option, 'is required');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(option, `"${raw}" is not a URL`);
-  }
-  if (url.username || url.password) throw new ConfigError(option, 'must not contain credentials');
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && allowInsecureLoopback && isLoopbackHost(url.hostname)) return url;
-  throw new ConfigError(option, `must be https (http is allowed only on loopback with allowInsecureLoopback, for tests)`);
 }
 
 function nonEmpty(option: string, v: unknown): void {

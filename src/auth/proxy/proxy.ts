@@ -41,6 +41,7 @@ export class OAuthProxy implements AuthProvider {
   readonly options: ResolvedProxyOptions;
   /** The most recent binding's context loader (each bind has its own resource URL). */
   #ready: (() => Promise<ProxyContext>) | undefined;
+  #warnedInsecure = false;
 
   constructor(options: OAuthProxyOptions) {
     this.options = resolveProxyOptions(options);
@@ -54,6 +55,13 @@ export class OAuthProxy implements AuthProvider {
 
   bind(bctx: AuthBindContext): HttpAuthenticator {
     const opts = this.options;
+    if (!opts.cookies.secure && !this.#warnedInsecure) {
+      this.#warnedInsecure = true;
+      bctx.logger.warn(
+        { event: 'oauth_proxy_insecure_base_url', baseUrl: opts.issuer },
+        `OAuth proxy on plain http (${opts.issuer}): for local development only. Tokens and cookies travel unencrypted and cookies are not Secure; use an https base URL anywhere else`,
+      );
+    }
     const validScopes = [...(opts.raw.validScopes ?? bctx.knownScopes)];
     const base = opts.basePath;
     const paths = {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../../net/url-policy.js';
 import { OAuthError } from './errors.js';
 
 /**
@@ -59,11 +59,7 @@ function bad(message: string): OAuthError {
 
 /** 127.0.0.0/8, [::1] and `localhost`: only this machine can receive a redirect there (RFC 8252 §7.3, §8.3). */
 export function isLoopbackRedirect(url: URL): boolean {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
+  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
 }
 
 /**

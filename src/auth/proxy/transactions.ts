@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { ProxyContext } from './context.js';
 import { now } from './context.js';
-import { COOKIE_PREFIX, hostCookie, parseCookies, signCookieValue, verifyCookieValue } from './cookies.js';
+import { parseCookies, signCookieValue, verifyCookieValue } from './cookies.js';
 import { randomToken, safeEqual, sha256Hex } from './secrets.js';
 import { C } from './store.js';
 
@@ -35,8 +35,8 @@ export async function saveTransaction(ctx: ProxyContext, tx: Transaction): Promi
   await ctx.store.set(C.tx, tx.id, tx, { ttlSeconds: txTtlLeft(tx) });
 }
 
-export function bindingCookieName(txId: string): string {
-  return `${COOKIE_PREFIX}bind-${sha256Hex(txId).slice(0, 16)}`;
+export function bindingCookieName(ctx: ProxyContext, txId: string): string {
+  return `${ctx.opts.cookies.prefix}bind-${sha256Hex(txId).slice(0, 16)}`;
 }
 
 /**
@@ -54,9 +54,9 @@ export async function redirectUpstream(ctx: ProxyContext, tx: Transaction, extra
   const translate = ctx.opts.raw.translateScopes ?? ((s: readonly string[]) => [...s]);
   const scope = [...new Set([...translate(tx.scopes), ...(ctx.opts.raw.upstreamScopes ?? [])])].join(' ');
   const location = ctx.upstream.authorizationUrl({ state: upstreamState, scope, codeChallenge: challenge });
-  const name = bindingCookieName(tx.id);
+  const name = bindingCookieName(ctx, tx.id);
   const headers = new Headers({ location: location.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-  headers.append('set-cookie', hostCookie(name, signCookieValue(ctx.keys.cookieKey, name, binding), txTtlLeft(tx)));
+  headers.append('set-cookie', ctx.opts.cookies.set(name, signCookieValue(ctx.keys.cookieKey, name, binding), txTtlLeft(tx)));
   for (const c of extraCookies) headers.append('set-cookie', c);
   return new Response(null, { status: 302, headers });
 }
@@ -64,7 +64,7 @@ export async function redirectUpstream(ctx: ProxyContext, tx: Transaction, extra
 /** Does the browser carry the binding cookie of this transaction? Constant-time on the secret. */
 export function hasBindingCookie(ctx: ProxyContext, request: Request, tx: Transaction): boolean {
   if (!tx.bindingHash) return false;
-  const name = bindingCookieName(tx.id);
+  const name = bindingCookieName(ctx, tx.id);
   const value = verifyCookieValue(ctx.keys.cookieKey, name, parseCookies(request.headers.get('cookie')).get(name));
   return value !== undefined && safeEqual(sha256Hex(value), tx.bindingHash);
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 
 /** HMAC algorithms and the minimum secret length (the digest size, RFC 7518 §3.2). */
 export const HMAC_ALGORITHMS: Readonly<Record<string, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });

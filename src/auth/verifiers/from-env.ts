@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { TokenVerifier } from '../principal.js';
 import { splitList, type VerifierEventSink } from './claims.js';
-import { ConfigError } from './errors.js';
+import { envList, envString, envValueOrFile, type Env } from '../../env.js';
+import { ConfigError } from '../../errors.js';
 import { IntrospectionVerifier } from './introspection.js';
 import { JwtVerifier } from './jwt.js';
 import { StaticTokenVerifier, type WarnLogger } from './static.js';
-import { requireSecureUrl } from './url-policy.js';
+import { requireHttps } from '../../net/url-policy.js';
 
 /** The environment variables read by `verifierFromEnv` (names are part of the public contract). */
 export const AUTH_ENV = Object.freeze({
@@ -76,10 +76,7 @@ const MODE_HINT: Readonly<Record<string, string>> = {
  */
 export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnvOptions | string = {}): VerifierFromEnvResult {
   const opts: VerifierFromEnvOptions = typeof options === 'string' ? { defaultAudience: options } : options;
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
+  const get = (name: string): string | undefined => envString(env, name);
   const present = Object.values(AUTH_ENV).filter((name) => name !== AUTH_ENV.mode && get(name) !== undefined);
   const mode = readMode(get(AUTH_ENV.mode), present);
 
@@ -93,7 +90,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnv
 
   const requiredScopes = splitList(get(AUTH_ENV.requiredScopes) ?? '');
   const authorizationServers = splitList(get(AUTH_ENV.authorizationServers) ?? '').map((url) => {
-    requireSecureUrl(AUTH_ENV.authorizationServers, url, opts.allowInsecureLoopback === true);
+    requireHttps(AUTH_ENV.authorizationServers, url, opts.allowInsecureLoopback === true);
     return url;
   });
 
@@ -101,9 +98,9 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnv
     case 'none':
       return { mode, authorizationServers, requiredScopes };
     case 'static':
-      return { mode, verifier: staticFromEnv(get, requiredScopes, opts, env), authorizationServers, requiredScopes };
+      return { mode, verifier: staticFromEnv(env, requiredScopes, opts), authorizationServers, requiredScopes };
     case 'introspection':
-      return { mode, verifier: introspectionFromEnv(get, requiredScopes, opts), authorizationServers, requiredScopes };
+      return { mode, verifier: introspectionFromEnv(env, requiredScopes, opts), authorizationServers, requiredScopes };
     case 'jwt':
     case 'remote': {
       if (mode === 'remote' && authorizationServers.length === 0) {
@@ -112,7 +109,7 @@ export function verifierFromEnv(env: NodeJS.ProcessEnv, options: VerifierFromEnv
           `${AUTH_ENV.mode}=remote requires ${AUTH_ENV.authorizationServers} (comma-separated issuer URLs)`,
         );
       }
-      const verifier = jwtFromEnv(get, requiredScopes, opts, mode === 'remote' ? authorizationServers : undefined);
+      const verifier = jwtFromEnv(env, requiredScopes, opts, mode === 'remote' ? authorizationServers : undefined);
       return { mode, verifier, authorizationServers, requiredScopes };
     }
   }
@@ -138,8 +135,6 @@ function readMode(raw: string | undefined, present: readonly string[]): AuthMode
   return mode as AuthMode;
 }
 
-type Getter = (name: string) => string | undefined;
-
 const JWT_OPTION_TO_ENV: Readonly<Record<string, string>> = {
   jwksUri: AUTH_ENV.jwksUri,
   publicKey: AUTH_ENV.publicKey,
@@ -149,12 +144,8 @@ const JWT_OPTION_TO_ENV: Readonly<Record<string, string>> = {
   audience: AUTH_ENV.audience,
 };
 
-function jwtFromEnv(
-  get: Getter,
-  requiredScopes: string[],
-  opts: VerifierFromEnvOptions,
-  defaultIssuers: string[] | undefined,
-): JwtVerifier {
+function jwtFromEnv(env: Env, requiredScopes: string[], opts: VerifierFromEnvOptions, defaultIssuers: string[] | undefined): JwtVerifier {
+  const get = (name: string): string | undefined => envString(env, name);
   const sources = [AUTH_ENV.secret, AUTH_ENV.jwksUri, AUTH_ENV.publicKey].filter((name) => get(name) !== undefined);
   if (sources.length === 0) {
     throw new ConfigError(
@@ -165,16 +156,16 @@ function jwtFromEnv(
   if (sources.length > 1) {
     throw new ConfigError(sources[0] ?? AUTH_ENV.jwksUri, `${sources.join(' and ')} are mutually exclusive: set only one key source`);
   }
-  const algorithms = listOrUndefined(get(AUTH_ENV.algorithms));
-  const audience = listOrUndefined(get(AUTH_ENV.audience)) ?? (opts.defaultAudience === undefined ? undefined : [opts.defaultAudience]);
+  const algorithms = envList(env, AUTH_ENV.algorithms);
+  const audience = envList(env, AUTH_ENV.audience) ?? (opts.defaultAudience === undefined ? undefined : [opts.defaultAudience]);
   // RFC 9728: authorization_servers are issuer identifiers, so in remote mode they are the trusted issuers by default.
-  const issuer = listOrUndefined(get(AUTH_ENV.issuer)) ?? defaultIssuers;
+  const issuer = envList(env, AUTH_ENV.issuer) ?? defaultIssuers;
   return withEnvNames(
     JWT_OPTION_TO_ENV,
     () =>
       new JwtVerifier({
         jwksUri: get(AUTH_ENV.jwksUri),
-        publicKey: readPublicKey(get(AUTH_ENV.publicKey)),
+        publicKey: envValueOrFile(env, AUTH_ENV.publicKey),
         secret: get(AUTH_ENV.secret),
         algorithms,
         issuer,
@@ -186,7 +177,8 @@ function jwtFromEnv(
   );
 }
 
-function introspectionFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFromEnvOptions): IntrospectionVerifier {
+function introspectionFromEnv(env: Env, requiredScopes: string[], opts: VerifierFromEnvOptions): IntrospectionVerifier {
+  const get = (name: string): string | undefined => envString(env, name);
   for (const name of [AUTH_ENV.introspectionUrl, AUTH_ENV.introspectionClientId, AUTH_ENV.introspectionClientSecret]) {
     if (get(name) === undefined) throw new ConfigError(name, `${AUTH_ENV.mode}=introspection requires ${name}`);
   }
@@ -204,7 +196,7 @@ function introspectionFromEnv(get: Getter, requiredScopes: string[], opts: Verif
         clientSecret: get(AUTH_ENV.introspectionClientSecret) ?? '',
         // Only an explicit audience: many authorization servers omit `aud` from introspection responses,
         // so defaulting it would refuse every token there.
-        audience: listOrUndefined(get(AUTH_ENV.audience)),
+        audience: envList(env, AUTH_ENV.audience),
         requiredScopes,
         allowInsecureLoopback: opts.allowInsecureLoopback,
         onEvent: opts.onEvent,
@@ -222,8 +214,8 @@ const StaticTokensSchema = z.record(
   }),
 );
 
-function staticFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFromEnvOptions, env: NodeJS.ProcessEnv): StaticTokenVerifier {
-  const raw = get(AUTH_ENV.staticTokens);
+function staticFromEnv(env: Env, requiredScopes: string[], opts: VerifierFromEnvOptions): StaticTokenVerifier {
+  const raw = envString(env, AUTH_ENV.staticTokens);
   if (raw === undefined)
     throw new ConfigError(
       AUTH_ENV.staticTokens,
@@ -251,36 +243,13 @@ function staticFromEnv(get: Getter, requiredScopes: string[], opts: VerifierFrom
   );
 }
 
-/** PEM or JWK text, or `@path` to a file holding either. `\n` escapes (common in container env files) become newlines. */
-function readPublicKey(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.startsWith('@')) {
-    const path = value.slice(1);
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (cause) {
-      throw new ConfigError(AUTH_ENV.publicKey, `${AUTH_ENV.publicKey}: cannot read key file ${path}`, { cause });
-    }
-  }
-  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
-}
-
-function listOrUndefined(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  return list.length === 0 ? undefined : list;
-}
-
 /** Re-labels a verifier's ConfigError with the environment variable the option came from. */
 function withEnvNames<T>(map: Readonly<Record<string, string>>, build: () => T): T {
   try {
     return build();
   } catch (err) {
     if (err instanceof ConfigError) {
-      const name = map[err.setting];
+      const name = map[err.option];
       if (name !== undefined) throw new ConfigError(name, `${name}: ${err.message}`, { cause: err });
     }
     throw err;

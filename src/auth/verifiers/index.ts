@@ -1,5 +1,5 @@
 /** Token verifiers: turn a bearer token into a Principal or throw AuthError. */
-export { ConfigError } from './errors.js';
+export { ConfigError } from '../../errors.js';
 export { JwtVerifier, principalFromJwt, type JwtVerifierOptions, type VerifiedJwt } from './jwt.js';
 export { IntrospectionVerifier, type IntrospectionVerifierOptions } from './introspection.js';
 export { StaticTokenVerifier, type StaticTokenEntry, type StaticTokenVerifierOptions, type WarnLogger } from './static.js';
@@ -14,6 +14,6 @@ export {
   type VerifierFromEnvResult,
 } from './from-env.js';
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './algorithms.js';
-export { isLoopbackHost } from './url-policy.js';
+export { isLoopbackHost } from '../../net/url-policy.js';
 export type { VerifierEvent, VerifierEventSink } from './claims.js';
 export type { FetchLike } from './http.js';

@@ -8,10 +8,10 @@ import {
   toList,
   type VerifierEventSink,
 } from './claims.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 import { fetchJson, type FetchLike } from './http.js';
 import { IntrospectionCache } from './introspection-cache.js';
-import { requireSecureUrl } from './url-policy.js';
+import { requireHttps } from '../../net/url-policy.js';
 
 export interface IntrospectionVerifierOptions {
   readonly introspectionUrl: string;
@@ -61,7 +61,7 @@ export class IntrospectionVerifier implements TokenVerifier {
   requestCount = 0;
 
   constructor(opts: IntrospectionVerifierOptions) {
-    this.#url = requireSecureUrl('introspectionUrl', opts.introspectionUrl, opts.allowInsecureLoopback === true);
+    this.#url = requireHttps('introspectionUrl', opts.introspectionUrl, opts.allowInsecureLoopback === true);
     if (typeof opts.clientId !== 'string' || opts.clientId === '')
       throw new ConfigError('clientId', 'clientId is required for introspection');
     if (typeof opts.clientSecret !== 'string' || opts.clientSecret === '')

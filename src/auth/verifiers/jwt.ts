@@ -11,12 +11,12 @@ import {
   toList,
   type VerifierEventSink,
 } from './claims.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 import type { FetchLike } from './http.js';
 import { mapJoseError } from './jose-errors.js';
 import { JwksCache } from './jwks.js';
 import { hmacKeySource, jwksKeySource, publicKeySource, type KeySource } from './key-source.js';
-import { requireSecureUrl } from './url-policy.js';
+import { requireHttps } from '../../net/url-policy.js';
 
 export interface JwtVerifierOptions {
   /** Exactly one of `jwksUri`, `publicKey`, `secret`. */
@@ -87,7 +87,7 @@ export class JwtVerifier implements TokenVerifier {
     }
     this.#clock = opts.clock;
     if (opts.jwksUri !== undefined && opts.jwksUri !== '') {
-      const url = requireSecureUrl('jwksUri', opts.jwksUri, opts.allowInsecureLoopback === true);
+      const url = requireHttps('jwksUri', opts.jwksUri, opts.allowInsecureLoopback === true);
       this.#jwks = new JwksCache({
         url,
         cooldownMs: seconds('jwksCooldownSeconds', opts.jwksCooldownSeconds, 30) * 1000,

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { importJWK, importSPKI, importX509 } from 'jose';
 import type { FlattenedJWSInput, JWK, JWSHeaderParameters } from 'jose';
 import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, algorithmsForKey, resolveAlgorithms, type KeyFamily } from './algorithms.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 import type { JwksCache } from './jwks.js';
 
 export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey | Uint8Array>;

@@ -1,6 +1,6 @@
 import { AuthError, type AuthFailureReason, type Principal, type TokenVerifier } from '../principal.js';
 import { requireScopes, uniq } from './claims.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 
 export interface MultiAuthOptions {
   /** Scopes every token must carry, whichever verifier accepted it (checked on top of that verifier's own). */

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthError, type Principal, type TokenVerifier } from '../principal.js';
 import { requireScopes } from './claims.js';
-import { ConfigError } from './errors.js';
+import { ConfigError } from '../../errors.js';
 
 export interface StaticTokenEntry {
   readonly sub: string;

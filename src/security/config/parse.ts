@@ -10,13 +10,14 @@ import type { ServerConfig } from '../types.js';
 
 export type ConfigFormat = 'mcpServers' | 'claude-code' | 'vscode-mcp' | 'vscode-settings' | 'codex-toml';
 
-export class ConfigError extends Error {
+/** A client config file (or manifest, accept or pin file) the scanner cannot read. Not the server's ConfigError. */
+export class ClientConfigError extends Error {
   constructor(
     message: string,
     readonly path?: string,
   ) {
     super(path ? `${path}: ${message}` : message);
-    this.name = 'ConfigError';
+    this.name = 'ClientConfigError';
   }
 }
 
@@ -67,7 +68,7 @@ function stringRecord(v: unknown): Record<string, string> | undefined {
 
 /** One server entry in any client's dialect → ServerConfig. */
 export function normaliseEntry(name: string, raw: unknown, source?: string, client?: string): ServerConfig {
-  if (!isObj(raw)) throw new ConfigError(`server "${name}" is not an object`, source);
+  if (!isObj(raw)) throw new ClientConfigError(`server "${name}" is not an object`, source);
   const cfg: ServerConfig = { name, source, client };
   if (typeof raw.command === 'string') cfg.command = raw.command;
   if (Array.isArray(raw.args)) cfg.args = raw.args.map(String);
@@ -81,7 +82,7 @@ export function normaliseEntry(name: string, raw: unknown, source?: string, clie
   const type = raw.type ?? raw.transport;
   if (typeof type === 'string') cfg.type = type;
   else if (isObj(type) && typeof type.type === 'string') cfg.type = type.type;
-  if (!cfg.command && !cfg.url) throw new ConfigError(`server "${name}" has neither "command" nor "url"`, source);
+  if (!cfg.command && !cfg.url) throw new ClientConfigError(`server "${name}" has neither "command" nor "url"`, source);
   return cfg;
 }
 
@@ -105,7 +106,7 @@ export function parseConfigText(text: string, source?: string, client?: string):
     try {
       doc = parseToml(text);
     } catch (e) {
-      throw new ConfigError((e as Error).message, source);
+      throw new ClientConfigError((e as Error).message, source);
     }
     return { format: 'codex-toml', servers: fromMap(doc.mcp_servers, source, client ?? 'codex') };
   }
@@ -113,9 +114,9 @@ export function parseConfigText(text: string, source?: string, client?: string):
   try {
     doc = parseJsonc(text);
   } catch (e) {
-    throw new ConfigError(`not valid JSON: ${(e as Error).message}`, source);
+    throw new ClientConfigError(`not valid JSON: ${(e as Error).message}`, source);
   }
-  if (!isObj(doc)) throw new ConfigError('expected a JSON object', source);
+  if (!isObj(doc)) throw new ClientConfigError('expected a JSON object', source);
   if (isObj(doc.projects)) {
     const servers = fromMap(doc.mcpServers, source, client ?? 'claude-code');
     const names = new Set(servers.map((s) => s.name));
@@ -135,7 +136,7 @@ export function parseConfigText(text: string, source?: string, client?: string):
   if (isObj(doc.servers)) return { format: 'vscode-mcp', servers: fromMap(doc.servers, source, client ?? 'vscode') };
   const settings = isObj(doc.mcp) ? doc.mcp.servers : doc['mcp.servers'];
   if (settings !== undefined) return { format: 'vscode-settings', servers: fromMap(settings, source, client ?? 'vscode') };
-  throw new ConfigError(
+  throw new ClientConfigError(
     'no MCP servers section found (mcpServers, servers, mcp.servers, projects.*.mcpServers or [mcp_servers.*])',
     source,
   );
@@ -146,7 +147,7 @@ export function parseConfigLenient(text: string, source: string, client?: string
   try {
     return parseConfigText(text, source, client);
   } catch (e) {
-    if (e instanceof ConfigError && /no MCP servers section/.test(e.message)) return undefined;
+    if (e instanceof ClientConfigError && /no MCP servers section/.test(e.message)) return undefined;
     throw e;
   }
 }

@@ -6,7 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { ConfigError } from '../config/parse.js';
+import { ClientConfigError } from '../config/parse.js';
 import type { PromptDef, ResourceDef, ScannedServer, ToolDef } from '../types.js';
 
 type Obj = Record<string, unknown>;
@@ -14,9 +14,9 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 function named<T extends { name: string }>(list: unknown, what: string, source: string): T[] {
   if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new ConfigError(`"${what}" must be an array`, source);
+  if (!Array.isArray(list)) throw new ClientConfigError(`"${what}" must be an array`, source);
   list.forEach((x, i) => {
-    if (!isObj(x) || typeof x.name !== 'string') throw new ConfigError(`${what}[${i}] has no string "name"`, source);
+    if (!isObj(x) || typeof x.name !== 'string') throw new ClientConfigError(`${what}[${i}] has no string "name"`, source);
   });
   return list as T[];
 }
@@ -31,7 +31,7 @@ export function parseManifest(doc: unknown, source: string): ScannedServer[] {
   const list = Array.isArray(doc) ? doc : [doc];
   const fallback = basename(source).replace(/\.json$/i, '');
   return list.map((m, i) => {
-    if (!isObj(m) || !Array.isArray(m.tools)) throw new ConfigError('manifest entries need a "tools" array', source);
+    if (!isObj(m) || !Array.isArray(m.tools)) throw new ClientConfigError('manifest entries need a "tools" array', source);
     const name = typeof m.server === 'string' ? m.server : list.length > 1 ? `${fallback}#${i + 1}` : fallback;
     return {
       name,
@@ -50,7 +50,7 @@ export function loadManifestFile(path: string): ScannedServer[] {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read manifest: ${(e as Error).message}`, path);
+    throw new ClientConfigError(`cannot read manifest: ${(e as Error).message}`, path);
   }
   return parseManifest(doc, path);
 }

@@ -6,7 +6,7 @@
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/parse.js';
+import { ClientConfigError } from '../config/parse.js';
 import { buildLock } from '../pins.js';
 import type { ScannedServer } from '../types.js';
 import { DEFAULT_LOCK_FILE, loadLock, type ScanIo } from './scan-run.js';
@@ -37,7 +37,7 @@ export async function runPin(o: PinRunOptions, io: ScanIo): Promise<number> {
     io.stdout(`wrote ${out}\n`);
     return failed.length > 0 ? 3 : 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ClientConfigError) {
       io.stderr(`mcp-bastion pin: ${e.message}\n`);
       return 2;
     }

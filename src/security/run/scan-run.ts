@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkConfig } from '../checks/config-risks.js';
-import { ConfigError } from '../config/parse.js';
+import { ClientConfigError } from '../config/parse.js';
 import { buildLock, diffLock, pinFindings, type PinLock } from '../pins.js';
 import { buildReport, renderJson, type ServerSummary } from '../report/json.js';
 import { colorsFor, renderHuman } from '../report/human.js';
@@ -25,7 +25,8 @@ export interface ScanRunOptions extends InputOptions {
   sarif?: boolean | string;
   failOn: Severity;
   ignore: string[];
-  allowlist?: string;
+  /** File of accepted findings (`--accept`). */
+  accept?: string;
   pins?: string;
   updatePins: boolean;
 }
@@ -42,14 +43,14 @@ export function loadAllowlist(path: string): AllowlistEntry[] {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ConfigError(`cannot read allow-list: ${(e as Error).message}`, path);
+    throw new ClientConfigError(`cannot read the --accept file: ${(e as Error).message}`, path);
   }
   const list = Array.isArray(doc) ? doc : (doc as { allow?: unknown }).allow;
   if (!Array.isArray(list))
-    throw new ConfigError('allow-list must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
+    throw new ClientConfigError('the --accept file must be an array of { code, server?, entity? } (or { "allow": [...] })', path);
   return list.map((e, i) => {
     const entry = e as Partial<AllowlistEntry>;
-    if (typeof entry.code !== 'string') throw new ConfigError(`entry ${i} has no "code"`, path);
+    if (typeof entry.code !== 'string') throw new ClientConfigError(`entry ${i} has no "code"`, path);
     return { code: entry.code, server: entry.server, entity: entry.entity };
   });
 }
@@ -60,7 +61,7 @@ export function loadLock(path: string): PinLock {
     if (lock.version !== 1 || typeof lock.servers !== 'object') throw new Error('not an mcp-bastion lock file (version 1)');
     return lock;
   } catch (e) {
-    throw new ConfigError(`cannot read pins: ${(e as Error).message}`, path);
+    throw new ClientConfigError(`cannot read pins: ${(e as Error).message}`, path);
   }
 }
 
@@ -75,7 +76,7 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
   try {
     validate(o);
     const cwd = o.cwd ?? process.cwd();
-    const allowlist = o.allowlist ? loadAllowlist(resolve(cwd, o.allowlist)) : [];
+    const allowlist = o.accept ? loadAllowlist(resolve(cwd, o.accept)) : [];
     const inputs = gatherInputs(o, io);
     const outcomes = await collectInputs(o, inputs, io);
     const scanned: ScannedServer[] = outcomes.filter((x) => x.status === 'ok' && x.server).map((x) => x.server as ScannedServer);
@@ -133,7 +134,7 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
     if (outcomes.some((x) => x.status === 'error')) return 3;
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ClientConfigError) {
       io.stderr(`mcp-bastion scan: ${e.message}\n`);
       return 2;
     }

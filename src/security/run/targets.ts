@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { discoverConfigs, type Platform } from '../config/discover.js';
-import { ConfigError, parseConfigText, parseJsonc } from '../config/parse.js';
+import { ClientConfigError, parseConfigText, parseJsonc } from '../config/parse.js';
 import { isManifest, loadManifestFile, parseManifest } from '../connect/manifest.js';
 import { collectAll, type ServerOutcome } from '../connect/runner.js';
 import { which } from '../connect/sandbox.js';
@@ -59,7 +59,7 @@ function readArgument(path: string): { configs: ServerConfig[]; manifests: Scann
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read: ${(e as Error).message}`, path);
+    throw new ClientConfigError(`cannot read: ${(e as Error).message}`, path);
   }
   if (!path.endsWith('.toml')) {
     try {

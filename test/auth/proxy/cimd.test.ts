@@ -63,6 +63,25 @@ describe('CIMD: SSRF and document validation', () => {
     expect(docs.hits.get('/plain.json')).toBeUndefined();
   });
 
+  it.each([
+    ['http://example.com/client.json'],
+    ['http://127.0.0.1.nip.io/client.json'],
+    ['http://10.0.0.1/client.json'],
+    ['http://localhost.evil.example/client.json'],
+    ['http://[fd00::1]/client.json'],
+  ])('a plain-http client_id on the non-loopback host %s is refused even with the test switch, before any fetch', async (url) => {
+    // Refused by the URL rule itself (not by a failed fetch): with the switch on, only loopback hosts may use http.
+    expect(await code(loadCimdClient(fakeCtx(store, true), url))).toBe('invalid_client: a URL client_id must use https');
+    expect(() => validateCimdUrl(url, true)).toThrow(/must use https/);
+  });
+
+  it('with the test switch, plain http is accepted for loopback hosts only (127.0.0.1, [::1], localhost)', () => {
+    for (const url of ['http://127.0.0.1:8/c.json', 'http://[::1]:8/c.json', 'http://localhost:8/c.json'])
+      expect(validateCimdUrl(url, true).href).toBe(url);
+    for (const url of ['http://127.0.0.1:8/c.json', 'http://localhost:8/c.json'])
+      expect(() => validateCimdUrl(url, false)).toThrow(/must use https/);
+  });
+
   it('a document whose client_id differs from its URL is refused', async () => {
     const url = docs.serve('/liar.json', { client_id: 'https://trusted.example/client.json', redirect_uris: ['http://127.0.0.1/cb'] });
     expect(await code(loadCimdClient(fakeCtx(store, true), url))).toMatch(/different client_id/);
@@ -206,6 +225,20 @@ describe('CIMD clients at /authorize', () => {
         })
       ).status,
     ).toBe(401);
+  });
+
+  it('a plain-http document on a name that is not loopback is refused at /authorize and never fetched', async () => {
+    // 127.0.0.1.nip.io is a public name that resolves to 127.0.0.1: a look-alike, not loopback.
+    const port = new URL(docs.origin).port;
+    const doc = docs.serve('/nip.json', { client_id: 'x', redirect_uris: ['http://127.0.0.1:53682/callback'] });
+    const url = doc.replace(docs.origin, `http://127.0.0.1.nip.io:${port}`);
+    const res = await fetch(authorizeUrl(s.base, { clientId: url, challenge: pkce().challenge, method: 'S256', resource: s.resource }), {
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toMatch(/must use https/);
+    expect(docs.hits.get('/nip.json')).toBeUndefined();
   });
 
   it('a document whose client_id differs from its URL gets an error page', async () => {

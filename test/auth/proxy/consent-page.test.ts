@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CSS_HASH, consentHeaders, cspSourceFor, renderConsentPage, type ConsentView } from '../../../src/auth/proxy/consent-page.js';
 import { isSameSiteNavigation } from '../../../src/auth/proxy/consent.js';
-import { clearCookie, hostCookie, parseCookies, signCookieValue, verifyCookieValue } from '../../../src/auth/proxy/cookies.js';
+import { cookiePolicy, parseCookies, signCookieValue, verifyCookieValue } from '../../../src/auth/proxy/cookies.js';
 
 const view: ConsentView = {
   clientName: '<img src=x onerror=alert(1)>',
@@ -54,12 +54,25 @@ describe('signed __Host- cookies', () => {
     expect(verifyCookieValue(Buffer.alloc(32, 8), '__Host-mcpb-a', v)).toBeUndefined();
     expect(verifyCookieValue(key, '__Host-mcpb-a', 'nodot')).toBeUndefined();
   });
-  it('cookies carry Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain', () => {
-    const c = hostCookie('__Host-mcpb-x', 'v', 60);
-    expect(c).toBe('__Host-mcpb-x=v; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=60');
-    expect(clearCookie('__Host-mcpb-x')).toContain('Max-Age=0');
-    expect(() => hostCookie('plain', 'v', 1)).toThrow(/__Host-/);
+  it('over https, cookies are __Host- cookies: Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain', () => {
+    const jar = cookiePolicy(new URL('https://mcp.example'));
+    expect(jar).toMatchObject({ secure: true, prefix: '__Host-mcpb-' });
+    expect(jar.set('__Host-mcpb-x', 'v', 60)).toBe('__Host-mcpb-x=v; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=60');
+    expect(jar.clear('__Host-mcpb-x')).toContain('Max-Age=0');
+    expect(() => jar.set('plain', 'v', 1)).toThrow(/__Host-/);
+    // The loopback name is refused over https: it would lose the __Host- guarantees.
+    expect(() => jar.set('mcpb-x', 'v', 1)).toThrow(/__Host-/);
     expect(parseCookies('a=1; b=2; a=3').get('a')).toBe('1');
+  });
+  it('on an http loopback base URL, cookies drop Secure and the __Host- prefix but keep HttpOnly, SameSite=Lax, Path=/', () => {
+    for (const base of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) {
+      const jar = cookiePolicy(new URL(base));
+      expect(jar).toMatchObject({ secure: false, prefix: 'mcpb-' });
+      expect(jar.set('mcpb-x', 'v', 60)).toBe('mcpb-x=v; Path=/; HttpOnly; SameSite=Lax; Max-Age=60');
+      expect(jar.clear('mcpb-x')).toBe('mcpb-x=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0');
+      // A __Host- name without Secure would be dropped by the browser: refused here instead.
+      expect(() => jar.set('__Host-mcpb-x', 'v', 1)).toThrow(/mcpb-/);
+    }
   });
   it("'remember' consent skips the page only for navigations the browser marks same-site or direct", () => {
     const req = (site?: string) => new Request('http://x/authorize', { headers: site ? { 'sec-fetch-site': site } : {} });

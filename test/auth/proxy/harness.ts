@@ -3,6 +3,7 @@ import { OAuthProxy, type OAuthProxyOptions } from '../../../src/auth/proxy/inde
 import { createProxyStore } from '../../../src/auth/proxy/store.js';
 import { IntrospectionVerifier } from '../../../src/auth/verifiers/introspection.js';
 import { createDemoRouter, demoRules } from '../../../src/demo/router.js';
+import type { Logger } from '../../../src/log.js';
 import type { SecureStore, StorageOptions } from '../../../src/storage/index.js';
 import { freePort, startServer, type Started } from '../../helpers/mcp.js';
 import { startUpstreamIdp, type UpstreamIdp } from './upstream-idp.js';
@@ -29,7 +30,7 @@ export interface StackOptions {
   port?: number;
   upstreamAccessTtl?: number;
   proxy?: Partial<OAuthProxyOptions>;
-  /** Base URL host name (127.0.0.1 or localhost). */
+  /** Base URL host name (127.0.0.1, localhost, or [::1], which also binds ::1). */
   host?: string;
   /** Builds the provider instead of a plain OAuthProxy (providers' end-to-end tests). */
   make?: (common: { baseUrl: string; storage: SecureStore; idp: UpstreamIdp }) => OAuthProxy;
@@ -37,6 +38,8 @@ export interface StackOptions {
   publicPort?: number;
   /** X-Forwarded-For hops the server trusts. */
   trustProxy?: number;
+  /** The server's logger (default: silent). */
+  logger?: Logger;
 }
 
 /** Upstream IdP (no DCR, one confidential client) + the proxy in front of the demo MCP server. */
@@ -97,10 +100,12 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     router: createDemoRouter(),
     rules: demoRules,
     auth: proxy,
+    ...(o.logger ? { logger: o.logger } : {}),
     http: {
       port,
       ...(o.trustProxy ? { trustProxy: o.trustProxy } : {}),
-      ...(o.host === 'localhost' || o.publicPort ? { baseUrl: base } : {}),
+      ...(o.host === 'localhost' || o.host === '[::1]' || o.publicPort ? { baseUrl: base } : {}),
+      ...(o.host === '[::1]' ? { host: '::1' } : {}),
     },
   });
   return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthProxy, createProxyStore, type OAuthProxyOptions } from '../../../src/auth/proxy/index.js';
+import { GitHubProvider, OAuthProxy, createProxyStore, type OAuthProxyOptions } from '../../../src/auth/proxy/index.js';
+import { ConfigError } from '../../../src/errors.js';
 import { assertStoreSecurity } from '../../../src/auth/proxy/store.js';
 import type { TokenVerifier } from '../../../src/auth/principal.js';
 import { createStore } from '../../../src/storage/index.js';
@@ -22,7 +23,14 @@ async function base(over: Partial<OAuthProxyOptions> = {}): Promise<OAuthProxyOp
 describe('options are validated with errors naming the option', () => {
   it.each([
     [{ baseUrl: 'http://mcp.example' }, /baseUrl/],
-    [{ baseUrl: 'http://127.0.0.1:3000' }, /baseUrl.*allowInsecureLoopback/],
+    [{ baseUrl: 'http://example.com' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://127.0.0.1.nip.io:3000' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://10.0.0.1:3000' }, /^baseUrl: must use https/],
+    [{ baseUrl: 'http://localhost.evil.example:3000' }, /^baseUrl: must use https/],
+    [
+      { baseUrl: 'http://127.0.0.1:3000', upstreamTokenEndpoint: 'http://127.0.0.1:4000/token' },
+      /upstreamTokenEndpoint.*allowInsecureLoopback/,
+    ],
     [{ baseUrl: 'https://mcp.example/?x=1' }, /baseUrl.*query/],
     [{ upstreamTokenEndpoint: 'http://idp.example/token' }, /upstreamTokenEndpoint/],
     [{ upstreamAuthorizationEndpoint: 'not a url' }, /upstreamAuthorizationEndpoint/],
@@ -43,6 +51,46 @@ describe('options are validated with errors naming the option', () => {
     expect(() => new OAuthProxy(o)).toThrow(re);
     await o.storage.close();
   });
+
+  it.each(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])(
+    'accepts the development base URL %s without the test switch; upstreams stay https-only and cookies are not Secure',
+    async (baseUrl) => {
+      const o = await base({ baseUrl });
+      const proxy = new OAuthProxy(o);
+      expect(proxy.options.callbackUrl).toBe(`${baseUrl}/auth/callback`);
+      expect(proxy.options.allowInsecureLoopback).toBe(false);
+      expect(proxy.options.cookies).toMatchObject({ secure: false, prefix: 'mcpb-' });
+      expect(() => new OAuthProxy({ ...o, upstreamTokenEndpoint: 'http://127.0.0.1:4000/token' })).toThrow(/allowInsecureLoopback/);
+      await o.storage.close();
+    },
+  );
+
+  it('an https base URL keeps Secure __Host- cookies', async () => {
+    const o = await base();
+    expect(new OAuthProxy(o).options.cookies).toMatchObject({ secure: true, prefix: '__Host-mcpb-' });
+    await o.storage.close();
+  });
+
+  it.each(['http://example.com', 'http://127.0.0.1.nip.io:3000', 'http://10.0.0.1:3000', 'http://[fd00::1]:3000'])(
+    'GitHubProvider refuses the plain-http base URL %s with a ConfigError naming baseUrl',
+    async (baseUrl) => {
+      const storage = await createProxyStore({ type: 'memory' });
+      const err = (() => {
+        try {
+          new GitHubProvider({ clientId: 'id', clientSecret: 'secret', baseUrl, storage });
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).option).toBe('baseUrl');
+      expect(new GitHubProvider({ clientId: 'id', clientSecret: 'secret', baseUrl: 'http://localhost:3000', storage }).options.issuer).toBe(
+        'http://localhost:3000',
+      );
+      await storage.close();
+    },
+  );
 
   it('accepts http loopback with the test switch and derives the callback URL', async () => {
     const o = await base({

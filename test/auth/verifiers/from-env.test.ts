@@ -126,7 +126,7 @@ describe('verifierFromEnv: invalid or contradictory configuration names the vari
         verifierFromEnv({ MCP_BASTION_AUTH: 'jwt', MCP_BASTION_JWT_SECRET: SECRET, MCP_BASTION_JWT_JWKS_URI: 'https://idp.example/jwks' }),
       'MCP_BASTION_JWT_SECRET and MCP_BASTION_JWT_JWKS_URI are mutually exclusive',
     );
-    expect(err.setting).toBe('MCP_BASTION_JWT_SECRET');
+    expect(err.option).toBe('MCP_BASTION_JWT_SECRET');
   });
 
   it('errors are the package-wide ConfigError (the CLI reports them as configuration errors) with the variable in `option`', () => {
@@ -174,7 +174,7 @@ describe('verifierFromEnv: invalid or contradictory configuration names the vari
       () => verifierFromEnv({ MCP_BASTION_AUTH: 'jwt', MCP_BASTION_JWT_SECRET: 'too-short' }),
       'MCP_BASTION_JWT_SECRET',
     );
-    expect(err.setting).toBe('MCP_BASTION_JWT_SECRET');
+    expect(err.option).toBe('MCP_BASTION_JWT_SECRET');
   });
 
   it('jwt mode without any key source names the three variables', () => {

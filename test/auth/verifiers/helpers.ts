@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { AuthError, type AuthFailureReason } from '../../../src/auth/principal.js';
-import { ConfigError } from '../../../src/auth/verifiers/errors.js';
+import { ConfigError } from '../../../src/errors.js';
 
 /** Asserts the promise rejects with an AuthError of this reason (and status), and that the message does not leak the token. */
 export async function expectAuthError(

@@ -333,7 +333,7 @@ describe('JwtVerifier: configuration is checked at construction', () => {
 
   it('refuses an HMAC secret shorter than 32 bytes, naming `secret`', () => {
     const err = expectConfigError(() => new JwtVerifier({ secret: 'short-secret' }), 'secret');
-    expect(err.setting).toBe('secret');
+    expect(err.option).toBe('secret');
     expectConfigError(() => new JwtVerifier({ secret: new Uint8Array(31) }), 'secret');
     expectConfigError(() => new JwtVerifier({ secret: 'x'.repeat(40), algorithms: ['HS512'] }), 'HS512');
   });

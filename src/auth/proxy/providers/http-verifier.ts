@@ -1,5 +1,5 @@
 import { AuthError, type Principal, type TokenVerifier } from '../../principal.js';
-import { requireSecureUrl } from '../../verifiers/url-policy.js';
+import { requireHttps } from '../../../net/url-policy.js';
 import type { FetchImpl } from '../options.js';
 
 export interface ApiVerifierOptions {
@@ -27,7 +27,7 @@ export class ApiTokenVerifier implements TokenVerifier {
   readonly #url: URL;
 
   constructor(private readonly opts: ApiVerifierOptions) {
-    this.#url = requireSecureUrl('url', opts.url, opts.allowInsecureLoopback === true);
+    this.#url = requireHttps('url', opts.url, opts.allowInsecureLoopback === true);
   }
 
   async verify(token: string): Promise<Principal> {

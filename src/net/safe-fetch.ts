@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isHttpsOrLoopbackHttp } from './url-policy.js';
 
 /** Why an outbound fetch was refused or failed. */
 export type SafeFetchErrorCode = 'URL_NOT_ALLOWED' | 'ADDRESS_BLOCKED' | 'DNS' | 'TIMEOUT' | 'TOO_LARGE' | 'REDIRECT' | 'NETWORK';
@@ -99,8 +100,9 @@ export async function safeFetch(raw: string | URL, opts: SafeFetchOptions = {}):
   }
   if (url.username || url.password) throw new SafeFetchError('URL_NOT_ALLOWED', 'URLs with credentials are refused');
   const https = url.protocol === 'https:';
-  if (!https && !(url.protocol === 'http:' && opts.allowLoopback))
-    throw new SafeFetchError('URL_NOT_ALLOWED', 'only https URLs are fetched');
+  // Plain http only to a loopback host by name or address; the resolved addresses are checked again below.
+  if (!isHttpsOrLoopbackHttp(url, opts.allowLoopback === true))
+    throw new SafeFetchError('URL_NOT_ALLOWED', 'only https URLs are fetched (plain http only to loopback, when allowed)');
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const timeoutMs = opts.timeoutMs ?? 5_000;
   // One deadline for the whole exchange (DNS, connect, headers, body): a socket idle timeout
