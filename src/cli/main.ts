@@ -5,6 +5,7 @@ import { registerServeCommand } from './serve.js';
 import { keygenCommand, tokenCommand } from './keys.js';
 import { registerScanCommand } from './scan.js';
 import { registerPinCommand } from './pin.js';
+import { registerSignCommands } from './sign.js';
 import { demoOptions, DEMO_ISSUER } from '../demo/options.js';
 
 const program = new Command();
@@ -12,6 +13,7 @@ program.name('mcp-bastion').description('Secure MCP servers from tRPC routers, a
 registerServeCommand(program, demoOptions);
 registerScanCommand(program);
 registerPinCommand(program);
+registerSignCommands(program);
 
 program
   .command('keygen')
