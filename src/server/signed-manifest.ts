@@ -6,6 +6,7 @@
  */
 
 import type { KeyObject } from 'node:crypto';
+import type { Server } from '@modelcontextprotocol/server';
 import type { JWK } from 'jose';
 import { loadSigningKey, type ManifestSigningKey } from '../security/signing/keys.js';
 import { signManifest, type ManifestServer } from '../security/signing/manifest.js';
@@ -93,4 +94,30 @@ export function manifestResponse(jws: string): Response {
 /** What goes into the initialize result's `_meta`. */
 export function manifestMeta(jws: string): Record<string, unknown> {
   return { [MANIFEST_META_KEY]: { jws, url: MANIFEST_PATH } };
+}
+
+type Handshake = (request: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/**
+ * Adds the manifest to the initialize result's `_meta` (2025-era clients), keeping the SDK's own
+ * negotiation: its handler runs, then `_meta` is merged. The SDK exposes no hook for this, so its
+ * internal handler is looked up by name; if a future SDK renames it this fails loudly at start
+ * instead of silently serving no manifest. 2026-07-28 clients have no initialize: they use
+ * `/.well-known/mcp-manifest.jws`.
+ */
+export function withManifestMeta(server: Server, jws: string): Server {
+  const internals = server as unknown as Record<string, Handshake | undefined>;
+  const hooks: [method: 'initialize', internal: string][] = [['initialize', '_oninitialize']];
+  for (const [method, name] of hooks) {
+    const original = internals[name];
+    if (typeof original !== 'function')
+      throw new Error(`withManifestMeta: this MCP SDK has no ${name}; cannot add the manifest to ${method}`);
+    const bound = original.bind(server);
+    server.setRequestHandler(method, (async (request: unknown) => {
+      const result = await bound(request);
+      const meta = (result._meta ?? {}) as Record<string, unknown>;
+      return { ...result, _meta: { ...meta, ...manifestMeta(jws) } };
+    }) as never);
+  }
+  return server;
 }

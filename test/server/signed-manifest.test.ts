@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoRouter } from '../../src/demo/router.js';
 import { createLogger } from '../../src/log.js';
 import { createMcpServer, type McpBastionServer } from '../../src/server/create.js';
-import { createSignedManifest, MANIFEST_PATH, manifestResponse } from '../../src/server/signed-manifest.js';
+import { InMemoryTransport, Server as McpProtocolServer } from '@modelcontextprotocol/server';
+import { createSignedManifest, MANIFEST_PATH, manifestResponse, withManifestMeta } from '../../src/server/signed-manifest.js';
 import { checkSignedDefinitions, verifyManifest, type ScannedServer } from '../../src/security/index.js';
 import { runScan } from '../../src/security/run/scan-run.js';
 import { freePort } from '../helpers/mcp.js';
@@ -164,5 +165,36 @@ describe('a server that publishes no manifest', () => {
     } finally {
       await bastion.close();
     }
+  });
+});
+
+describe('withManifestMeta: the manifest in the handshake', () => {
+  async function exchange(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const server = withManifestMeta(
+      new McpProtocolServer({ name: 'demo', version: '0.1.0' }, { capabilities: { tools: {} } }),
+      'header.payload.sig',
+    );
+    const [client, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const reply = new Promise<Record<string, unknown>>((resolve) => {
+      client.onmessage = (m) => resolve(m as Record<string, unknown>);
+    });
+    await client.start();
+    await client.send({ jsonrpc: '2.0', id: 1, ...message } as never);
+    const r = await reply;
+    await server.close();
+    return r;
+  }
+
+  it('adds _meta to the initialize result and keeps the SDK negotiation', async () => {
+    const r = await exchange({
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+    });
+    expect(r.result).toMatchObject({
+      protocolVersion: '2025-06-18',
+      serverInfo: { name: 'demo', version: '0.1.0' },
+      _meta: { 'mcp-bastion/signed-manifest': { jws: 'header.payload.sig', url: MANIFEST_PATH } },
+    });
   });
 });
