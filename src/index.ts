@@ -17,3 +17,14 @@ export {
   type ServerRule,
 } from './auth/authorization.js';
 export { createDemoRouter, demoRules } from './demo/router.js';
+export { bindIsolation, assertIsolationReady, type IsolationOptions } from './server/isolate.js';
+export type { IsolateLimits } from './server/meta.js';
+export {
+  createSignedManifest,
+  manifestResponse,
+  manifestMeta,
+  withManifestMeta,
+  MANIFEST_PATH,
+  MANIFEST_META_KEY,
+  type SigningOptions,
+} from './server/signed-manifest.js';
