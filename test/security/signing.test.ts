@@ -259,3 +259,11 @@ describe('JWKS', () => {
     expect(v.problems[0]).toMatch(/no key in the JWKS|does not verify/);
   });
 });
+
+describe('key mix-ups', () => {
+  it('an EdDSA manifest checked with a P-256 key says "wrong key"', async () => {
+    const v = await verifyManifest(jws, pem(p256.publicKey, 'spki'));
+    expect(v.ok).toBe(false);
+    expect(v.problems[0]).toBe('signed with EdDSA, but the given key is an ES256 key: wrong key');
+  });
+});

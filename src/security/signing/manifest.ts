@@ -5,10 +5,11 @@
  * Verification never trusts anything it has not checked: on any failure it returns no definitions.
  */
 
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { KeyObject } from 'node:crypto';
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { canonicalJson, diffValues, pinnedDefinition, type FieldChange, type PinKind } from '../pins.js';
 import type { PromptDef, ResourceDef, ScannedServer, ToolDef } from '../types.js';
-import { MANIFEST_ALGORITHMS, resolveVerifyKey, type ManifestSigningKey, type ManifestVerifyKey } from './keys.js';
+import { algorithmFor, MANIFEST_ALGORITHMS, resolveVerifyKey, type ManifestSigningKey, type ManifestVerifyKey } from './keys.js';
 
 /** JWS `typ`: a manifest can never be replayed as an access token, nor a token as a manifest. */
 export const MANIFEST_TYP = 'mcp-manifest+jwt';
@@ -136,6 +137,18 @@ function parseDefinitions(raw: unknown): SignedDefinitions | string {
 export async function verifyManifest(jws: string, key: ManifestVerifyKey, opts: VerifyManifestOptions = {}): Promise<VerifiedManifest> {
   const resolved = resolveVerifyKey(key);
   if (typeof jws !== 'string' || jws.trim() === '') return failed('no signed manifest');
+  // A single key fixes the algorithm; say "wrong key" rather than jose's generic "unsupported".
+  if (resolved instanceof KeyObject) {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(jws.trim()).alg;
+    } catch {
+      return failed('malformed signed manifest: the protected header does not decode');
+    }
+    const expected = algorithmFor(resolved, 'key');
+    if (typeof alg === 'string' && (MANIFEST_ALGORITHMS as readonly string[]).includes(alg) && alg !== expected)
+      return failed(`signed with ${alg}, but the given key is an ${expected} key: wrong key`);
+  }
   let result;
   try {
     const options = {
