@@ -17,7 +17,8 @@ export {
   type ServerRule,
 } from './auth/authorization.js';
 export { createDemoRouter, demoRules } from './demo/router.js';
-export { bindIsolation, assertIsolationReady, type IsolationOptions } from './server/isolate.js';
+export { bindIsolation, assertIsolationReady, isolatedCallsInFlight, type IsolationOptions } from './server/isolate.js';
+export { trpcRouterWithIsolation } from './server/isolate-trpc.js';
 export type { IsolateLimits } from './server/meta.js';
 export {
   createSignedManifest,

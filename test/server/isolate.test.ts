@@ -1,9 +1,12 @@
 import { initTRPC } from '@trpc/server';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { assertIsolationReady, bindIsolation, isolatedCallsInFlight } from '../../src/server/isolate.js';
 import type { BastionMeta } from '../../src/server/meta.js';
+import { trpcRouterWithIsolation } from '../../src/server/isolate-trpc.js';
+import { ANONYMOUS } from '../../src/auth/principal.js';
 import { router } from '../fixtures/isolate/router.js';
 import { connectClient, startServer, type Started } from '../helpers/mcp.js';
 
@@ -75,6 +78,47 @@ describe('meta.mcp.isolate: per-call worker threads (real MCP client)', () => {
     expect((await a).isError).toBe(true);
     expect((await b).isError).toBe(true);
     expect(JSON.parse(text(await call('add', { a: 1, b: 2 }))).sum).toBe(3);
+  });
+});
+
+describe('the same isolation over the tRPC fetch adapter (/trpc)', () => {
+  beforeAll(() => bindIsolation(router, { routerModule: ROUTER_MODULE, maxConcurrent: 2 }));
+  const served = trpcRouterWithIsolation(router);
+  const get = async (path: string, input?: unknown) => {
+    const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+    const res = await fetchRequestHandler({
+      endpoint: '/trpc',
+      req: new Request(`http://127.0.0.1/trpc/${path}${q}`),
+      router: served,
+      createContext: () => ({ auth: ANONYMOUS }),
+    });
+    return { status: res.status, body: (await res.json()) as { result?: { data: unknown }; error?: { data: { code: string } } } };
+  };
+
+  it('keeps non-isolated procedures as they are and replaces only the isolated ones', () => {
+    const before = router._def.procedures as Record<string, unknown>;
+    const after = served._def.procedures as Record<string, unknown>;
+    expect(after.ping).toBe(before.ping);
+    expect(after.add).not.toBe(before.add);
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+  });
+
+  it('runs an isolated procedure in a worker with its middleware, and validates its input there', async () => {
+    const r = await get('add', { a: 2, b: 3 });
+    expect(r.status).toBe(200);
+    expect(r.body.result?.data).toMatchObject({ sum: 5, worker: true, seenBy: 'middleware@worker' });
+    const bad = await get('add', { a: 'two', b: 3 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.data.code).toBe('BAD_REQUEST');
+  });
+
+  it('an endless loop over /trpc is stopped with TIMEOUT while other /trpc calls are answered', async () => {
+    const spinning = get('spin');
+    await expect.poll(() => isolatedCallsInFlight(router)).toBe(1);
+    expect((await get('ping')).body.result?.data).toBe('pong');
+    const r = await spinning;
+    expect(r.status).toBe(408);
+    expect(r.body.error?.data.code).toBe('TIMEOUT');
   });
 });
 
