@@ -18,3 +18,15 @@ export {
   type ServerRule,
 } from './auth/authorization.js';
 export { createDemoRouter, demoRules } from './demo/router.js';
+export { bindIsolation, assertIsolationReady, isolatedCallsInFlight, type IsolationOptions } from './server/isolate.js';
+export { trpcRouterWithIsolation } from './server/isolate-trpc.js';
+export type { IsolateLimits } from './server/meta.js';
+export {
+  createSignedManifest,
+  manifestResponse,
+  manifestMeta,
+  withManifestMeta,
+  MANIFEST_PATH,
+  MANIFEST_META_KEY,
+  type SigningOptions,
+} from './server/signed-manifest.js';

@@ -7,6 +7,7 @@ import { keygenCommand, tokenCommand } from './keys.js';
 import { registerScanCommand } from './scan.js';
 import { registerPinCommand } from './pin.js';
 import { registerGatewayCommand } from './gateway.js';
+import { registerSignCommands } from './sign.js';
 import { demoOptions, DEMO_ISSUER } from '../demo/options.js';
 
 const program = new Command();
@@ -15,6 +16,7 @@ registerServeCommand(program, demoOptions);
 registerScanCommand(program);
 registerPinCommand(program);
 registerGatewayCommand(program);
+registerSignCommands(program);
 
 program
   .command('keygen')

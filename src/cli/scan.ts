@@ -110,6 +110,13 @@ export function registerScanCommand(program: Command): Command {
     .addOption(new Option('--allowlist <file>').hideHelp())
     .option('--pins <file>', 'compare against a lock file written by `mcp-bastion pin`')
     .option('--update-pins', 'accept the current definitions into the lock file (--pins, default mcp-bastion.lock.json)', false)
+    .option(
+      '--require-signature',
+      'definitions not covered by a valid publisher signature are high findings (needs --key or --jwks)',
+      false,
+    )
+    .option('--key <file>', 'publisher public key for --require-signature (PEM, JWK or JWKS file)')
+    .option('--jwks <url>', 'publisher JWKS URL for --require-signature')
     .action(
       async (
         configs: string[],
@@ -122,6 +129,9 @@ export function registerScanCommand(program: Command): Command {
           allowlist?: string;
           pins?: string;
           updatePins: boolean;
+          requireSignature: boolean;
+          key?: string;
+          jwks?: string;
         },
       ) => {
         if (raw.allowlist !== undefined) {
@@ -142,6 +152,7 @@ export function registerScanCommand(program: Command): Command {
             accept: raw.accept ?? raw.allowlist,
             pins: raw.pins,
             updatePins: raw.updatePins,
+            ...(raw.requireSignature || raw.key || raw.jwks ? { signatures: { key: raw.key, jwks: raw.jwks } } : {}),
           },
           terminalIo(),
         );

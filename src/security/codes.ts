@@ -172,6 +172,24 @@ export const CHECKS: readonly CheckInfo[] = [
     severity: 'low',
     help: 'The server could not be started, reached or listed (no consent, sandbox missing, timeout, crash). Reported in `servers[].status = "error"`; the exit code is 3.',
   },
+  {
+    code: 'SG001',
+    title: 'Definition not covered by a signature',
+    severity: 'high',
+    help: 'With `--require-signature`: a tool, prompt or resource is not in a signed manifest that verifies with the publisher key (no signature, an invalid or expired one, or an entity the publisher never signed).',
+  },
+  {
+    code: 'SG002',
+    title: 'Definition differs from its signed form',
+    severity: 'high',
+    help: 'With `--require-signature`: the signature is valid but the offered definition is not the one signed (canonical JSON compared, so key order does not matter); the evidence lists each changed field.',
+  },
+  {
+    code: 'SG003',
+    title: 'No valid signed manifest',
+    severity: 'high',
+    help: 'With `--require-signature`: the server has no signed manifest (none in the file, none at `/.well-known/mcp-manifest.jws`) or it fails verification; the evidence says why.',
+  },
 ];
 
 export function checkInfo(code: string): CheckInfo | undefined {

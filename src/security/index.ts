@@ -26,3 +26,29 @@ export type {
   ToolAnnotations,
 } from './types.js';
 export { SEVERITIES, severityRank } from './types.js';
+export {
+  signManifest,
+  verifyManifest,
+  checkSignedDefinitions,
+  signedDefinitions,
+  MANIFEST_TYP,
+  type ManifestServer,
+  type SignManifestOptions,
+  type VerifyManifestOptions,
+  type VerifiedManifest,
+  type SignedDefinitions,
+  type SignatureCoverage,
+  type DefinitionCoverage,
+  type CoverageStatus,
+} from './signing/manifest.js';
+export {
+  loadSigningKey,
+  resolveVerifyKey,
+  fetchJwks,
+  MANIFEST_ALGORITHMS,
+  type ManifestSigningKey,
+  type ManifestVerifyKey,
+  type ManifestAlgorithm,
+} from './signing/keys.js';
+export { parseSignedFile, readSignedFile, signedFileDocument, type SignedManifestEntry } from './signing/file.js';
+export { signatureFindings, fetchPublishedManifest, WELL_KNOWN_MANIFEST_PATH } from './signing/findings.js';

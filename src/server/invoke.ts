@@ -1,5 +1,7 @@
 import { TRPCError, type AnyTRPCRouter } from '@trpc/server';
 import { newErrorId } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { callIsolated, isolationMeta } from './isolate.js';
 
 export type ProcedureCaller = (path: string, input: unknown) => Promise<unknown>;
 
@@ -8,10 +10,15 @@ type CallerNode = { [key: string]: CallerNode } & ((input?: unknown) => Promise<
 /**
  * Calls a procedure through tRPC's own caller, so every `.use()` middleware and the
  * input/output parsers run, exactly as they do over `/trpc`. Never call `_def.resolver`.
+ * Procedures with `meta.mcp.isolate` go through the same caller inside a worker thread.
  */
 export function createProcedureCaller(router: AnyTRPCRouter, ctx: object): ProcedureCaller {
   const caller = router.createCaller(ctx) as unknown as CallerNode;
   return (path, input) => {
+    if (isolationMeta(router, path)) {
+      const c = ctx as { auth: Principal; transport?: unknown };
+      return callIsolated(router, { path, input, auth: c.auth, transport: typeof c.transport === 'string' ? c.transport : 'mcp' });
+    }
     let node: CallerNode = caller;
     for (const segment of path.split('.')) node = node[segment] as CallerNode;
     return node(input);

@@ -16,6 +16,22 @@ export interface McpToolMeta {
   scopes?: string[];
   /** Checks that must all pass for the caller to see and call the tool. */
   auth?: AuthCheck | AuthCheck[];
+  /**
+   * Run each call in a fresh worker thread with heap limits and a timeout, so a runaway tool
+   * cannot stall the server. Needs `isolation.routerModule` on the server; the context in the
+   * worker is `{ auth, transport, isolated: true }` (or `isolation.contextExport`'s result).
+   */
+  isolate?: boolean;
+  /** Wall-clock limit for an isolated call (default 10 000 ms); the worker is terminated after it. */
+  isolateTimeoutMs?: number;
+  isolateLimits?: IsolateLimits;
+}
+
+/** V8 limits of an isolation worker (`worker_threads` `resourceLimits`). Defaults 128 / 32 / 4 MB. */
+export interface IsolateLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  stackSizeMb?: number;
 }
 
 /**

@@ -2,9 +2,10 @@
  * Builds the command line that launches a third-party stdio server inside bubblewrap: read-only
  * root, private /tmp and home, every namespace unshared (network only on request), cleared
  * environment with just the config's own `env` plus a minimal PATH, killed with its parent.
+ * The gateway adds a private writable directory and CPU/memory/file limits (prlimit).
  */
 
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { ServerConfig } from '../types.js';
 
@@ -25,6 +26,50 @@ export interface SandboxOptions {
   bwrap?: string;
   /** PATH inside the sandbox. */
   path?: string;
+  /**
+   * The server's own writable directory, bound read-write at the same path (created with mode
+   * 0700) and its working directory unless the entry sets `cwd`. Everything else stays read-only
+   * or private and discarded.
+   */
+  writableDir?: string;
+  /** Names of variables copied from `parentEnv` (default process.env), on top of the entry's own `env`. */
+  passEnv?: string[];
+  parentEnv?: NodeJS.ProcessEnv;
+  /** Resource limits applied with prlimit (util-linux); soft and hard, so the server cannot raise them. */
+  limits?: ResourceLimits;
+  /** Resolved prlimit binary; required when limits are set. */
+  prlimit?: string;
+}
+
+export interface ResourceLimits {
+  /** CPU seconds (RLIMIT_CPU): the kernel kills a runaway loop with SIGXCPU/SIGKILL. */
+  cpuSeconds?: number;
+  /**
+   * Memory in bytes (RLIMIT_DATA: heap and private writable mappings). Preferred over an
+   * address-space limit because V8 reserves many GiB of untouched address space for
+   * WebAssembly, which RLIMIT_AS counts and RLIMIT_DATA does not.
+   */
+  memoryBytes?: number;
+  /** Address space in bytes (RLIMIT_AS); for native servers. Node servers fail to start below tens of GiB. */
+  addressSpaceBytes?: number;
+  /** Open file descriptors (RLIMIT_NOFILE). */
+  openFiles?: number;
+  /** Largest file the server may write, in bytes (RLIMIT_FSIZE). */
+  fileSizeBytes?: number;
+}
+
+/** Raised when a sandboxed launch is impossible here; the message names the way out. */
+export class SandboxUnavailableError extends Error {
+  override readonly name = 'SandboxUnavailableError';
+}
+
+/** Why stdio servers cannot be sandboxed on this machine, or undefined when they can. */
+export function sandboxUnavailableReason(platform: NodeJS.Platform, bwrap: string | undefined): string | undefined {
+  if (platform !== 'linux')
+    return `bubblewrap sandboxing needs Linux (this is ${platform}); set \`sandbox: false\` on the entry to run it unconfined, or run it in a container (docs/sandbox.md)`;
+  if (!bwrap)
+    return 'bubblewrap (bwrap) is not installed (Debian/Ubuntu: apt-get install bubblewrap); install it, or set `sandbox: false` on the entry to run it unconfined (docs/sandbox.md)';
+  return undefined;
 }
 
 export const MINIMAL_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -50,12 +95,54 @@ export function sandboxPath(): string {
   return MINIMAL_PATH.split(':').includes(nodeDir) ? MINIMAL_PATH : `${nodeDir}:${MINIMAL_PATH}`;
 }
 
+function limitArgs(o: SandboxOptions, name: string): string[] {
+  const l = o.limits;
+  if (!l || Object.values(l).every((v) => v === undefined)) return [];
+  if (!o.prlimit) throw new SandboxUnavailableError(`server "${name}": limits need prlimit (util-linux), which is not installed`);
+  const flags: [string, number | undefined][] = [
+    ['--cpu', l.cpuSeconds],
+    ['--data', l.memoryBytes],
+    ['--as', l.addressSpaceBytes],
+    ['--nofile', l.openFiles],
+    ['--fsize', l.fileSizeBytes],
+  ];
+  const out = [o.prlimit];
+  for (const [flag, v] of flags) {
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v <= 0)
+      throw new SandboxUnavailableError(`server "${name}": limit ${flag.slice(2)} must be a positive integer`);
+    out.push(`${flag}=${v}`);
+  }
+  return [...out, '--'];
+}
+
+function serverEnv(cfg: ServerConfig, o: SandboxOptions, path: string): Record<string, string> {
+  const parent = o.parentEnv ?? process.env;
+  const passed: Record<string, string> = {};
+  for (const n of o.passEnv ?? []) if (parent[n] !== undefined) passed[n] = parent[n] as string;
+  return { PATH: path, HOME: o.home, ...passed, ...(cfg.env ?? {}) };
+}
+
+/** Creates the writable directory 0700 (and tightens an existing one): other local users must not read what the server writes. */
+function prepareWritableDir(dir: string): void {
+  if (!isAbsolute(dir)) throw new SandboxUnavailableError(`writableDir must be an absolute path (got "${dir}")`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
   if (!cfg.command) throw new Error(`server "${cfg.name}" has no command`);
   const path = o.path ?? sandboxPath();
-  const env: Record<string, string> = { PATH: path, HOME: o.home, ...(cfg.env ?? {}) };
-  if (!o.sandbox) return { command: cfg.command, args: cfg.args ?? [], env, cwd: cfg.cwd };
-  if (!o.bwrap) throw new Error('bubblewrap (bwrap) is not installed');
+  const env = serverEnv(cfg, o, path);
+  const limited = limitArgs(o, cfg.name);
+  if (o.writableDir) prepareWritableDir(o.writableDir);
+  if (!o.sandbox) {
+    const [command, ...args] = [...limited, cfg.command, ...(cfg.args ?? [])] as [string, ...string[]];
+    return { command, args, env, cwd: cfg.cwd ?? o.writableDir };
+  }
+  if (!o.bwrap)
+    throw new SandboxUnavailableError(`server "${cfg.name}" cannot be sandboxed: ${sandboxUnavailableReason(process.platform, undefined)}`);
+  const workdir = cfg.cwd ?? o.writableDir;
   const args = [
     '--ro-bind',
     '/',
@@ -69,14 +156,17 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
     '--tmpfs',
     o.home,
     ...visiblePaths(cfg).flatMap((p) => ['--ro-bind', p, p]),
+    // After the tmpfs mounts, so a directory under /tmp or home is still the real one.
+    ...(o.writableDir ? ['--bind', o.writableDir, o.writableDir] : []),
     '--unshare-all',
     ...(o.net ? ['--share-net'] : []),
     '--die-with-parent',
     '--new-session',
     '--clearenv',
     ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
-    ...(cfg.cwd ? ['--chdir', cfg.cwd] : []),
+    ...(workdir ? ['--chdir', workdir] : []),
     '--',
+    ...limited,
     cfg.command,
     ...(cfg.args ?? []),
   ];
@@ -102,4 +192,43 @@ export function visiblePaths(cfg: ServerConfig): string[] {
     }
   }
   return [...out];
+}
+
+/** How a gateway entry asks for its stdio upstream to be launched (the documented knobs). */
+export interface UpstreamSandboxConfig {
+  /** Default true. `false` runs the server with the user's full rights: the documented opt-out for macOS and Windows. */
+  sandbox?: boolean;
+  /** Default false: the server gets an empty network namespace (no loopback services, no internet). */
+  network?: boolean;
+  writableDir?: string;
+  limits?: ResourceLimits;
+  passEnv?: string[];
+  /** The home the server sees (an empty private tmpfs when sandboxed); default the user's home path. */
+  home?: string;
+}
+
+/**
+ * Resolves an entry into launch options, failing early and clearly where the sandbox cannot be
+ * had: a gateway must never quietly fall back to running third-party code unconfined.
+ */
+export function sandboxOptionsFor(
+  name: string,
+  entry: UpstreamSandboxConfig,
+  env: { platform?: NodeJS.Platform; home: string },
+): SandboxOptions {
+  const sandbox = entry.sandbox !== false;
+  const bwrap = sandbox ? which('bwrap') : undefined;
+  if (sandbox) {
+    const reason = sandboxUnavailableReason(env.platform ?? process.platform, bwrap);
+    if (reason) throw new SandboxUnavailableError(`upstream "${name}" cannot be sandboxed: ${reason}`);
+  }
+  return {
+    sandbox,
+    net: entry.network === true,
+    home: entry.home ?? env.home,
+    ...(bwrap ? { bwrap } : {}),
+    ...(entry.writableDir ? { writableDir: entry.writableDir } : {}),
+    ...(entry.passEnv ? { passEnv: entry.passEnv } : {}),
+    ...(entry.limits ? { limits: entry.limits, prlimit: which('prlimit') } : {}),
+  };
 }

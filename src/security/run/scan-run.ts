@@ -16,6 +16,7 @@ import { renderSarif } from '../report/sarif.js';
 import { filterFindings, hasFindingsAtOrAbove, scanTools, sortFindings } from '../scan.js';
 import { SEVERITIES, type AllowlistEntry, type Finding, type ScannedServer, type Severity } from '../types.js';
 import { collectInputs, gatherInputs, UsageError, type InputHooks, type InputOptions } from './targets.js';
+import { requiredSignatureFindings, type RequireSignatureOptions } from './signature-run.js';
 
 export const DEFAULT_LOCK_FILE = 'mcp-bastion.lock.json';
 
@@ -29,6 +30,8 @@ export interface ScanRunOptions extends InputOptions {
   accept?: string;
   pins?: string;
   updatePins: boolean;
+  /** `--require-signature` with `--key` or `--jwks`: uncovered definitions are high findings. */
+  signatures?: RequireSignatureOptions;
 }
 
 export interface ScanIo extends InputHooks {
@@ -85,6 +88,8 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
     for (const cfg of inputs.configs) {
       if (!scanned.some((s) => s.name === cfg.name)) findings.push(...filterFindings(checkConfig(cfg), { ignore: o.ignore, allowlist }));
     }
+    if (o.signatures)
+      findings.push(...filterFindings(await requiredSignatureFindings(o.signatures, o, scanned), { ignore: o.ignore, allowlist }));
     const lockPath = o.pins ? resolve(cwd, o.pins) : o.updatePins ? resolve(cwd, DEFAULT_LOCK_FILE) : undefined;
     if (o.pins) {
       const lock = loadLock(lockPath as string);
