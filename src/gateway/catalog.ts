@@ -65,8 +65,9 @@ export interface CatalogOptions {
   readonly pins: PinBook;
   readonly logger: Logger;
   readonly trustOnFirstUse: (server: string) => boolean;
-  /** Extra quarantine reason per entity (signature coverage), or undefined. */
-  readonly unsigned?: ((server: string, kind: PinKind, def: ToolDef | PromptDef | ResourceDef) => string | undefined) | undefined;
+  /** Per listing: why each definition is not covered by its publisher's signature (servers with a publisher key only). */
+  readonly signatures?:
+    ((server: string, live: ScannedServer) => Promise<((kind: PinKind, name: string) => string | undefined) | undefined>) | undefined;
 }
 
 export function createCatalog(opts: CatalogOptions): Catalog {
@@ -117,12 +118,13 @@ export function createCatalog(opts: CatalogOptions): Catalog {
         key: def.uri ?? def.uriTemplate ?? def.name,
       })),
     ];
+    const unsigned = await opts.signatures?.(server, scanned(server, listing));
     const entities: EntityInput[] = inputs.map(({ kind, def, key }) => ({
       kind,
       def,
       key,
       blocking: blockingFor(server, kind, def.name),
-      unsigned: opts.unsigned?.(server, kind, def),
+      unsigned: unsigned?.(kind, def.name),
     }));
     const statuses = await opts.pins.review(server, entities, { trustOnFirstUse: opts.trustOnFirstUse(server) });
 

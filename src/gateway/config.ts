@@ -15,16 +15,21 @@ const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const limitsSchema = z.strictObject({
   cpuSeconds: z.number().int().positive().optional(),
+  /** Heap and private writable memory (RLIMIT_DATA), in MiB. */
   memoryMb: z.number().int().positive().optional(),
   openFiles: z.number().int().positive().optional(),
+  /** Largest file the server may write, in MiB. */
+  fileSizeMb: z.number().int().positive().optional(),
 });
 
 const sandboxSchema = z.union([
   z.literal(false),
   z.strictObject({
     network: z.boolean().optional(),
-    /** Host paths the server may read (its own files are visible already). */
-    readPaths: z.array(z.string().min(1)).optional(),
+    /** The one host directory the server may write (created 0700); default `.mcp-bastion/sandbox/<name>`. */
+    writableDir: z.string().min(1).optional(),
+    /** Names of the gateway's environment variables passed through (besides the entry's own `env`). */
+    passEnv: z.array(z.string().min(1)).optional(),
     limits: limitsSchema.optional(),
   }),
 ]);
@@ -52,6 +57,12 @@ const upstreamSchema = z
     sandbox: sandboxSchema.optional(),
     startupTimeoutMs: z.number().int().positive().optional(),
     callTimeoutMs: z.number().int().positive().optional(),
+    /** The publisher's public key (PEM or JWK text, or a file path): only definitions it signed are usable. */
+    publisherKey: z.string().min(1).optional(),
+    /** The publisher's JWKS URL (fetched through the SSRF-safe fetch), instead of publisherKey. */
+    publisherJwks: z.string().url().optional(),
+    /** A signed manifest file (from `mcp-bastion sign`); http upstreams default to their /.well-known/mcp-manifest.jws. */
+    manifest: z.string().min(1).optional(),
   })
   .superRefine((v, ctx) => {
     if (!v.command && !v.url) ctx.addIssue({ code: 'custom', message: 'needs either "command" (stdio) or "url" (Streamable HTTP)' });
@@ -68,6 +79,10 @@ const upstreamSchema = z
       if (v.type === 'sse')
         ctx.addIssue({ code: 'custom', path: ['type'], message: 'the deprecated SSE transport is not supported; use Streamable HTTP' });
     }
+    if (v.publisherKey && v.publisherJwks)
+      ctx.addIssue({ code: 'custom', path: ['publisherJwks'], message: 'set publisherKey or publisherJwks, not both' });
+    if (v.manifest && !v.publisherKey && !v.publisherJwks)
+      ctx.addIssue({ code: 'custom', path: ['manifest'], message: 'needs publisherKey or publisherJwks to verify it' });
     if (v.forwardUserToken && !v.url)
       ctx.addIssue({ code: 'custom', path: ['forwardUserToken'], message: 'only applies to url upstreams' });
   });

@@ -17,6 +17,7 @@ import { createMcpHost, type RunningServer } from '../server/host.js';
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { checkSupplyChain } from './supply-chain.js';
+import { signatureCheck } from './signatures.js';
 import { createPinBook, type PendingRecord } from './quarantine.js';
 import { createUpstream, type Upstream, type UpstreamStatus } from './upstream.js';
 import { compilePolicies, matcher } from './policy.js';
@@ -41,8 +42,6 @@ export interface GatewayOptions {
   readonly backoff?: { initialMs: number; maxMs: number } | undefined;
   /** Replaces the guards built from the config (embedding only). */
   readonly guards?: CallGuards | undefined;
-  /** Per-upstream quarantine hook for definitions a publisher signature must cover (returns the reason, or undefined). */
-  readonly unsigned?: ((server: string, kind: PinKind, def: { name: string }) => string | undefined) | undefined;
 }
 
 export interface UpstreamInfo {
@@ -83,6 +82,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config.policies,
     (options.checks ?? []).map((c) => ({ match: matcher(c.match), check: c.check })),
   );
+  const signatureChecks = new Map(
+    Object.entries(config.mcpServers).flatMap(([name, entry]) => {
+      const check = signatureCheck(name, entry);
+      return check ? [[name, check] as const] : [];
+    }),
+  );
   const catalog = createCatalog({
     separator: config.separator,
     blockAt: config.scan.blockAt,
@@ -90,7 +95,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pins,
     logger,
     trustOnFirstUse: (server) => config.mcpServers[server]?.trustOnFirstUse ?? config.pins.trustOnFirstUse,
-    unsigned: options.unsigned,
+    signatures: async (server, live) => (await signatureChecks.get(server)?.(live)) ?? undefined,
   });
   const guards = options.guards ?? createCallGuards(guardSettings(config), store, logger);
 

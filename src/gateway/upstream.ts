@@ -8,7 +8,8 @@
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/client';
 import type { Logger } from '../log.js';
-import { buildLaunch, which } from '../security/connect/sandbox.js';
+import { resolve } from 'node:path';
+import { buildLaunch, sandboxOptionsFor } from '../security/connect/sandbox.js';
 import { GroupStdioTransport } from '../security/connect/stdio-transport.js';
 import type { PromptDef, ResourceDef, ToolDef } from '../security/types.js';
 import type { UpstreamConfig } from './config.js';
@@ -78,17 +79,32 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
 
   const transportFor = (headers: Record<string, string> | undefined): Transport => {
     if (config.command) {
-      const sandboxed = config.sandbox !== false;
-      const bwrap = sandboxed ? which('bwrap') : undefined;
-      if (sandboxed && !bwrap)
-        throw new UpstreamUnavailableError(
-          'bubblewrap (bwrap) is not installed, so this stdio server cannot be sandboxed; install it (Debian/Ubuntu: apt-get install bubblewrap) or set "sandbox": false on the entry to run it with your full rights',
-        );
-      const sandbox = config.sandbox === false ? undefined : config.sandbox;
+      const sb = config.sandbox === false ? undefined : (config.sandbox ?? {});
+      const limits = sb?.limits;
+      const launch = sandboxOptionsFor(
+        name,
+        {
+          sandbox: config.sandbox !== false,
+          network: sb?.network ?? false,
+          writableDir: resolve(sb?.writableDir ?? `.mcp-bastion/sandbox/${name}`),
+          ...(sb?.passEnv ? { passEnv: sb.passEnv } : {}),
+          ...(limits
+            ? {
+                limits: {
+                  ...(limits.cpuSeconds ? { cpuSeconds: limits.cpuSeconds } : {}),
+                  ...(limits.memoryMb ? { memoryBytes: limits.memoryMb * 1024 * 1024 } : {}),
+                  ...(limits.openFiles ? { openFiles: limits.openFiles } : {}),
+                  ...(limits.fileSizeMb ? { fileSizeBytes: limits.fileSizeMb * 1024 * 1024 } : {}),
+                },
+              }
+            : {}),
+        },
+        { home: process.env.HOME ?? '/root' },
+      );
       stdio = new GroupStdioTransport(
         buildLaunch(
           { name, command: config.command, args: config.args ?? [], env: config.env ?? {}, ...(config.cwd ? { cwd: config.cwd } : {}) },
-          { sandbox: sandboxed, net: sandbox?.network ?? false, home: process.env.HOME ?? '/root', ...(bwrap ? { bwrap } : {}) },
+          launch,
         ),
       );
       return stdio;

@@ -39,7 +39,7 @@ describe('gateway in front of real upstreams', () => {
       config: {
         mcpServers: {
           everything: everythingEntry(),
-          filesystem: { command: process.execPath, args: [FILESYSTEM, files], cwd: ROOT, sandbox: false },
+          filesystem: { command: process.execPath, args: [FILESYSTEM, files], cwd: ROOT, sandbox: { writableDir: files } },
           rogue: { ...rogueEntry(), callTimeoutMs: 1500 },
           ours: { url: `${ours.url}/mcp` },
         },

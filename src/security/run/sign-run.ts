@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError as BaseConfigError } from '../../errors.js';
-import { ConfigError } from '../config/parse.js';
+import { ClientConfigError } from '../config/parse.js';
 import { loadManifestFile } from '../connect/manifest.js';
 import { describeFieldChange } from '../pins.js';
 import { readSignedFile, signedFileDocument } from '../signing/file.js';
@@ -28,7 +28,7 @@ export function parseDuration(value: string, option: string): number {
 }
 
 function handled(e: unknown, command: string, io: ScanIo): number {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof BaseConfigError) {
+  if (e instanceof UsageError || e instanceof ClientConfigError || e instanceof BaseConfigError) {
     io.stderr(`mcp-bastion ${command}: ${e.message}\n`);
     return 2;
   }

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describeFieldChange } from '../pins.js';
-import { safeFetch, SafeFetchError } from '../../http/safe-fetch.js';
+import { safeFetch, SafeFetchError } from '../../net/safe-fetch.js';
 import type { Finding, ScannedServer } from '../types.js';
 import { signaturesIn } from './file.js';
 import type { ManifestVerifyKey } from './keys.js';

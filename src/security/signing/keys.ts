@@ -8,7 +8,7 @@ import { createPrivateKey, createPublicKey, KeyObject, type JsonWebKey } from 'n
 import { readFileSync } from 'node:fs';
 import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import { ConfigError } from '../../errors.js';
-import { safeFetch, SafeFetchError } from '../../http/safe-fetch.js';
+import { safeFetch, SafeFetchError } from '../../net/safe-fetch.js';
 
 export type ManifestAlgorithm = 'EdDSA' | 'ES256';
 
