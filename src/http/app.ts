@@ -25,6 +25,8 @@ export interface AppDeps {
    * Rate limit for `/mcp` and `/trpc`, asked after authentication and before the body is read:
    * a Response (HTTP 429) refuses the request. Anonymous callers are told apart by address.
    */
+  /** Unauthenticated GET routes of the surface (e.g. `/.well-known/mcp-manifest.jws`): path → response. */
+  readonly publicRoutes?: ReadonlyMap<string, () => Promise<Response>> | undefined;
   readonly limit?: ((principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined>) | undefined;
   readonly logger: Logger;
 }
@@ -103,6 +105,7 @@ export function createHttpApp(deps: AppDeps): Hono {
   }
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  for (const [path, respond] of deps.publicRoutes ?? []) app.get(path, () => respond());
 
   const readBody = async (c: Context, jsonRpc: boolean): Promise<{ body: string | undefined } | { response: Response }> => {
     if (!WITH_BODY.has(c.req.method)) return { body: undefined };

@@ -16,6 +16,7 @@ import { checkOwnDefinitions, ownCallGuards, securityGuard, type SecurityGuard }
 import { requestLimiter, type RequestRate } from './request-limit.js';
 import type { Store } from '../storage/types.js';
 import { createMemoryStore } from '../storage/index.js';
+import { createSignedManifest, manifestResponse, MANIFEST_PATH, withManifestMeta, type SigningOptions } from './signed-manifest.js';
 
 export type { RunningServer } from './host.js';
 
@@ -43,6 +44,11 @@ export interface McpServerOptions {
    * `false` turns it off.
    */
   guard?: SecurityGuard | false;
+  /**
+   * Sign this server's definitions at start (Ed25519 or P-256 private key) and publish the JWS at
+   * `/.well-known/mcp-manifest.jws` and in the initialize result's `_meta`.
+   */
+  signing?: SigningOptions;
   /** Requests per principal per window on `/mcp` and `/trpc` (HTTP 429 beyond); counted in `store` (default: memory). */
   rateLimit?: RequestRate & { store?: Store };
   sessions?: Partial<Omit<SessionOptions, 'maxBodyBytes'>>;
@@ -86,7 +92,13 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     guards: own?.guards,
   };
   const trpcPath = config.trpcPath;
+  let jws: string | undefined;
+  const signed = options.signing
+    ? createSignedManifest(registry, { ...options.signing, name: options.name, version: options.version }).then((v) => (jws = v))
+    : undefined;
+  signed?.catch(() => undefined); // surfaced by listen(); never an unhandled rejection
   const host = createMcpHost({
+    ready: signed,
     logger,
     config,
     auth: options.auth,
@@ -100,7 +112,11 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     surface: ({ enforce, insufficientScope }) => {
       const policy = policyOf(protocol, enforce);
       return {
-        createServer: (binding) => createProtocolServer(protocol, binding),
+        createServer: (binding) => {
+          const server = createProtocolServer(protocol, binding);
+          return jws ? withManifestMeta(server, jws) : server;
+        },
+        publicRoutes: signed ? new Map([[MANIFEST_PATH, async () => manifestResponse(await signed)]]) : undefined,
         challengeFor: registryChallenge(registry, policy),
         trpc:
           trpcPath === false

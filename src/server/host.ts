@@ -38,6 +38,8 @@ export interface HostedSurface {
   createServer(binding: Binding): Server;
   /** Scopes for an HTTP 403 step-up when the request addresses a component the caller may see but not use. */
   challengeFor(principal: Principal, message: { method?: unknown; params?: unknown }): Promise<readonly string[] | undefined>;
+  /** Unauthenticated GET routes (path → response), behind the transport guard only. */
+  readonly publicRoutes?: ReadonlyMap<string, () => Promise<Response>> | undefined;
   /** An extra route behind the same guard and auth (`/trpc`). */
   readonly trpc?:
     { readonly path: string; handle(request: Request, body: string | undefined, principal: Principal): Promise<Response> } | undefined;
@@ -51,6 +53,8 @@ export interface HostOptions {
   readonly knownScopes: () => readonly string[];
   readonly sessions?: Partial<Omit<SessionOptions, 'maxBodyBytes'>> | undefined;
   readonly surface: (ctx: HostContext) => HostedSurface;
+  /** Awaited before listening, so start-up work (signing a manifest) fails the start, not a request. */
+  readonly ready?: Promise<unknown> | undefined;
   /** Rate limit on `/mcp` and `/trpc` (HTTP 429), see `requestLimiter`. */
   readonly limit?: ((principal: Principal, clientAddress: string | undefined) => Promise<Response | undefined>) | undefined;
   /** Runs when the host closes, after the endpoint and before the listener. */
@@ -139,6 +143,7 @@ export function createMcpHost(options: HostOptions): McpHost {
     mcp,
     mcpPath: '/mcp',
     trpc: surface.trpc,
+    publicRoutes: surface.publicRoutes,
     limit: options.limit,
     logger,
   });
@@ -153,6 +158,7 @@ export function createMcpHost(options: HostOptions): McpHost {
       return sessions.size;
     },
     async listen() {
+      await options.ready;
       const server = createServer(getRequestListener(app.fetch));
       server.headersTimeout = config.headersTimeoutMs;
       server.requestTimeout = config.requestTimeoutMs;
