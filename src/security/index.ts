@@ -52,3 +52,4 @@ export {
 } from './signing/keys.js';
 export { parseSignedFile, readSignedFile, signedFileDocument, type SignedManifestEntry } from './signing/file.js';
 export { signatureFindings, fetchPublishedManifest, WELL_KNOWN_MANIFEST_PATH } from './signing/findings.js';
+export { partitionBySignature, type Quarantined } from './signing/gate.js';

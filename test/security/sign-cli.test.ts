@@ -152,6 +152,10 @@ describe('mcp-bastion sign / verify (real CLI processes)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--key: manifest keys must be Ed25519 (EdDSA) or P-256 (ES256)');
     expect((await cli('sign', '--key', file('private.pem'))).code).toBe(2);
+    writeFileSync(file('dup.json'), JSON.stringify({ server: 'd', tools: [manifest.tools[0], manifest.tools[0]] }));
+    const dup = await cli('sign', '--tools-file', file('dup.json'), '--key', file('private.pem'));
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('tool "forecast" appears twice');
   });
 
   describe('--jwks', () => {

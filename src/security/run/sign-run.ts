@@ -58,7 +58,13 @@ export async function runSign(o: SignRunOptions, io: ScanIo): Promise<number> {
     const docs = [];
     for (const s of servers) {
       const server: ManifestServer = { ...s, name: o.server ?? s.name, ...(o.serverVersion ? { version: o.serverVersion } : {}) };
-      const jws = await signManifest(server, key, { ...(expiresInSeconds ? { expiresInSeconds } : {}) });
+      let jws: string;
+      try {
+        jws = await signManifest(server, key, { ...(expiresInSeconds ? { expiresInSeconds } : {}) });
+      } catch (e) {
+        // e.g. two tools with one name: the input cannot be signed as it is
+        throw new UsageError(`${server.name}: ${(e as Error).message}`);
+      }
       docs.push(signedFileDocument(server, jws));
       io.stderr(`signed ${server.name}: ${server.tools.length} tool(s) with ${key.alg} (kid ${key.kid})\n`);
     }
