@@ -16,6 +16,8 @@ import { checkOwnDefinitions, ownCallGuards, securityGuard, type SecurityGuard }
 import { requestLimiter, type RequestRate } from './request-limit.js';
 import type { Store } from '../storage/types.js';
 import { createMemoryStore } from '../storage/index.js';
+import { assertIsolationReady, bindIsolation, type IsolationOptions } from './isolate.js';
+import { trpcRouterWithIsolation } from './isolate-trpc.js';
 import { createSignedManifest, manifestResponse, MANIFEST_PATH, withManifestMeta, type SigningOptions } from './signed-manifest.js';
 
 export type { RunningServer } from './host.js';
@@ -49,6 +51,11 @@ export interface McpServerOptions {
    * `/.well-known/mcp-manifest.jws` and in the initialize result's `_meta`.
    */
   signing?: SigningOptions;
+  /**
+   * Per-call isolation for procedures with `meta.mcp.isolate`: each call runs in a fresh worker
+   * thread with heap limits and a timeout. `routerModule` is the module exporting the router.
+   */
+  isolation?: IsolationOptions;
   /** Requests per principal per window on `/mcp` and `/trpc` (HTTP 429 beyond); counted in `store` (default: memory). */
   rateLimit?: RequestRate & { store?: Store };
   sessions?: Partial<Omit<SessionOptions, 'maxBodyBytes'>>;
@@ -74,6 +81,8 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
   const logger = options.logger ?? createLogger();
   const config = resolveHttpConfig(options.http);
   const registry = buildRegistry(options.router);
+  if (options.isolation) bindIsolation(options.router, options.isolation);
+  assertIsolationReady(options.router);
   const rules = options.rules ?? [];
   const guard = options.guard === false ? undefined : (options.guard ?? securityGuard());
   if (guard) checkOwnDefinitions(options.name, registry, guard.options, logger);
@@ -92,6 +101,8 @@ export function createMcpServer(options: McpServerOptions): McpBastionServer {
     guards: own?.guards,
   };
   const trpcPath = config.trpcPath;
+  // Isolated procedures are swapped for worker stand-ins on /trpc too (same paths, same checks).
+  const trpcRouter = trpcRouterWithIsolation(options.router);
   let jws: string | undefined;
   const signed = options.signing
     ? createSignedManifest(registry, { ...options.signing, name: options.name, version: options.version }).then((v) => (jws = v))

@@ -12,12 +12,13 @@ import type { Store } from '../storage/types.js';
 import { createMemoryStore } from '../storage/index.js';
 import { scanTools } from '../security/scan.js';
 import { describeFieldChange, diffLock, type PinLock } from '../security/pins.js';
-import { severityRank, type ScannedServer, type Severity } from '../security/types.js';
+import { severityRank, type Severity } from '../security/types.js';
 import { createCallGuards, envSecretValues } from '../guard/call-guards.js';
 import type { CallGuards } from '../guard/hooks.js';
 import type { GuardMode } from '../guard/output.js';
 import type { RateLimitRule } from '../guard/rate-limit.js';
 import type { Registry } from './registry.js';
+import { registryManifest } from './signed-manifest.js';
 
 export interface SecurityGuardOptions {
   /** A scan finding on our own definitions at or above this severity refuses start (default `high`). */
@@ -50,40 +51,9 @@ export function securityGuard(options: SecurityGuardOptions = {}): SecurityGuard
   return { kind: 'security-guard', options };
 }
 
-/** Our registry in the scanner's shape: what a client is offered. */
-export function registryAsServer(name: string, registry: Registry): ScannedServer {
-  return {
-    name,
-    tools: [...registry.tools.values()].map((t) => ({
-      name: t.name,
-      ...(t.title ? { title: t.title } : {}),
-      description: t.description,
-      inputSchema: t.inputSchema,
-      ...(t.outputSchema ? { outputSchema: t.outputSchema } : {}),
-      ...(t.annotations ? { annotations: t.annotations } : {}),
-    })),
-    prompts: [...registry.prompts.values()].map((p) => ({
-      name: p.name,
-      ...(p.description ? { description: p.description } : {}),
-      arguments: p.arguments.map((a) => ({ name: a.name, required: a.required, ...(a.description ? { description: a.description } : {}) })),
-    })),
-    resources: registry.resources
-      .filter((r) => r.uri !== undefined)
-      .map((r) => ({
-        name: r.name,
-        uri: r.uri!,
-        ...(r.description ? { description: r.description } : {}),
-        ...(r.mimeType ? { mimeType: r.mimeType } : {}),
-      })),
-    resourceTemplates: registry.resources
-      .filter((r) => r.uriTemplate !== undefined)
-      .map((r) => ({ name: r.name, uriTemplate: r.uriTemplate!, ...(r.description ? { description: r.description } : {}) })),
-  };
-}
-
 /** The start-up pass. Throws ConfigError (option `guard`) naming each failing definition. */
 export function checkOwnDefinitions(name: string, registry: Registry, options: SecurityGuardOptions, logger: Logger): void {
-  const server = registryAsServer(name, registry);
+  const server = registryManifest(registry, name, '0');
   const blockAt = options.blockAt ?? 'high';
   const accepted = new Set(options.accept ?? []);
   const failing = scanTools([server]).filter((f) => severityRank(f.severity) >= severityRank(blockAt) && !accepted.has(f.code));

@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/errors.js';
 import { createMcpServer, securityGuard, type BastionMeta } from '../../src/index.js';
 import { buildLock } from '../../src/security/pins.js';
 import { buildRegistry } from '../../src/server/registry.js';
-import { registryAsServer } from '../../src/server/guard.js';
+import { registryManifest } from '../../src/server/signed-manifest.js';
 import { createLogger } from '../../src/log.js';
 import { connectClient, startServer, type Started } from '../helpers/mcp.js';
 import { capturingLogger } from '../gateway/helpers.js';
@@ -67,7 +67,7 @@ describe('securityGuard() in our own server', () => {
 
   it('refuses to start when a definition differs from the lock file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guard-lock-'));
-    const server = registryAsServer('h', buildRegistry(honest));
+    const server = registryManifest(buildRegistry(honest), 'h', '1');
     const lock = buildLock([
       { ...server, tools: server.tools.map((x) => (x.name === 'plain' ? { ...x, description: 'Returns a greeting.' } : x)) },
     ]);
