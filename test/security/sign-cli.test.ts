@@ -156,7 +156,7 @@ describe('mcp-bastion sign / verify (real CLI processes)', () => {
     const dup = await cli('sign', '--tools-file', file('dup.json'), '--key', file('private.pem'));
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('tool "forecast" appears twice');
-  });
+  }, 90_000);
 
   describe('--jwks', () => {
     let http: Server;
