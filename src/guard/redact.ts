@@ -109,7 +109,11 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'bearer-token',
     re: /(?<![A-Za-z0-9_-])(Bearer\s{1,4})([A-Za-z0-9._~+/-]{16,}=*)/g,
-    replace: (_m, [prefix = '', value = '']) => (looksRandom(value) ? prefix + mark('bearer-token') : undefined),
+    // After "Bearer" the context is strong: opaque hex or lower-case tokens count too, words and placeholders do not.
+    replace: (_m, [prefix = '', value = '']) =>
+      !NOT_A_SECRET.test(value) && (looksRandom(value) || /[0-9]/.test(value) || value.length >= 32)
+        ? prefix + mark('bearer-token')
+        : undefined,
   },
   {
     kind: 'connection-string-password',

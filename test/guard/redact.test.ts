@@ -35,6 +35,7 @@ describe('redactSecrets: formats', () => {
     ['secret-assignment', "api_key: 'q8Zr1xTt0pLm'", 'q8Zr1xTt0pLm'],
     ['connection-string-password', 'DATABASE_URL=postgres://app:Sup3rS3cret@db.internal:5432/app', 'Sup3rS3cret'],
     ['connection-string-password', 'mongodb+srv://user:p%40ssw0rd@cluster0.example.net/db', 'p%40ssw0rd'],
+    ['bearer-token', 'curl -H "X-Upstream: Bearer 4f9a2c0d1e7b8a6c5d4e3f2a1b0c9d8e"', '4f9a2c0d1e7b8a6c5d4e3f2a1b0c9d8e'],
     ['authorization-header', 'Authorization: Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
     ['bearer-token', 'curl -H "x: Bearer Zm9vYmFyQmF6MTIzNDU2Nzg5MA9xYz"', 'Zm9vYmFyQmF6MTIzNDU2Nzg5MA9xYz'],
   ];
@@ -116,6 +117,7 @@ describe('redactSecrets: what an attacker or a noisy tool tries to slip past, an
       'max_tokens: 4096, token_count: 12, tokenizer: "cl100k_base"',
       'https://example.com:8080/path?q=1 and ftp://files.example.org/pub',
       'Authorization: Bearer $TOKEN',
+      'Send it as Bearer authentication; see the Bearer-token docs.',
       'The task-force met on 2024-01-02; see AKIA docs for key formats.',
       'sha256-Xyz+abc/def== integrity and eyJhbGciOi (truncated)',
     ].join('\n');
