@@ -98,7 +98,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   if (dest !== 'stderr' && !isFile) throw new ConfigError('audit.destination', "expected 'stderr' or { file: path }");
   const maxArgs = options.maxArgumentBytes ?? 8192;
   if (!Number.isSafeInteger(maxArgs) || maxArgs < 0) throw new ConfigError('audit.maxArgumentBytes', 'expected a whole number of bytes');
-  const stream = pino.destination(isFile ? { dest: dest.file, sync: true, mkdir: true, append: true } : { dest: 2, sync: true });
+  let stream: ReturnType<typeof pino.destination>;
+  try {
+    stream = pino.destination(isFile ? { dest: dest.file, sync: true, mkdir: true, append: true } : { dest: 2, sync: true });
+  } catch (err) {
+    throw new ConfigError('audit.destination.file', `cannot open for appending: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const logger: Logger = pino(
     {
       base: undefined,

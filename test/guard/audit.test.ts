@@ -124,6 +124,8 @@ describe('createAuditLog', () => {
   it('names the option at fault', () => {
     expect(() => createAuditLog({ destination: 'stdout' as never })).toThrow(ConfigError);
     expect(() => createAuditLog({ destination: { file: '' } })).toThrow(/audit\.destination/);
+    // A directory where the file should be: refused at start, naming the option.
+    expect(() => createAuditLog({ destination: { file: dir } })).toThrow(/^audit\.destination\.file: cannot open/);
   });
 });
 
