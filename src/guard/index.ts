@@ -30,3 +30,4 @@ export { createAuditLog, summarizeAudit, formatAuditSummary, parseSince, AUDIT_D
 export type { AuditLog, AuditLogOptions, AuditEventInput, AuditRecord, AuditRow, AuditDecision, AuditEventKind } from './audit.js';
 export { securityGuard, registryAsScannedServer, GuardStartupError } from './security-guard.js';
 export type { SecurityGuard, SecurityGuardOptions, StartupReport, CallInfo } from './security-guard.js';
+export { secretEnvValues } from './secret-env.js';
