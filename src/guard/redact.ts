@@ -58,11 +58,13 @@ function decodesToJwtHeader(token: string): boolean {
 
 // Values that name a secret instead of being one: env references, placeholders, types, masks.
 const NOT_A_SECRET =
-  /^(?:\[REDACTED:|\$\{|\$[A-Z_]|%[A-Z_]+%|\{\{|<|process\.env\b|os\.environ\b|env\.|import\.meta\.env\b|(?:string|number|boolean|null|undefined|true|false|none|required|optional|changeme|example|placeholder|your[_-]?\w*)$)|^(.)\1*$/i;
+  /^(?:\[REDACTED:|\$\{|\$[A-Z_]|%[A-Z_]+%|\{\{|<|process\.env\b|os\.environ\b|env\.|import\.meta\.env\b|(?:string|number|boolean|null|undefined|true|false|none|required|optional|changeme|example|placeholder|your[\w-]*)$)|^(.)\1*$/i;
 const NUMERIC = /^\d+$/;
 
 /** Key names whose value is a credential; `page_token` or `max_tokens` are not. */
 function isSecretKeyName(name: string): boolean {
+  // Flags about a secret (`isToken`, `hasPassword`, `use_token`) hold booleans, not the secret.
+  if (/(?:^(?:is|has|use|uses|enable|disable|allow|require|show|needs?)|Is|Has|Uses|Needs)(?=[A-Z_-])/.test(name)) return false;
   const k = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (/(?:page|next|prev|cursor|continuation|sync|csrf|xsrf|count|length|limit|max|min|type|name|file|path|url|endpoint|id)$/.test(k)) {
     return false;
@@ -74,7 +76,9 @@ function isSecretKeyName(name: string): boolean {
 }
 
 function acceptValue(value: string): boolean {
-  return value.length >= 6 && !NOT_A_SECRET.test(value) && !NUMERIC.test(value);
+  // Prose and code put punctuation after a value: "`token: false`," is a boolean, not a secret.
+  const core = value.replace(/[`.,:;)\]}]+$/, '');
+  return core.length >= 6 && !NOT_A_SECRET.test(core) && !NUMERIC.test(core);
 }
 
 // Ordered: specific formats first, so the generic passes see their markers and leave them alone.

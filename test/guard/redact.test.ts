@@ -115,6 +115,8 @@ describe('redactSecrets: what an attacker or a noisy tool tries to slip past, an
       'secret: ${{ secrets.NPM_TOKEN }} and password: "********" and token=<your token>',
       'Use scikit-learn and sk-learn-compatible-estimators-for-pipelines.',
       'max_tokens: 4096, token_count: 12, tokenizer: "cl100k_base"',
+      'With `ignoreWhitespace: true` and `newlineIsToken: false`, nothing changes; hasPassword=present',
+      'password: "your-cluster-password" and secret: "<set me>"',
       'https://example.com:8080/path?q=1 and ftp://files.example.org/pub',
       'Authorization: Bearer $TOKEN',
       'Send it as Bearer authentication; see the Bearer-token docs.',
