@@ -62,7 +62,7 @@ const NOT_A_SECRET =
 const NUMERIC = /^\d+$/;
 // Source code read through a tool: `token = options.token`, `password = getPassword()`, `key = keys[i]`, `secret = appSecret`.
 const CODE_EXPRESSION =
-  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.)[A-Za-z_$][\w$]*|\[[\w$.'"]*\]|\([^()]*\)?)+|[a-z][a-z0-9]*(?:[A-Z][a-z]{2,}[a-z0-9]*)+)$/;
+  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.)[A-Za-z_$][\w$]*|\[[\w$.'"]*\]|\([^()]*\)?)+|[a-z][a-z0-9]*(?:[A-Z][a-z]{2}[a-z0-9]*)+)$/;
 
 /** Key names whose value is a credential; `page_token` or `max_tokens` are not. */
 function isSecretKeyName(name: string): boolean {
@@ -79,17 +79,22 @@ function isSecretKeyName(name: string): boolean {
 }
 
 // Unquoted, what follows `key:` in docs and source is often a word, a type or a path, not a literal.
-const BARE_NOT_SECRET = /^(?:[a-z]+|[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z][A-Z]?[a-z][A-Za-z]*|`.*|\/[\w/.-]*)$/;
+const BARE_NOT_SECRET = /^(?:[a-z]+|[A-Z][A-Z]?[a-z][A-Za-z]*|`.*|\/[\w/.-]*)$/;
+// Letters only with a lower-to-upper step (camelCase, PascalCase types); two linear tests, not one backtracking pattern.
+const isIdentifierWord = (v: string): boolean => /^[A-Za-z]+$/.test(v) && /[a-z][A-Z]/.test(v);
+// The shape heuristics below only look at values of ordinary length; anything longer is treated as a literal.
+const MAX_HEURISTIC_LENGTH = 256;
 
 /** Whether the value after a credential-named key is worth masking; `quoted` values are literals by construction. */
 function acceptValue(value: string, quoted = false): boolean {
   // Prose and code put punctuation after a value: "`token: false`," is a boolean, not a secret.
   const core = value.replace(/[`.,:;)\]}]+$/, '');
-  if (core.length < 6 || NOT_A_SECRET.test(core) || NUMERIC.test(core) || CODE_EXPRESSION.test(value) || CODE_EXPRESSION.test(core))
-    return false;
+  if (core.length < 6 || NOT_A_SECRET.test(core) || NUMERIC.test(core)) return false;
+  if (value.length > MAX_HEURISTIC_LENGTH) return true;
+  if (CODE_EXPRESSION.test(value) || CODE_EXPRESSION.test(core)) return false;
   // A quoted sentence ("client secret is expired - cannot issue ...") is a message, not a passphrase.
   if (quoted) return (core.match(/\s/g) ?? []).length < 4;
-  return !BARE_NOT_SECRET.test(core);
+  return !BARE_NOT_SECRET.test(core) && !isIdentifierWord(core);
 }
 
 // Ordered: specific formats first, so the generic passes see their markers and leave them alone.

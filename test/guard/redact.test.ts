@@ -159,6 +159,15 @@ describe('redactSecrets: what an attacker or a noisy tool tries to slip past, an
       fill('ghp_' + 'a'.repeat(30) + '-'),
       fill(' secret_access_key= '),
       fill('eyJhbGciOiJIUzI1NiJ9.'),
+      // Values after a credential key are checked for code and identifier shapes: no nested quantifier may blow up on them.
+      'password=' + fill('aAaa') + '1',
+      'password=' + fill('aA') + '!',
+      'token: "' + fill('aAaa').slice(0, 480) + '1"',
+      'secret=' + fill('a.b(') + ')',
+      'authorization: ' + fill('xY') + '9',
+      fill('password=' + 'aAaa'.repeat(60) + '1 '),
+      fill('token: "' + 'aAaa'.repeat(60) + '1" '),
+      fill('secret=a.b.c.d.e(f(g( '),
     ];
     for (const input of inputs) {
       const { text } = redactSecrets(input, { extraValues: ['aaaaaaaaaaaaaaaa'] });
