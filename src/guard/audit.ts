@@ -19,7 +19,14 @@ export interface AuditEventInput {
   /** Default `tool_call`. */
   event?: AuditEventKind;
   /** Only `kind`, `subject` and the issuer (`issuer`, else `claims.iss`) are recorded. */
-  principal: { kind: string; subject: string; issuer?: string | undefined; claims?: Readonly<Record<string, unknown>> | undefined };
+  principal: {
+    kind: string;
+    subject: string;
+    issuer?: string | undefined;
+    clientId?: string | undefined;
+    claims?: Readonly<Record<string, unknown>> | undefined;
+  };
+  /** Default: `principal.clientId`. */
   clientId?: string | undefined;
   /** Namespaced tool (or resource URI, prompt name). */
   tool: string;
@@ -71,7 +78,7 @@ function toRecord(e: AuditEventInput, opts: AuditLogOptions, maxArgs: number): O
   const rec: Omit<AuditRecord, 'time'> = {
     event: e.event ?? 'tool_call',
     principal: { kind: String(e.principal.kind), subject: String(e.principal.subject), ...(iss !== undefined ? { issuer: iss } : {}) },
-    ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
+    ...((e.clientId ?? e.principal.clientId) !== undefined ? { clientId: e.clientId ?? e.principal.clientId } : {}),
     tool: e.tool,
     ...(e.upstream !== undefined ? { upstream: e.upstream } : {}),
     decision: e.decision,
