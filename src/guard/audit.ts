@@ -19,7 +19,14 @@ export interface AuditEventInput {
   /** Default `tool_call`. */
   event?: AuditEventKind;
   /** Only `kind`, `subject` and the issuer (`issuer`, else `claims.iss`) are recorded. */
-  principal: { kind: string; subject: string; issuer?: string | undefined; claims?: Readonly<Record<string, unknown>> | undefined };
+  principal: {
+    kind: string;
+    subject: string;
+    issuer?: string | undefined;
+    clientId?: string | undefined;
+    claims?: Readonly<Record<string, unknown>> | undefined;
+  };
+  /** Default: `principal.clientId`. */
   clientId?: string | undefined;
   /** Namespaced tool (or resource URI, prompt name). */
   tool: string;
@@ -72,7 +79,7 @@ function toRecord(e: AuditEventInput, opts: AuditLogOptions, maxArgs: number): O
   const rec: Omit<AuditRecord, 'time'> = {
     event: e.event ?? 'tool_call',
     principal: { kind: String(e.principal.kind), subject: String(e.principal.subject), ...(iss !== undefined ? { issuer: iss } : {}) },
-    ...(e.clientId !== undefined ? { clientId: e.clientId } : {}),
+    ...((e.clientId ?? e.principal.clientId) !== undefined ? { clientId: e.clientId ?? e.principal.clientId } : {}),
     tool: e.tool,
     ...(e.upstream !== undefined ? { upstream: e.upstream } : {}),
     decision: e.decision,
@@ -107,7 +114,12 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   if (dest !== 'stderr' && !isFile) throw new ConfigError('audit.destination', "expected 'stderr' or { file: path }");
   const maxArgs = options.maxArgumentBytes ?? 8192;
   if (!Number.isSafeInteger(maxArgs) || maxArgs < 0) throw new ConfigError('audit.maxArgumentBytes', 'expected a whole number of bytes');
-  const stream = pino.destination(isFile ? { dest: dest.file, sync: true, mkdir: true, append: true } : { dest: 2, sync: true });
+  let stream: ReturnType<typeof pino.destination>;
+  try {
+    stream = pino.destination(isFile ? { dest: dest.file, sync: true, mkdir: true, append: true } : { dest: 2, sync: true });
+  } catch (err) {
+    throw new ConfigError('audit.destination.file', `cannot open for appending: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const logger: Logger = pino(
     {
       base: undefined,

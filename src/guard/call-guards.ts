@@ -11,6 +11,7 @@ import { createAuditLog } from './audit.js';
 import { guardPromptMessages, guardResourceContents, guardToolResult, GuardBlockedError, type GuardMode } from './output.js';
 import { principalKey, rateLimitPolicy, type RateLimitRule } from './rate-limit.js';
 import { GuardBlocked, type CallGuards } from './hooks.js';
+import { secretEnvValues } from './secret-env.js';
 
 export interface CallGuardSettings {
   readonly rateLimits: readonly RateLimitRule[];
@@ -21,11 +22,9 @@ export interface CallGuardSettings {
   readonly secretValues: readonly string[];
 }
 
-/** Secret-looking values of an environment (names with KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL), 8+ characters. */
+/** The secret values of an environment worth masking (secret-named variables, passwords in credentialed URLs). */
 export function envSecretValues(env: NodeJS.ProcessEnv = process.env): string[] {
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(env)) if (v && v.length >= 8 && /KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL/i.test(k)) out.push(v);
-  return out;
+  return secretEnvValues(env);
 }
 
 export function createCallGuards(settings: CallGuardSettings, store: Store, logger: Logger): CallGuards {

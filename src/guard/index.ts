@@ -28,3 +28,6 @@ export {
 export type { RateLimiter, RateLimitOptions, RateLimitDecision, RateLimitRule, RateLimitPolicy, PolicyDecision } from './rate-limit.js';
 export { createAuditLog, summarizeAudit, formatAuditSummary, parseSince, AUDIT_DECISIONS } from './audit.js';
 export type { AuditLog, AuditLogOptions, AuditEventInput, AuditRecord, AuditRow, AuditDecision, AuditEventKind } from './audit.js';
+export { secretEnvValues } from './secret-env.js';
+export { createCallGuards, type CallGuardSettings } from './call-guards.js';
+export { GuardBlocked, type CallGuards, type CallAuditEvent, type Guarded, type GuardContext } from './hooks.js';

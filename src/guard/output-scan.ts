@@ -39,6 +39,7 @@ export interface OutputScanOptions {
 }
 
 const CHUNK = 4000;
+const OVERLAP = 300;
 
 /**
  * Signals that describe what text is about (a secret, a URL, "must", another function, a
@@ -131,7 +132,11 @@ function worstChunk(text: string, ownName: string | undefined, budget: ScanBudge
     complete = false;
   }
   budget.left -= body.length;
-  for (const chunk of chunkText(body)) {
+  // Each chunk is read with the end of the one before, so a phrase cut at a chunk boundary is still seen whole.
+  let tail = '';
+  for (const part of chunkText(body)) {
+    const chunk = tail + part;
+    tail = part.slice(-OVERLAP);
     if (chunk.trim().length < 12) continue;
     const verdict = outputScore(chunk, scoreText(chunk, { ownName }));
     if (verdict.score > worst.score) {
@@ -151,7 +156,8 @@ export function scanOutputTexts(texts: readonly string[], options: OutputScanOpt
   let complete = true;
   const hiddenKinds = new Set<string>();
   const hiddenWorst: Worst = { score: 0, signals: [] };
-  for (const text of texts) {
+  // The model reads the parts one after another: an instruction split across two parts must not escape.
+  for (const text of texts.length > 1 ? [texts.join('\n')] : texts) {
     if (budget.left <= 0) {
       complete = false;
       break;

@@ -27,7 +27,7 @@ export interface OutputGuardOptions {
   extraSecretValues?: readonly string[] | undefined;
   /** Namespaced name of the tool, resource or prompt, for messages and for the detector's own-name context. */
   toolName?: string | undefined;
-  /** Characters scored per output (default 1 MiB); a longer output gets an OI003 finding. */
+  /** Characters scored per output (default 256 KiB); the rest is still redacted, and the result gets an OI003 finding. */
   maxScanChars?: number | undefined;
 }
 
@@ -51,7 +51,8 @@ export class GuardBlockedError extends Error {
   }
 }
 
-export const DEFAULT_MAX_SCAN_CHARS = 1 << 20;
+// The detector costs about 2 ms per KB of prose; 256 KiB bounds one result to roughly half a second of CPU.
+export const DEFAULT_MAX_SCAN_CHARS = 1 << 18;
 
 interface Resolved {
   mode: GuardMode;
@@ -116,7 +117,14 @@ function textPass(opts: Resolved) {
   const json = <T>(v: T): T => {
     const out = opts.redact ? redactValue(v, { extraValues: opts.extraValues }) : { value: v, redactions: [] };
     mergeRedactions(redactions, out.redactions);
-    collectStrings(v, texts);
+    // Servers usually send the same object as JSON text too; that text was scored already.
+    const serialized = JSON.stringify(v);
+    if (!texts.includes(serialized)) {
+      const strings: string[] = [];
+      collectStrings(v, strings);
+      // One text, one string per paragraph: thousands of rows must not mean thousands of detector runs.
+      texts.push(strings.join('\n\n'));
+    }
     return out.value;
   };
   // Text resources sometimes arrive base64-encoded; decode those so they are neither unscanned nor unmasked.

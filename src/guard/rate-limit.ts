@@ -158,6 +158,15 @@ export interface RateLimitRule {
   perPrincipal?: { points: number; durationSeconds: number };
   /** Calls all principals together may make to the tools this rule matches, per window. */
   total?: { points: number; durationSeconds: number };
+  /** Give each matched tool its own budget instead of one budget shared by all tools the rule matches. Default false. */
+  eachTool?: boolean;
+}
+
+export interface RateLimitPolicyOptions {
+  /** Namespace of this policy's counters (e.g. `gateway`, `mcp`), so two policies over one Store never share counts. Default `policy`. */
+  keyPrefix?: string;
+  /** Option path used in configuration errors. Default `rateLimits`. */
+  optionName?: string;
 }
 
 export interface PolicyDecision extends RateLimitDecision {
@@ -180,34 +189,56 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
-/** Rate limits by tool glob; the first rule whose `match` fits the tool applies (order rules from specific to general). */
-export function rateLimitPolicy(rules: readonly RateLimitRule[], store: Store, option = 'rateLimits'): RateLimitPolicy {
-  if (!Array.isArray(rules)) throw new ConfigError(option, 'expected an array of { match, perPrincipal?, total? }');
+const RULE_KEYS = ['match', 'perPrincipal', 'total', 'eachTool'];
+
+/**
+ * Rate limits by tool glob; the first rule whose `match` fits the tool applies (order rules from
+ * specific to general). Counter names derive from the rule's content, not its position, so
+ * instances with the same rules share counts even if the rules were listed in another order.
+ */
+export function rateLimitPolicy(rules: readonly RateLimitRule[], store: Store, options: RateLimitPolicyOptions = {}): RateLimitPolicy {
+  const option = options.optionName ?? 'rateLimits';
+  const prefix = options.keyPrefix ?? 'policy';
+  if (!Array.isArray(rules)) throw new ConfigError(option, 'expected an array of { match, perPrincipal?, total?, eachTool? }');
   const compiled = rules.map((rule, i) => {
     const at = `${option}[${i}]`;
     if (typeof rule?.match !== 'string' || rule.match.length === 0) throw new ConfigError(`${at}.match`, 'expected a tool name or glob');
-    const unknown = Object.keys(rule).filter((k) => !['match', 'perPrincipal', 'total'].includes(k));
-    if (unknown.length > 0) throw new ConfigError(`${at}.${unknown[0] ?? ''}`, 'unknown option (expected match, perPrincipal, total)');
+    const unknown = Object.keys(rule).filter((k) => !RULE_KEYS.includes(k));
+    if (unknown.length > 0) throw new ConfigError(`${at}.${unknown[0] ?? ''}`, `unknown option (expected ${RULE_KEYS.join(', ')})`);
     if (!rule.perPrincipal && !rule.total) throw new ConfigError(at, 'set perPrincipal, total or both');
+    if (rule.eachTool !== undefined && typeof rule.eachTool !== 'boolean')
+      throw new ConfigError(`${at}.eachTool`, 'expected true or false');
     const make = (kind: 'perPrincipal' | 'total'): RateLimiter | undefined => {
       const limit = rule[kind];
-      return limit ? createRateLimiter(store, { ...limit, keyPrefix: `rl${i}.${kind}` }, `${at}.${kind}`) : undefined;
+      if (!limit) return undefined;
+      const id = createHash('sha256')
+        .update(JSON.stringify([rule.match, kind, limit.points, limit.durationSeconds, rule.eachTool === true]))
+        .digest('hex')
+        .slice(0, 16);
+      return createRateLimiter(store, { ...limit, keyPrefix: `${prefix}.${id}` }, `${at}.${kind}`);
     };
-    return { match: rule.match, re: globToRegExp(rule.match), perPrincipal: make('perPrincipal'), total: make('total') };
+    return {
+      match: rule.match,
+      re: globToRegExp(rule.match),
+      eachTool: rule.eachTool === true,
+      perPrincipal: make('perPrincipal'),
+      total: make('total'),
+    };
   });
   return {
     async consume({ tool, principal }) {
       const rule = compiled.find((r) => r.re.test(tool));
       if (!rule) return { allowed: true, remaining: Number.POSITIVE_INFINITY, retryAfterSeconds: 0 };
+      const scope = (key: string): string => (rule.eachTool ? JSON.stringify([key, tool]) : key);
       let result: PolicyDecision = { allowed: true, remaining: Number.POSITIVE_INFINITY, retryAfterSeconds: 0, rule: rule.match };
       if (rule.perPrincipal) {
-        const d = await rule.perPrincipal.consume(principal);
+        const d = await rule.perPrincipal.consume(scope(principal));
         if (!d.allowed) return { ...d, rule: rule.match, limit: 'perPrincipal' };
         result = { ...d, rule: rule.match };
       }
       // A principal already over its own limit does not use up everyone's budget.
       if (rule.total) {
-        const d = await rule.total.consume('*');
+        const d = await rule.total.consume(scope('*'));
         if (!d.allowed) return { ...d, rule: rule.match, limit: 'total' };
         result = { ...d, remaining: Math.min(result.remaining, d.remaining), rule: rule.match };
       }

@@ -58,11 +58,16 @@ function decodesToJwtHeader(token: string): boolean {
 
 // Values that name a secret instead of being one: env references, placeholders, types, masks.
 const NOT_A_SECRET =
-  /^(?:\[REDACTED:|\$\{|\$[A-Z_]|%[A-Z_]+%|\{\{|<|process\.env\b|os\.environ\b|env\.|import\.meta\.env\b|(?:string|number|boolean|null|undefined|true|false|none|required|optional|changeme|example|placeholder|your[_-]?\w*)$)|^(.)\1*$/i;
+  /^(?:\[REDACTED:|[a-z][a-z0-9+.-]*:\/\/|\/\^|\(|\/[\w/.{}:-]*$|\$\{|\$[A-Z_]|%[A-Z_]+%|\{\{|<|process\.env\b|os\.environ\b|env\.|import\.meta\.env\b|(?:string|number|boolean|null|undefined|true|false|none|required|optional|changeme|example|placeholder|password|passwd|pass|secret|token|apikey|api[_-]key|your[\w-]*)$)|^(.)\1*$/i;
 const NUMERIC = /^\d+$/;
+// Source code read through a tool: `token = options.token`, `password = getPassword()`, `key = keys[i]`, `secret = appSecret`.
+const CODE_EXPRESSION =
+  /^(?:[A-Za-z_$][\w$]*(?:(?:\?\.|\.)[A-Za-z_$][\w$]*|\[[\w$.'"]*\]|\([^()]*\)?)+|[a-z][a-z0-9]*(?:[A-Z][a-z]{2}[a-z0-9]*)+)$/;
 
 /** Key names whose value is a credential; `page_token` or `max_tokens` are not. */
 function isSecretKeyName(name: string): boolean {
+  // Flags about a secret (`isToken`, `hasPassword`, `use_token`) hold booleans, not the secret.
+  if (/(?:^(?:is|has|use|uses|enable|disable|allow|require|show|needs?)|Is|Has|Uses|Needs)(?=[A-Z_-])/.test(name)) return false;
   const k = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (/(?:page|next|prev|cursor|continuation|sync|csrf|xsrf|count|length|limit|max|min|type|name|file|path|url|endpoint|id)$/.test(k)) {
     return false;
@@ -73,8 +78,23 @@ function isSecretKeyName(name: string): boolean {
   );
 }
 
-function acceptValue(value: string): boolean {
-  return value.length >= 6 && !NOT_A_SECRET.test(value) && !NUMERIC.test(value);
+// Unquoted, what follows `key:` in docs and source is often a word, a type or a path, not a literal.
+const BARE_NOT_SECRET = /^(?:[a-z]+|[A-Z][A-Z]?[a-z][A-Za-z]*|`.*|\/[\w/.-]*)$/;
+// Letters only with a lower-to-upper step (camelCase, PascalCase types); two linear tests, not one backtracking pattern.
+const isIdentifierWord = (v: string): boolean => /^[A-Za-z]+$/.test(v) && /[a-z][A-Z]/.test(v);
+// The shape heuristics below only look at values of ordinary length; anything longer is treated as a literal.
+const MAX_HEURISTIC_LENGTH = 256;
+
+/** Whether the value after a credential-named key is worth masking; `quoted` values are literals by construction. */
+function acceptValue(value: string, quoted = false): boolean {
+  // Prose and code put punctuation after a value: "`token: false`," is a boolean, not a secret.
+  const core = value.replace(/[`.,:;)\]}]+$/, '');
+  if (core.length < 6 || NOT_A_SECRET.test(core) || NUMERIC.test(core)) return false;
+  if (value.length > MAX_HEURISTIC_LENGTH) return true;
+  if (CODE_EXPRESSION.test(value) || CODE_EXPRESSION.test(core)) return false;
+  // A quoted sentence ("client secret is expired - cannot issue ...") is a message, not a passphrase.
+  if (quoted) return (core.match(/\s/g) ?? []).length < 4;
+  return !BARE_NOT_SECRET.test(core) && !isIdentifierWord(core);
 }
 
 // Ordered: specific formats first, so the generic passes see their markers and leave them alone.
@@ -103,13 +123,19 @@ const PATTERNS: Pattern[] = [
   },
   {
     kind: 'authorization-header',
-    re: /(?<![A-Za-z0-9_-])(authorization["']?\s{0,8}[:=]\s{0,8}["']?(?:(?:Basic|Bearer|Token|Digest)\s{1,4})?)([A-Za-z0-9._~+/-]{8,}=*)/gi,
-    replace: (_m, [head = '', value = '']) => (NOT_A_SECRET.test(value) ? undefined : head + mark('authorization-header')),
+    re: /(?<![A-Za-z0-9_-])(authorization["']?\s{0,8}[:=]\s{0,8}["']?)((?:Basic|Bearer|Token|Digest)\s{1,4})?([A-Za-z0-9._~+/-]{8,}=*)/gi,
+    // With a scheme the value is a credential; without one it may be code (`authorization = getAuthorization(...)`).
+    replace: (_m, [head = '', scheme, value = '']) =>
+      (scheme ? !NOT_A_SECRET.test(value) : acceptValue(value)) ? head + (scheme ?? '') + mark('authorization-header') : undefined,
   },
   {
     kind: 'bearer-token',
     re: /(?<![A-Za-z0-9_-])(Bearer\s{1,4})([A-Za-z0-9._~+/-]{16,}=*)/g,
-    replace: (_m, [prefix = '', value = '']) => (looksRandom(value) ? prefix + mark('bearer-token') : undefined),
+    // After "Bearer" the context is strong: opaque hex or lower-case tokens count too, words and placeholders do not.
+    replace: (_m, [prefix = '', value = '']) =>
+      !NOT_A_SECRET.test(value) && (looksRandom(value) || /[0-9]/.test(value) || value.length >= 32)
+        ? prefix + mark('bearer-token')
+        : undefined,
   },
   {
     kind: 'connection-string-password',
@@ -122,7 +148,7 @@ const PATTERNS: Pattern[] = [
     re: /(?<![A-Za-z0-9_.-])(["']?([A-Za-z0-9_.-]{0,60}?(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|signing[_-]?key|credentials?))["']?\s{0,8}[:=]\s{0,8})(?:"([^"\n]{1,500})"|'([^'\n]{1,500})'|([^\s"'<>,;&]+))/gi,
     replace: (_m, [head = '', key = '', dq, sq, bare]) => {
       const value = dq ?? sq ?? bare ?? '';
-      if (!isSecretKeyName(key) || !acceptValue(value)) return undefined;
+      if (!isSecretKeyName(key) || !acceptValue(value, dq !== undefined || sq !== undefined)) return undefined;
       const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
       return `${head}${quote}${mark('secret-assignment')}${quote}`;
     },
@@ -167,6 +193,12 @@ function redactPem(text: string, counts: Map<string, number>): string {
     else {
       stop = i + header[0].length;
       while (stop < text.length && PEM_BODY_CHAR.test(text[stop] ?? '') && !text.startsWith('-----BEGIN ', stop)) stop++;
+      // A BEGIN line with no key material after it (code that looks for the marker) is not a key.
+      if (stop - (i + header[0].length) < 40) {
+        out += text.slice(from, i + 1);
+        from = i + 1;
+        continue;
+      }
     }
     out += text.slice(from, i) + mark('private-key');
     counts.set('private-key', (counts.get('private-key') ?? 0) + 1);

@@ -76,6 +76,7 @@ describe('createAuditLog', () => {
     });
     expect(Date.parse(String(first?.time))).not.toBeNaN();
     expect(second).toMatchObject({ event: 'resource_read', decision: 'blocked' });
+    expect(second).not.toHaveProperty('clientId');
     expect(second).not.toHaveProperty('upstream');
   });
 
@@ -83,10 +84,24 @@ describe('createAuditLog', () => {
     const path = file();
     const log = createAuditLog({ destination: { file: path } });
     log.record(call());
+    // A whole Principal, as the server holds it: only kind, subject, issuer and its clientId are written.
+    log.record(
+      call({
+        clientId: undefined,
+        principal: {
+          kind: 'token',
+          subject: 'bob',
+          clientId: 'cursor',
+          claims: { iss: 'x', token: BEARER },
+          extra: { upstream: { accessToken: OPAQUE } },
+        } as never,
+      }),
+    );
     await log.close();
     const raw = readFileSync(path, 'utf8');
     for (const secret of [GHP, OPAQUE, BEARER, 'repo:x']) expect(raw).not.toContain(secret);
     expect(raw).not.toContain('arguments');
+    expect(lines(path)[1]).toMatchObject({ principal: { kind: 'token', subject: 'bob', issuer: 'x' }, clientId: 'cursor' });
   });
 
   it('with includeArguments records arguments only after redaction', async () => {
@@ -124,6 +139,8 @@ describe('createAuditLog', () => {
   it('names the option at fault', () => {
     expect(() => createAuditLog({ destination: 'stdout' as never })).toThrow(ConfigError);
     expect(() => createAuditLog({ destination: { file: '' } })).toThrow(/audit\.destination/);
+    // A directory where the file should be: refused at start, naming the option.
+    expect(() => createAuditLog({ destination: { file: dir } })).toThrow(/^audit\.destination\.file: cannot open/);
   });
 });
 

@@ -137,6 +137,23 @@ describe('rateLimitPolicy', () => {
     expect((await policy.consume({ tool: 'githubX_list', principal: alice })).rule).toBeUndefined();
   });
 
+  it('eachTool gives every matched tool its own budget; reordered rules keep their counters', async () => {
+    pinClock(60);
+    const { store } = await open('memory');
+    const rules = [
+      { match: 'fs__*', perPrincipal: { points: 1, durationSeconds: 60 }, eachTool: true },
+      { match: 'db__*', total: { points: 100, durationSeconds: 60 } },
+    ];
+    const policy = rateLimitPolicy(rules, store, { keyPrefix: 'gw' });
+    expect((await policy.consume({ tool: 'fs__read', principal: 'p' })).allowed).toBe(true);
+    expect((await policy.consume({ tool: 'fs__write', principal: 'p' })).allowed).toBe(true);
+    expect((await policy.consume({ tool: 'fs__read', principal: 'p' })).allowed).toBe(false);
+    const reordered = rateLimitPolicy([rules[1]!, rules[0]!], store, { keyPrefix: 'gw' });
+    expect((await reordered.consume({ tool: 'fs__write', principal: 'p' })).allowed).toBe(false);
+    // Another policy prefix over the same store counts separately.
+    expect((await rateLimitPolicy(rules, store, { keyPrefix: 'mcp' }).consume({ tool: 'fs__read', principal: 'p' })).allowed).toBe(true);
+  });
+
   it('names the option at fault in config errors', async () => {
     const { store } = await open('memory');
     const bad: Array<[unknown, string]> = [

@@ -35,6 +35,7 @@ describe('redactSecrets: formats', () => {
     ['secret-assignment', "api_key: 'q8Zr1xTt0pLm'", 'q8Zr1xTt0pLm'],
     ['connection-string-password', 'DATABASE_URL=postgres://app:Sup3rS3cret@db.internal:5432/app', 'Sup3rS3cret'],
     ['connection-string-password', 'mongodb+srv://user:p%40ssw0rd@cluster0.example.net/db', 'p%40ssw0rd'],
+    ['bearer-token', 'curl -H "X-Upstream: Bearer 4f9a2c0d1e7b8a6c5d4e3f2a1b0c9d8e"', '4f9a2c0d1e7b8a6c5d4e3f2a1b0c9d8e'],
     ['authorization-header', 'Authorization: Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA=='],
     ['bearer-token', 'curl -H "x: Bearer Zm9vYmFyQmF6MTIzNDU2Nzg5MA9xYz"', 'Zm9vYmFyQmF6MTIzNDU2Nzg5MA9xYz'],
   ];
@@ -114,8 +115,16 @@ describe('redactSecrets: what an attacker or a noisy tool tries to slip past, an
       'secret: ${{ secrets.NPM_TOKEN }} and password: "********" and token=<your token>',
       'Use scikit-learn and sk-learn-compatible-estimators-for-pipelines.',
       'max_tokens: 4096, token_count: 12, tokenizer: "cl100k_base"',
+      'With `ignoreWhitespace: true` and `newlineIsToken: false`, nothing changes; hasPassword=present',
+      'password: "your-cluster-password" and secret: "<set me>"',
+      'const token = tokens[i]; const password = options.password; secret = appSecret; key = getKey(name)',
+      'redis://username:password@localhost:6379 (check the password: redis://:password@host form too)',
+      'issueCredential: openid4vciIssueCredential, token: IToken, secret: SignatureKey, verifyToken: (token: string) => boolean',
+      "const authorization = getAuthorization('authorization'); token: '/token'; if (pem.indexOf('-----BEGIN PRIVATE KEY-----') !== 0)",
+      '* - For client_credentials: detected via grant_types; idtoken: "client secret is expired - cannot issue an ID Token"',
       'https://example.com:8080/path?q=1 and ftp://files.example.org/pub',
       'Authorization: Bearer $TOKEN',
+      'Send it as Bearer authentication; see the Bearer-token docs.',
       'The task-force met on 2024-01-02; see AKIA docs for key formats.',
       'sha256-Xyz+abc/def== integrity and eyJhbGciOi (truncated)',
     ].join('\n');
@@ -150,6 +159,15 @@ describe('redactSecrets: what an attacker or a noisy tool tries to slip past, an
       fill('ghp_' + 'a'.repeat(30) + '-'),
       fill(' secret_access_key= '),
       fill('eyJhbGciOiJIUzI1NiJ9.'),
+      // Values after a credential key are checked for code and identifier shapes: no nested quantifier may blow up on them.
+      'password=' + fill('aAaa') + '1',
+      'password=' + fill('aA') + '!',
+      'token: "' + fill('aAaa').slice(0, 480) + '1"',
+      'secret=' + fill('a.b(') + ')',
+      'authorization: ' + fill('xY') + '9',
+      fill('password=' + 'aAaa'.repeat(60) + '1 '),
+      fill('token: "' + 'aAaa'.repeat(60) + '1" '),
+      fill('secret=a.b.c.d.e(f(g( '),
     ];
     for (const input of inputs) {
       const { text } = redactSecrets(input, { extraValues: ['aaaaaaaaaaaaaaaa'] });
