@@ -14,7 +14,7 @@ import type { Binding } from '../server/protocol.js';
 import type { Catalog, GatewayPrompt, GatewayResource, GatewayTool } from './catalog.js';
 import type { PinBook } from './quarantine.js';
 import { UpstreamUnavailableError, type Upstream } from './upstream.js';
-import { GuardBlocked, type AuditDecision, type CallGuards } from '../guard/hooks.js';
+import { GuardBlocked, type AuditDecision, type CallGuards, type Guarded } from '../guard/hooks.js';
 
 /** JSON-RPC error code for a call refused by a rate limit (implementation-defined server error range). */
 export const RATE_LIMITED = -32029;
@@ -111,6 +111,27 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
     return { text: maskedMessage(errorId), decision: 'error' };
   };
 
+  /** Resources and prompts: the upstream's answer through the guard, audited; failures become JSON-RPC errors. */
+  async function forward<T>(principal: Principal, e: Entry, name: string, started: number, run: () => Promise<Guarded<T>>): Promise<T> {
+    try {
+      const guarded = await run();
+      audit(principal, e, name, 'allowed', started, {
+        findings: guarded.findings,
+        redactions: guarded.redactions,
+        resultBytes: guarded.bytes,
+      });
+      return guarded.result;
+    } catch (err) {
+      if (err instanceof GuardBlocked) {
+        audit(principal, e, name, 'blocked', started, { findings: err.codes });
+        throw new ProtocolError(ProtocolErrorCode.InternalError, err.message);
+      }
+      const { text } = upstreamError(err, name);
+      audit(principal, e, name, 'error', started);
+      throw new ProtocolError(ProtocolErrorCode.InternalError, text);
+    }
+  }
+
   server.setRequestHandler('tools/list', async (_req, ctx) => {
     const principal = principalOf(ctx.http?.authInfo, binding.fallback);
     const tools = [];
@@ -200,24 +221,9 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
       audit(principal, r, uri, r ? 'denied' : 'error', started);
       throw resourceNotFound(uri);
     }
-    try {
-      const read = await opts.upstreams.get(r.upstream)!.readResource(uri);
-      const guarded = await guards.resourceContents(read, { tool: r.name, upstream: r.upstream });
-      audit(principal, r, uri, 'allowed', started, {
-        findings: guarded.findings,
-        redactions: guarded.redactions,
-        resultBytes: guarded.bytes,
-      });
-      return guarded.result;
-    } catch (e) {
-      if (e instanceof GuardBlocked) {
-        audit(principal, r, uri, 'blocked', started, { findings: e.codes });
-        throw new ProtocolError(ProtocolErrorCode.InternalError, e.message);
-      }
-      const { text } = upstreamError(e, uri);
-      audit(principal, r, uri, 'error', started);
-      throw new ProtocolError(ProtocolErrorCode.InternalError, text);
-    }
+    return forward(principal, r, uri, started, async () =>
+      guards.resourceContents(await opts.upstreams.get(r.upstream)!.readResource(uri), { tool: r.name, upstream: r.upstream }),
+    );
   });
 
   server.setRequestHandler('prompts/list', async (_req, ctx) => {
@@ -239,24 +245,10 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
       audit(principal, p, name, 'denied', started);
       throw promptNotFound(name);
     }
-    try {
-      const got = await opts.upstreams.get(p.upstream)!.getPrompt(p.original, (req.params.arguments ?? {}) as Record<string, string>);
-      const guarded = await guards.promptMessages(got, { tool: name, upstream: p.upstream });
-      audit(principal, p, name, 'allowed', started, {
-        findings: guarded.findings,
-        redactions: guarded.redactions,
-        resultBytes: guarded.bytes,
-      });
-      return guarded.result;
-    } catch (e) {
-      if (e instanceof GuardBlocked) {
-        audit(principal, p, name, 'blocked', started, { findings: e.codes });
-        throw new ProtocolError(ProtocolErrorCode.InternalError, e.message);
-      }
-      const { text } = upstreamError(e, name);
-      audit(principal, p, name, 'error', started);
-      throw new ProtocolError(ProtocolErrorCode.InternalError, text);
-    }
+    const args = (req.params.arguments ?? {}) as Record<string, string>;
+    return forward(principal, p, name, started, async () =>
+      guards.promptMessages(await opts.upstreams.get(p.upstream)!.getPrompt(p.original, args), { tool: name, upstream: p.upstream }),
+    );
   });
 
   return server;

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import { resolve } from 'node:path';
 import { buildLaunch, sandboxOptionsFor } from '../security/connect/sandbox.js';
 import { GroupStdioTransport } from '../security/connect/stdio-transport.js';
+import { listAll } from '../security/connect/collect.js';
 import type { PromptDef, ResourceDef, ToolDef } from '../security/types.js';
 import type { UpstreamConfig } from './config.js';
 
@@ -125,33 +126,13 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     );
 
   async function fetchListing(c: Client): Promise<Listing> {
-    const caps = c.getServerCapabilities() ?? {};
-    const timeout = opts.startupTimeoutMs;
-    const optional = async <T>(enabled: unknown, fn: () => Promise<T[]>): Promise<T[]> => {
-      if (!enabled) return [];
-      try {
-        return await fn();
-      } catch {
-        return [];
-      }
-    };
-    const tools = caps.tools ? ((await c.listTools(undefined, { cacheMode: 'refresh', timeout })).tools as unknown as ToolDef[]) : [];
+    const l = await listAll(c, { timeout: opts.startupTimeoutMs, refresh: true });
     return {
-      tools,
-      prompts: await optional(
-        caps.prompts,
-        async () => (await c.listPrompts(undefined, { cacheMode: 'refresh', timeout })).prompts as unknown as PromptDef[],
-      ),
-      resources: await optional(
-        caps.resources,
-        async () => (await c.listResources(undefined, { cacheMode: 'refresh', timeout })).resources as unknown as ResourceDef[],
-      ),
-      resourceTemplates: await optional(
-        caps.resources,
-        async () =>
-          (await c.listResourceTemplates(undefined, { cacheMode: 'refresh', timeout })).resourceTemplates as unknown as ResourceDef[],
-      ),
-      instructions: c.getInstructions(),
+      tools: l.tools,
+      prompts: l.prompts ?? [],
+      resources: l.resources ?? [],
+      resourceTemplates: l.resourceTemplates ?? [],
+      instructions: l.instructions,
     };
   }
 

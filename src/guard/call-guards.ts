@@ -10,7 +10,7 @@ import type { Severity } from '../security/types.js';
 import { createAuditLog } from './audit.js';
 import { guardPromptMessages, guardResourceContents, guardToolResult, GuardBlockedError, type GuardMode } from './output.js';
 import { principalKey, rateLimitPolicy, type RateLimitRule } from './rate-limit.js';
-import { GuardBlocked, type CallGuards } from './hooks.js';
+import { GuardBlocked, type CallGuards, type Guarded } from './hooks.js';
 import { secretEnvValues } from './secret-env.js';
 
 export interface CallGuardSettings {
@@ -51,13 +51,29 @@ export function createCallGuards(settings: CallGuardSettings, store: Store, logg
         `output of ${tool}: ${findings.length} finding(s), ${redactions} redaction(s)`,
       );
   };
-  const blocked = (e: unknown): never => {
-    if (e instanceof GuardBlockedError)
-      throw new GuardBlocked(
-        e.message,
-        e.findings.map((f) => f.code),
-      );
-    throw e;
+  /** Resource and prompt guards throw when blocking; the surfaces map GuardBlocked to a JSON-RPC error. */
+  const guarded = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof GuardBlockedError)
+        throw new GuardBlocked(
+          e.message,
+          e.findings.map((f) => f.code),
+        );
+      throw e;
+    }
+  };
+  const outcome = <R, T>(
+    what: string,
+    tool: string,
+    g: { result: R; findings: readonly { code: string }[]; redactions: readonly { count: number }[]; blocked: boolean },
+    wrap: (r: R) => T,
+  ): Guarded<T> => {
+    const redactions = count(g.redactions);
+    note(what, tool, g.findings, redactions);
+    const result = wrap(g.result);
+    return { result, findings: g.findings.map((f) => f.code), redactions, blocked: g.blocked, bytes: size(result) };
   };
 
   return {
@@ -66,32 +82,31 @@ export function createCallGuards(settings: CallGuardSettings, store: Store, logg
       return d.allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(d.retryAfterSeconds)) };
     },
     async toolResult(result, ctx) {
-      const g = guardToolResult(result, outputOptions(ctx.tool));
-      const redactions = count(g.redactions);
-      note('tool', ctx.tool, g.findings, redactions);
-      return { result: g.result, findings: g.findings.map((f) => f.code), redactions, blocked: g.blocked, bytes: size(g.result) };
+      return outcome('tool', ctx.tool, guardToolResult(result, outputOptions(ctx.tool)), (r) => r);
     },
     async resourceContents(result, ctx) {
-      try {
-        const g = guardResourceContents(result.contents as Parameters<typeof guardResourceContents>[0], outputOptions(ctx.tool));
-        const redactions = count(g.redactions);
-        note('resource', ctx.tool, g.findings, redactions);
-        const out = { ...result, contents: g.result as typeof result.contents };
-        return { result: out, findings: g.findings.map((f) => f.code), redactions, blocked: false, bytes: size(out) };
-      } catch (e) {
-        return blocked(e);
-      }
+      const contents = result.contents as Parameters<typeof guardResourceContents>[0];
+      return outcome(
+        'resource',
+        ctx.tool,
+        guarded(() => guardResourceContents(contents, outputOptions(ctx.tool))),
+        (r) => ({
+          ...result,
+          contents: r as typeof result.contents,
+        }),
+      );
     },
     async promptMessages(result, ctx) {
-      try {
-        const g = guardPromptMessages(result.messages as Parameters<typeof guardPromptMessages>[0], outputOptions(ctx.tool));
-        const redactions = count(g.redactions);
-        note('prompt', ctx.tool, g.findings, redactions);
-        const out = { ...result, messages: g.result as typeof result.messages };
-        return { result: out, findings: g.findings.map((f) => f.code), redactions, blocked: false, bytes: size(out) };
-      } catch (e) {
-        return blocked(e);
-      }
+      const messages = result.messages as Parameters<typeof guardPromptMessages>[0];
+      return outcome(
+        'prompt',
+        ctx.tool,
+        guarded(() => guardPromptMessages(messages, outputOptions(ctx.tool))),
+        (r) => ({
+          ...result,
+          messages: r as typeof result.messages,
+        }),
+      );
     },
     audit(event) {
       const p = event.principal;

@@ -11,7 +11,7 @@ import { knownScopes } from './scopes.js';
 import { handleTrpc } from './trpc.js';
 import { buildRegistry, type Registry } from './registry.js';
 import { createProtocolServer, policyOf, registryChallenge, type ContextFactory, type ProtocolOptions } from './protocol.js';
-import { createMcpHost, type RunningServer } from './host.js';
+import { createMcpHost, type McpHost } from './host.js';
 import { checkOwnDefinitions, ownCallGuards, securityGuard, type SecurityGuard } from './guard.js';
 import { requestLimiter, type RequestRate } from './request-limit.js';
 import type { Store } from '../storage/types.js';
@@ -62,18 +62,8 @@ export interface McpServerOptions {
   logger?: Logger;
 }
 
-export interface McpBastionServer {
+export interface McpBastionServer extends McpHost {
   readonly registry: Registry;
-  readonly config: HttpConfig;
-  readonly logger: Logger;
-  /** Web-standard handler, for mounting in another server or tests. */
-  fetch(request: Request): Promise<Response>;
-  listen(): Promise<RunningServer>;
-  /** Serves MCP over stdin/stdout as the local user; nothing but protocol messages is written to stdout. */
-  serveStdio(): StdioServerHandle;
-  /** Live 2025-era sessions. */
-  readonly sessionCount: number;
-  close(): Promise<void>;
 }
 
 /** Turns a tRPC router into a hardened MCP server (Streamable HTTP, stdio) that also serves `/trpc`. */

@@ -64,9 +64,12 @@ export interface HostOptions {
 export interface McpHost {
   readonly config: HttpConfig;
   readonly logger: Logger;
+  /** Web-standard handler, for mounting in another server or tests. */
   fetch(request: Request): Promise<Response>;
   listen(): Promise<RunningServer>;
+  /** Serves MCP over stdin/stdout as the local user; nothing but protocol messages is written to stdout. */
   serveStdio(): StdioServerHandle;
+  /** Live 2025-era sessions. */
   readonly sessionCount: number;
   close(): Promise<void>;
 }

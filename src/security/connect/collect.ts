@@ -35,9 +35,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => void): Promi
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-async function listAll(client: Client): Promise<Omit<ScannedServer, 'name'>> {
+/**
+ * Everything a server offers the model. `timeout` bounds each list call; `refresh` bypasses the
+ * client's response cache (the gateway re-lists after list_changed and must see the change).
+ */
+export async function listAll(client: Client, o: { timeout?: number; refresh?: boolean } = {}): Promise<Omit<ScannedServer, 'name'>> {
   const caps = client.getServerCapabilities() ?? {};
-  const tools = caps.tools ? ((await client.listTools()).tools as unknown as ToolDef[]) : [];
+  const req = { ...(o.timeout ? { timeout: o.timeout } : {}), ...(o.refresh ? { cacheMode: 'refresh' as const } : {}) };
+  const tools = caps.tools ? ((await client.listTools(undefined, req)).tools as unknown as ToolDef[]) : [];
   // Optional lists: a server that advertises them but fails still yields its tools.
   const optional = async <T>(enabled: unknown, fn: () => Promise<T[]>): Promise<T[]> => {
     if (!enabled) return [];
@@ -47,11 +52,14 @@ async function listAll(client: Client): Promise<Omit<ScannedServer, 'name'>> {
       return [];
     }
   };
-  const prompts = await optional(caps.prompts, async () => (await client.listPrompts()).prompts as unknown as PromptDef[]);
-  const resources = await optional(caps.resources, async () => (await client.listResources()).resources as unknown as ResourceDef[]);
+  const prompts = await optional(caps.prompts, async () => (await client.listPrompts(undefined, req)).prompts as unknown as PromptDef[]);
+  const resources = await optional(
+    caps.resources,
+    async () => (await client.listResources(undefined, req)).resources as unknown as ResourceDef[],
+  );
   const resourceTemplates = await optional(
     caps.resources,
-    async () => (await client.listResourceTemplates()).resourceTemplates as unknown as ResourceDef[],
+    async () => (await client.listResourceTemplates(undefined, req)).resourceTemplates as unknown as ResourceDef[],
   );
   return { tools, prompts, resources, resourceTemplates, instructions: client.getInstructions() };
 }
