@@ -14,6 +14,7 @@ import type { Store } from '../storage/types.js';
 import { createStore } from '../storage/index.js';
 import type { PinKind } from '../security/pins.js';
 import { createMcpHost, type RunningServer } from '../server/host.js';
+import { requestLimiter } from '../server/request-limit.js';
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { checkSupplyChain } from './supply-chain.js';
@@ -119,6 +120,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config: http,
     auth: options.auth,
     knownScopes: () => [...new Set(config.policies.flatMap((p) => p.scopes ?? []))],
+    limit: config.requestRateLimit ? requestLimiter(store, config.requestRateLimit, 'requestRateLimit') : undefined,
     surface: ({ enforce }) => {
       const surfaceOptions = {
         name: config.name,
