@@ -5,6 +5,8 @@
  * Non-ASCII words are never placed right after \b (which only knows ASCII word characters).
  */
 
+import type { TraceEntry } from './detect/engine.js';
+
 export type SignalId =
   | 'override'
   | 'secrecy'
@@ -52,22 +54,27 @@ export type SignalId =
   | 'obligation'
   | 'obfuscated'
   | 'self-promotion'
-  | 'fake-error';
+  | 'fake-error'
+  | 'learned';
 
 export interface Signal {
   id: SignalId;
   weight: number;
   match: string;
+  /** Name of the rule that produced it (`override#2`, `structure:exfil`, `model:logreg`). */
+  rule?: string;
 }
 
 export interface TextVerdict {
   score: number;
   signals: Signal[];
+  /** Every signal that fired, including those an exemption removed or cheapened. */
+  trace: TraceEntry[];
 }
 
 /** `needs`: the rule can only match where that other rule matched too (it embeds it), so it is skipped otherwise. */
 /** `gate`: a cheap test every match must pass (a literal the rule cannot match without); the rule is skipped when it fails. */
-export type Rule = { id: SignalId; weight: number; re: RegExp; needs?: 'sensitive-strong'; gate?: RegExp };
+export type Rule = { id: SignalId; weight: number; re: RegExp; needs?: 'sensitive-strong'; gate?: RegExp; name?: string };
 
 // Stay within one sentence; a '.' inside a path, file name or address does not end it.
 const W = '(?:[^.\\n!?。！？]|[.!?](?=[^\\s]))';

@@ -10,6 +10,8 @@ import { normalizeForRules, scoreSignals, scoreText, severityForScore, type Sign
 import { titleSignal } from '../structure.js';
 import type { EntityTexts } from '../texts.js';
 import { maxSeverity, type Finding, type Severity } from '../types.js';
+import type { TraceEntry } from '../detect/engine.js';
+import { learnedSignal, strongestField } from '../detect/learned.js';
 
 export const HIDDEN_CODES: Record<HiddenKind, string> = {
   'tag-chars': 'HC001',
@@ -159,6 +161,14 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
     whole.signals = [...whole.signals.filter((s) => s.id !== titled.id), titled];
     whole.score = scoreSignals(whole.signals);
   }
+  // The learned model reads each field on its own: an injected sentence in one parameter
+  // description would be diluted in the whole entity's text.
+  const modelField = strongestField(entity.texts.map((t) => ({ field: t.field, text: visibleText(t.text) })));
+  const learned = learnedSignal(modelField);
+  if (learned) {
+    whole.signals.push(learned);
+    whole.score = scoreSignals(whole.signals);
+  }
   const hiddenSignals = hiddenText ? scoreText(hiddenText) : undefined;
   let score = whole.score;
   if (hiddenSignals && hiddenSignals.score > 0) score += HIDDEN_BONUS;
@@ -178,8 +188,23 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       }
     }
   }
+  const explain = (): Record<string, unknown> => {
+    const extra: TraceEntry[] = whole.signals
+      .filter((sig) => !whole.trace.some((t) => t.signal === sig.id && t.weight === sig.weight))
+      .map((sig) => ({ rule: sig.rule ?? sig.id, signal: sig.id, matched: sig.match, weight: sig.weight }));
+    const trace = [...whole.trace, ...extra];
+    const decided = trace.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight)[0];
+    return {
+      score: Number(score.toFixed(2)),
+      decidedBy: decided?.rule,
+      trace,
+      ...(modelField ? { model: { probability: Number(modelField.probability.toFixed(4)), field: modelField.field } } : {}),
+      ...(hiddenSignals && hiddenSignals.score > 0 ? { hiddenBonus: HIDDEN_BONUS } : {}),
+    };
+  };
   if (severity) {
     findings.push({
+      explain: explain(),
       code: 'TP001',
       severity,
       server: ctx.server,
@@ -194,6 +219,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   if (solicit) {
     const others = whole.signals.filter((s) => s !== solicit && s.weight >= 1.5).length;
     findings.push({
+      explain: explain(),
       code: 'DT001',
       severity: others > 0 ? 'high' : 'medium',
       server: ctx.server,
