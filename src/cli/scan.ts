@@ -25,7 +25,7 @@ export function addInputOptions(cmd: Command): Command {
     .option('--header <header>', "HTTP header for --url servers, 'Name: value' (repeatable)", collect, [])
     .option(
       '--tools-file <file>',
-      'static manifest: a tools/list result, { server, tools, prompts?, resources? } or an array (repeatable)',
+      'static manifest: a tools/list result, { server, tools, prompts?, resources? }, an array, or a directory of *.json manifests (repeatable)',
       collect,
       [],
     )
@@ -107,6 +107,7 @@ export function registerScanCommand(program: Command): Command {
     .option('--ignore <code>', 'silence a check code (repeatable)', collect, [])
     .option('--allowlist <file>', 'JSON list of accepted findings: [{ code, server?, entity? }]')
     .option('--pins <file>', 'compare against a lock file written by `mcp-bastion pin`')
+    .option('--explain', 'print, per finding, the rules, exemptions and model score that decided it (kept in --json too)', false)
     .option('--update-pins', 'accept the current definitions into the lock file (--pins, default mcp-bastion.lock.json)', false)
     .action(
       async (
@@ -119,6 +120,7 @@ export function registerScanCommand(program: Command): Command {
           allowlist?: string;
           pins?: string;
           updatePins: boolean;
+          explain: boolean;
         },
       ) => {
         const code = await runScan(
@@ -131,6 +133,7 @@ export function registerScanCommand(program: Command): Command {
             allowlist: raw.allowlist,
             pins: raw.pins,
             updatePins: raw.updatePins,
+            explain: raw.explain,
           },
           terminalIo(),
         );

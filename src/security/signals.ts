@@ -72,6 +72,9 @@ const COMPILED: Rule[] = RULES.map((r) => {
   return { ...r, name: r.name ?? `${r.id}#${n}`, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) };
 }).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
 
+/** Names of the phrase rules, in table order; unique by construction (`id#n`) unless a rule names itself. */
+export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name ?? r.id);
+
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);

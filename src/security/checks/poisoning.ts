@@ -204,7 +204,6 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   };
   if (severity) {
     findings.push({
-      explain: explain(),
       code: 'TP001',
       severity,
       server: ctx.server,
@@ -212,6 +211,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       message: `${entity.kind} "${entity.name}" contains instructions aimed at the agent (score ${score.toFixed(1)}): ${whole.signals.map((s) => s.id).join(', ')}.`,
       evidence: describeSignals(whole.signals).slice(0, 500),
       field: bestField,
+      explain: explain(),
     });
   }
 
@@ -219,7 +219,6 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   if (solicit) {
     const others = whole.signals.filter((s) => s !== solicit && s.weight >= 1.5).length;
     findings.push({
-      explain: explain(),
       code: 'DT001',
       severity: others > 0 ? 'high' : 'medium',
       server: ctx.server,
@@ -227,6 +226,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       message: `${entity.kind} "${entity.name}" asks the agent to read or hand over sensitive data (${solicit.id}).`,
       evidence: solicit.match.trim(),
       field: bestField,
+      explain: explain(),
     });
   }
   return findings;
