@@ -174,7 +174,9 @@ function main(): void {
     `  samples: ${encoded.length},`,
     `  bias: ${final.bias},`,
     `  scale: ${scale},`,
-    `  weights: '${bytes.toString('base64')}',`,
+    // Laid out as prettier prints it, so formatting the tree never rewrites the generated file.
+    `  weights:`,
+    `    '${bytes.toString('base64')}',`,
     `} as const;`,
     '',
   ].join('\n');

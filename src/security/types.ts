@@ -119,6 +119,8 @@ export interface ScanOptions {
   /** Thresholds for the large-toolset check. */
   maxTools?: number;
   maxDescriptionChars?: number;
+  /** Let the learned model add its signal (default true); false gives the rules-only verdict. */
+  model?: boolean;
 }
 
 export interface AllowlistEntry {

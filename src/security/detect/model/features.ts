@@ -55,11 +55,16 @@ export interface FeatureVector {
 /** Optional sink that receives the readable name of each feature (for the explain trace). */
 export type FeatureNamer = (bucket: number, name: string) => void;
 
+// Scratch counters reused across calls: a Map per text cost more than the hashing itself.
+const scratch = new Float32Array(BUCKETS);
+const touched = new Uint32Array(MAX_CHARS * 8);
+
 export function featurize(text: string, namer?: FeatureNamer): FeatureVector {
   const norm = normalizeForModel(text);
-  const counts = new Map<number, number>();
+  let used = 0;
   const add = (bucket: number): void => {
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+    if (scratch[bucket] === 0 && used < touched.length) touched[used++] = bucket;
+    scratch[bucket] = (scratch[bucket] ?? 0) + 1;
   };
   const tokens = norm.match(TOKEN) ?? [];
   let prev = '';
@@ -84,21 +89,21 @@ export function featurize(text: string, namer?: FeatureNamer): FeatureVector {
       if (n >= 2) {
         const c = (h >>> 0) & MASK;
         add(c);
-        namer?.(c, stream.slice(i, i + n + 1));
+        if (namer) namer(c, stream.slice(i, i + n + 1));
       }
     }
   }
-  const index = new Uint32Array(counts.size);
-  const value = new Float32Array(counts.size);
+  const index = touched.slice(0, used);
+  const value = new Float32Array(used);
   let norm2 = 0;
-  let k = 0;
-  for (const [bucket, count] of counts) {
-    index[k] = bucket;
+  for (let k = 0; k < used; k++) {
+    const bucket = index[k] ?? 0;
+    const count = scratch[bucket] ?? 0;
     value[k] = count;
     norm2 += count * count;
-    k++;
+    scratch[bucket] = 0;
   }
   const inv = norm2 > 0 ? 1 / Math.sqrt(norm2) : 0;
-  for (let i = 0; i < value.length; i++) value[i] = (value[i] ?? 0) * inv;
+  for (let i = 0; i < used; i++) value[i] = (value[i] ?? 0) * inv;
   return { index, value };
 }
