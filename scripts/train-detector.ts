@@ -11,6 +11,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUCKETS, HASH_BITS, featurize, type FeatureVector } from '../src/security/detect/model/features.js';
+import { MODEL_PROBABILITY } from '../src/security/detect/thresholds.js';
+import { scanTools, severityRank, type ScanOptions } from '../src/security/index.js';
 
 interface Sample {
   source: string;
@@ -113,6 +115,13 @@ function quantize(m: Model): { scale: number; bytes: Buffer } {
 
 export const REPORT_THRESHOLDS = [0.5, 0.7, 0.8, 0.9, 0.95];
 
+/** The scanner's verdict on a text used as a one-tool server's description: medium or above counts. */
+function flaggedAsTool(text: string, model: ScanOptions['model']): boolean {
+  return scanTools([{ name: 'eval', tools: [{ name: 'tool', description: text }] }], { model, flows: false }).some(
+    (f) => f.entity.kind === 'tool' && severityRank(f.severity) >= severityRank('medium'),
+  );
+}
+
 /**
  * Tool poisoning is an attack sentence inside an otherwise honest description. Pairing each attack
  * text with a benign tool description from the same training fold teaches the model the attack part
@@ -141,7 +150,16 @@ function main(): void {
   const samples = load();
   const encoded: Encoded[] = encode(samples);
   const sources = [...new Set(encoded.map((s) => s.source))].sort();
-  const loso: { source: string; label: 0 | 1; n: number; flagged: Record<string, number> }[] = [];
+  const loso: {
+    source: string;
+    label: 0 | 1;
+    n: number;
+    flagged: Record<string, number>;
+    rules: number;
+    combined: number;
+    embedded?: { rules: number; combined: number };
+  }[] = [];
+  const hosts = samples.filter((s) => s.label === 0 && s.kind === 'tool-description');
   const outOfSource: { label: 0 | 1; p: number }[] = [];
   for (const source of sources) {
     const fold = samples.filter((s) => s.source !== source);
@@ -151,9 +169,29 @@ function main(): void {
     held.forEach((s, i) => outOfSource.push({ label: s.label, p: probs[i] ?? 0 }));
     const flagged: Record<string, number> = {};
     for (const t of REPORT_THRESHOLDS) flagged[String(t)] = probs.filter((p) => p >= t).length / Math.max(held.length, 1);
-    loso.push({ source, label: held[0]?.label ?? 0, n: held.length, flagged });
+    // The full scanner verdict on the held-out texts: rules alone, and rules + this fold's model.
+    const texts = samples.filter((s) => s.source === source).map((s) => s.text);
+    const foldModel = (text: string): number => predict(model, featurize(text));
+    const rules = texts.filter((t) => flaggedAsTool(t, false)).length / Math.max(texts.length, 1);
+    const combined = texts.filter((t) => flaggedAsTool(t, foldModel)).length / Math.max(texts.length, 1);
+    // The task the scanner faces: the held-out attack inside an honest tool description.
+    let embedded: { rules: number; combined: number } | undefined;
+    if (held[0]?.label === 1) {
+      const rand = mulberry32(SEED ^ 0x27d4eb2d);
+      const poisoned = texts.map((t) => `${(hosts[Math.floor(rand() * hosts.length)]?.text ?? '').slice(0, 400)} ${t}`);
+      embedded = {
+        rules: poisoned.filter((t) => flaggedAsTool(t, false)).length / poisoned.length,
+        combined: poisoned.filter((t) => flaggedAsTool(t, foldModel)).length / poisoned.length,
+      };
+      console.log(
+        `${''.padEnd(18)} embedded in a tool description: rules ${embedded.rules.toFixed(3)} rules+model ${embedded.combined.toFixed(3)}`,
+      );
+    }
+    loso.push({ source, label: held[0]?.label ?? 0, n: held.length, flagged, rules, combined, ...(embedded ? { embedded } : {}) });
     const figs = REPORT_THRESHOLDS.map((t) => `${t}:${(flagged[String(t)] ?? 0).toFixed(3)}`).join(' ');
-    console.log(`${source.padEnd(18)} ${held[0]?.label === 1 ? 'attack' : 'benign'} n=${String(held.length).padStart(4)} flagged@ ${figs}`);
+    console.log(
+      `${source.padEnd(18)} ${held[0]?.label === 1 ? 'attack' : 'benign'} n=${String(held.length).padStart(4)} model@ ${figs} | scan rules ${rules.toFixed(3)} rules+model ${combined.toFixed(3)} (model counts at ${MODEL_PROBABILITY})`,
+    );
   }
   for (const t of REPORT_THRESHOLDS) {
     const pos = outOfSource.filter((s) => s.label === 1);

@@ -47,7 +47,7 @@ export function scanTools(servers: ScannedServer[], options: ScanOptions = {}): 
       server: server.name,
       source: server.source,
       siblings: server.tools.map((t) => t.name.toLowerCase()),
-      model: options.model !== false,
+      model: options.model ?? true,
     };
     for (const entity of serverEntities(server)) findings.push(...checkEntityText(entity, ctx));
     for (const tool of server.tools) findings.push(...checkExfilParams(tool, server.name));

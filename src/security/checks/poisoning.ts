@@ -87,8 +87,8 @@ export interface TextCheckContext {
   source?: string;
   /** Lower-cased names of the other tools on the same server. */
   siblings?: string[];
-  /** Run the learned model (default true). */
-  model?: boolean;
+  /** Run the learned model (default true), or this scorer instead of it. */
+  model?: boolean | ((text: string) => number);
 }
 
 function locateField(entity: EntityTexts, signals: Signal[]): string | undefined {
@@ -166,7 +166,12 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
   // The learned model reads each field on its own: an injected sentence in one parameter
   // description would be diluted in the whole entity's text.
   const modelField =
-    ctx.model === false ? undefined : strongestField(entity.texts.map((t) => ({ field: t.field, text: visibleText(t.text) })));
+    ctx.model === false
+      ? undefined
+      : strongestField(
+          entity.texts.map((t) => ({ field: t.field, text: visibleText(t.text) })),
+          typeof ctx.model === 'function' ? ctx.model : undefined,
+        );
   const learned = learnedSignal(modelField);
   if (learned) {
     whole.signals.push(learned);

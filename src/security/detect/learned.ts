@@ -13,11 +13,14 @@ export interface ModelField {
 }
 
 /** The field the model finds most suspicious, or undefined when no field is long enough to read. */
-export function strongestField(texts: readonly { field: string; text: string }[]): ModelField | undefined {
+export function strongestField(
+  texts: readonly { field: string; text: string }[],
+  score: (text: string) => number = modelProbability,
+): ModelField | undefined {
   let best: ModelField | undefined;
   for (const { field, text } of texts) {
     if (text.trim().length < MODEL_MIN_CHARS) continue;
-    const probability = modelProbability(text);
+    const probability = score(text);
     if (!best || probability > best.probability) best = { field, probability };
   }
   return best;

@@ -22,7 +22,12 @@ export interface OutputVerdict {
 // Same bonus the scanner gives instructions that arrive through a hidden channel (checks/poisoning.ts).
 const HIDDEN_BONUS = 1.5;
 
-export function scoreOutputText(text: string): OutputVerdict {
+/**
+ * `model` defaults to false here: leave-one-source-out, the model tipped 14 % of BIPIA's clean
+ * e-mails to medium (rules alone: 4 %), so for tool output it is opt-in until it is trained on
+ * output-shaped benign text. Tool definitions (scanTools) use it by default.
+ */
+export function scoreOutputText(text: string, options: { model?: boolean } = {}): OutputVerdict {
   const visible = visibleText(text);
   const payloads = findHidden(text)
     .map((h) => h.decoded)
@@ -30,7 +35,7 @@ export function scoreOutputText(text: string): OutputVerdict {
     .map((d) => visibleText(d));
   const verdict = scoreText(payloads.length ? `${visible}\n${payloads.join('\n')}` : visible);
   const field = strongestField([{ field: 'text', text: visible }]);
-  const learned = learnedSignal(field);
+  const learned = options.model === true ? learnedSignal(field) : undefined;
   const signals = learned ? [...verdict.signals, learned] : verdict.signals;
   const trace = learned
     ? [...verdict.trace, { rule: learned.rule ?? 'model', signal: learned.id, matched: learned.match, weight: learned.weight }]
