@@ -11,9 +11,13 @@ export interface Lexicon {
   entries: Record<string, readonly string[]>;
 }
 
-/** Alternation of every language's entries, longest first so "is never read" wins over "never". */
-export function lexiconSource(lex: Lexicon): string {
-  const all = [...new Set(Object.values(lex.entries).flat())].sort((a, b) => b.length - a.length);
+/**
+ * Alternation of every language's entries, longest first so "is never read" wins over "never";
+ * `sort: false` keeps the listed order where a rule's match text depends on it.
+ */
+export function lexiconSource(lex: Lexicon, options: { sort?: boolean } = {}): string {
+  const all = [...new Set(Object.values(lex.entries).flat())];
+  if (options.sort !== false) all.sort((a, b) => b.length - a.length);
   return `(?:${all.join('|')})`;
 }
 
