@@ -23,7 +23,7 @@ export interface OutputVerdict {
 const HIDDEN_BONUS = 1.5;
 
 /**
- * `model` defaults to false here: leave-one-source-out, the model tipped 14 % of BIPIA's clean
+ * `model` defaults to false here: leave-one-source-out, the model tipped 18 % of BIPIA's clean
  * e-mails to medium (rules alone: 4 %), so for tool output it is opt-in until it is trained on
  * output-shaped benign text. Tool definitions (scanTools) use it by default.
  */
