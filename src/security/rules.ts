@@ -486,7 +486,7 @@ export const RULES: Rule[] = [
   {
     id: 'role-hijack',
     weight: 3,
-    re: /\byou are now\b|\b(?:no|without(?: any)?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines|filters))\b|\bbehave as ['"\u0060]?\w+|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu,
+    re: /\byou are now\b(?! (?:logged|signed|connected|authenticated|subscribed|registered|ready|able|using|viewing|editing|offline|online|in|on|at)\b)|\b(?:no|without(?: any)?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines|filters))\b|\bbehave as ['"\u0060]?\w+|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu,
   },
   {
     id: 'coercion',

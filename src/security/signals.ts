@@ -75,6 +75,14 @@ const COMPILED: Rule[] = RULES.map((r) => {
 /** Names of the phrase rules, in table order; unique by construction (`id#n`) unless a rule names itself. */
 export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name ?? r.id);
 
+/** Whether the named phrase rule (gate included) matches the text, as scoring would see it. */
+export function ruleMatches(name: string, text: string): boolean {
+  const rule = COMPILED.find((r) => r.name === name);
+  if (!rule) throw new Error(`no rule named ${name}`);
+  const norm = normalizeForRules(text);
+  return (!rule.gate || rule.gate.test(norm)) && rule.re.test(norm);
+}
+
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);

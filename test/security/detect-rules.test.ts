@@ -1,7 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_EXEMPTIONS } from '../../src/security/detect/exemptions.js';
 import { formatTrace } from '../../src/security/detect/engine.js';
-import { RULE_NAMES, scoreText } from '../../src/security/signals.js';
+import { RULE_DOCS } from '../../src/security/detect/rule-docs.js';
+import { RULE_NAMES, ruleMatches, scoreText } from '../../src/security/signals.js';
+
+/** One generated test per example of every phrase rule. */
+describe('phrase rules: rationale and examples on both sides', () => {
+  it('every rule has a rationale and examples, and every documented rule exists', () => {
+    expect(RULE_NAMES.filter((n) => !RULE_DOCS[n])).toEqual([]);
+    expect(Object.keys(RULE_DOCS).filter((n) => !RULE_NAMES.includes(n))).toEqual([]);
+  });
+  for (const [name, d] of Object.entries(RULE_DOCS)) {
+    for (const text of d.examples.hit)
+      it(`${name} matches: ${text.slice(0, 60)}`, () => {
+        expect(
+          ruleMatches(name, text),
+          `${name} (${d.rationale}) should match; trace: ${formatTrace(scoreText(text).trace).join(' | ')}`,
+        ).toBe(true);
+      });
+    for (const text of d.examples.miss)
+      it(`${name} does not match: ${text.slice(0, 60)}`, () => {
+        expect(ruleMatches(name, text), `${name} must not match; trace: ${formatTrace(scoreText(text).trace).join(' | ')}`).toBe(false);
+      });
+  }
+});
 
 /** One generated test per example of every named exemption; failures print the whole trace. */
 describe('named exemptions: examples on both sides', () => {
