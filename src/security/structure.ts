@@ -366,8 +366,9 @@ function mentionsOtherIdent(s: string, ctx: StructureContext): string | undefine
   return undefined;
 }
 
-function sig(id: Signal['id'], weight: number, match: string): Signal {
-  return { id, weight, match: match.trim().slice(0, 120) };
+/** `rule` names the combination in the explain trace (`structure:<name>`). */
+function sig(id: Signal['id'], weight: number, match: string, rule?: string): Signal {
+  return { id, weight, match: match.trim().slice(0, 120), rule: `structure:${rule ?? id}` };
 }
 
 /**
@@ -379,24 +380,24 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const prev = out.get(s.id);
     if (!prev || prev.weight < s.weight) out.set(s.id, s);
   };
-  const once = (re: RegExp, id: Signal['id'], weight: number): boolean => {
+  const once = (re: RegExp, id: Signal['id'], weight: number, k: number): boolean => {
     const m = re.exec(norm);
-    if (m) put(sig(id, weight, m[0]));
+    if (m) put(sig(id, weight, m[0], `once-${id}#${k}`));
     return m !== null;
   };
   // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
   // One combined pass first: honest descriptions almost never contain any of them.
   let anySecrecy = false;
   if (ONCE_ANY.test(norm)) {
-    for (const [re, id, weight] of ONCE) {
-      if (!once(re, id, weight)) continue;
+    for (const [k, [re, id, weight]] of ONCE.entries()) {
+      if (!once(re, id, weight, k + 1)) continue;
       if (id === 'secrecy') anySecrecy = true;
     }
     const phish = PHISH.exec(norm);
-    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0]));
+    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
   }
   const anyDest = DEST.test(norm);
-  if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
+  if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address', 'secrecy-plus-address'));
   trustTransfer(norm, put);
   plantedValues(norm, ctx, put);
 
@@ -427,19 +428,21 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s) || MODEL_OWNED.test(s));
     anyAddress ||= model;
     const protective = PROTECTIVE.test(s);
-    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s));
-    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s));
+    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s, 'persona-to-model'));
+    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s, 'capture-into-this-tool'));
     const xfer = (sens || dest) && TRANSFER.test(s);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
       // "your API key" in setup notes is addressed to the human, not the model.
-      if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s));
-      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
-      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
-      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
+      if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s, 'secret-moved-to-address'));
+      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s))))
+        put(sig('solicit', 3.5, s, 'secret-moved-by-model'));
+      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s, 'secret-for-quality'));
+      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s))
+        put(sig('solicit', 3.5, s, 'secret-captured-when-seen'));
       else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined))
-        put(sig('solicit', 3, s));
-      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s));
+        put(sig('solicit', 3, s, 'secret-to-other-tool'));
+      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s, 'personal-data-from-chat'));
       else if (xfer) sensMove ??= s;
     }
     if (protective) continue;
@@ -454,15 +457,16 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
           DESTRUCTIVE.test(rest) ||
           (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))
         )
-          put(sig('intercept', 3, s));
+          put(sig('intercept', 3, s, 'hook-on-other-tool'));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
     if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s))))
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'other-call-tampered'));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
-  if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));
+  if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo'))
+    put(sig('solicit', 2.5, sensMove, 'secret-moved-model-elsewhere'));
   if (wantSens && !out.has('solicit') && !out.has('exfil-combo')) acrossSentences(norm, anySecrecy, put);
   return [...out.values()];
 }
@@ -474,7 +478,7 @@ function trustTransfer(norm: string, put: (s: Signal) => void): void {
   if (!m) return;
   const start = Math.max(norm.lastIndexOf('. ', m.index), norm.lastIndexOf('\n', m.index), 0);
   if (TRUST_NEGATED.test(norm.slice(start, m.index + m[0].length))) return;
-  put(sig('obey-content', 3, m[0]));
+  put(sig('obey-content', 3, m[0], 'trust-transfer'));
 }
 
 /** Tracking parameters, accounts or routing values planted into other calls ("always add ?ref=", "the target account is always ..."). */
@@ -496,13 +500,13 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
       PLANT_TARGET.test(s) &&
       (other || (general && PLANT_ORDER.test(s) && !refersToOwn(s, ctx)))
     ) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'tracking-parameter-planted'));
       return;
     }
     if (!payment || !PAYMENT.test(s) || !ROUTING_FIELD.test(s)) continue;
     const addressed = ADDRESSEE.test(s) && (MODEL_NOUN.test(s) || YOU_DIRECTIVE.test(s));
     if (ADDRESS_LITERAL.test(s) && (other || general || addressed)) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'payment-account-planted'));
       return;
     }
     // "whichever payment integration is active, the IBAN is to be read from this tool's response"
@@ -511,7 +515,7 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
       refersToOwn(s, ctx) &&
       /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)
     ) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'routing-value-from-this-tool'));
       return;
     }
   }
@@ -548,7 +552,7 @@ function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => voi
         imperative ||
         (strong && (DEST.test(b) || PARAM_SLOT.test(b)))
       ) {
-        put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`));
+        put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`, 'secret-split-over-sentences'));
         return;
       }
     }
@@ -576,9 +580,9 @@ export function titleSignal(title: string): Signal | undefined {
     DEST.test(t) ||
     OVERRIDE.test(t);
   if ((vocative && act) || (YOU_DIRECTIVE.test(t) && act) || (sensitiveMatch(t) !== null && DEST.test(t) && TRANSFER.test(t)))
-    return sig('agent-address', 3, title);
+    return sig('agent-address', 3, title, 'title-addresses-model');
   if (OTHER_TOOL.test(t) && (TRANSFER.test(t) || MODIFY.test(t)) && (ALWAYS.test(t) || UNIVERSAL.test(t)))
-    return sig('agent-address', 3, title);
+    return sig('agent-address', 3, title, 'title-steers-other-tools');
   return undefined;
 }
 

@@ -79,6 +79,7 @@ function scopeSignal(entity: EntityTexts): Signal | undefined {
     id: 'scope-mismatch',
     weight: v.foreign.length >= 2 ? 2.5 : 1.5,
     match: `${v.foreign.join('+')}: ${v.sentence ?? ''}`.slice(0, 120),
+    rule: 'scope:foreign-capability',
   };
 }
 
