@@ -29,9 +29,10 @@ interface Encoded {
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const DATA = join(ROOT, 'data', 'detector');
 const SEED = 20261203;
-const EPOCHS = 12;
-const LEARNING_RATE = 0.5;
-const L2 = 1e-6;
+// Overridable for experiments only; the committed weights use these defaults.
+const EPOCHS = Number(process.env.DETECTOR_EPOCHS ?? 12);
+const LEARNING_RATE = Number(process.env.DETECTOR_LR ?? 0.5);
+const L2 = Number(process.env.DETECTOR_L2 ?? 1e-6);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -160,13 +161,14 @@ function main(): void {
     embedded?: { rules: number; combined: number };
   }[] = [];
   const hosts = samples.filter((s) => s.label === 0 && s.kind === 'tool-description');
-  const outOfSource: { label: 0 | 1; p: number }[] = [];
+  const outOfSource: { label: 0 | 1; p: number; kind: string }[] = [];
   for (const source of sources) {
     const fold = samples.filter((s) => s.source !== source);
     const model = train([...encoded.filter((s) => s.source !== source), ...encode(augment(fold))]);
     const held = encoded.filter((s) => s.source === source);
     const probs = held.map((s) => predict(model, s.v));
-    held.forEach((s, i) => outOfSource.push({ label: s.label, p: probs[i] ?? 0 }));
+    const kinds = samples.filter((s) => s.source === source).map((s) => s.kind);
+    held.forEach((s, i) => outOfSource.push({ label: s.label, p: probs[i] ?? 0, kind: kinds[i] ?? '' }));
     const flagged: Record<string, number> = {};
     for (const t of REPORT_THRESHOLDS) flagged[String(t)] = probs.filter((p) => p >= t).length / Math.max(held.length, 1);
     // The full scanner verdict on the held-out texts: rules alone, and rules + this fold's model.
@@ -193,6 +195,16 @@ function main(): void {
       `${source.padEnd(18)} ${held[0]?.label === 1 ? 'attack' : 'benign'} n=${String(held.length).padStart(4)} model@ ${figs} | scan rules ${rules.toFixed(3)} rules+model ${combined.toFixed(3)} (model counts at ${MODEL_PROBABILITY})`,
     );
   }
+  // Recall at the cut-off where out-of-source benign tool descriptions are 1 % flagged.
+  const toolNeg = outOfSource
+    .filter((s) => s.label === 0 && s.kind === 'tool-description')
+    .map((s) => s.p)
+    .sort((a, b) => b - a);
+  const cut = toolNeg[Math.floor(toolNeg.length * 0.01)] ?? 1;
+  const posAll = outOfSource.filter((s) => s.label === 1);
+  console.log(
+    `pooled out-of-source recall at 1 % tool-description FPR (p >= ${cut.toFixed(3)}): ${(posAll.filter((s) => s.p > cut).length / posAll.length).toFixed(3)}`,
+  );
   for (const t of REPORT_THRESHOLDS) {
     const pos = outOfSource.filter((s) => s.label === 1);
     const neg = outOfSource.filter((s) => s.label === 0);
