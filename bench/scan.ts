@@ -1,7 +1,9 @@
 /**
  * Static-analysis throughput: scanTools over 1,000 tool definitions drawn from the benign
  * fixtures (real servers' tools/list) mixed with poisoned ones, spread over 20 servers so the
- * cross-server checks run too. Target: under 1 s on the CI machine.
+ * cross-server checks run too. Baseline in the same run: the rule engine alone (`model: false`),
+ * against rules + learned model, the verdict `scan` gives. Each figure is the process CPU time of
+ * the fastest of several rounds, so a busy machine inflates it less. Target: under 0.5 s for 1,000 tools.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { scanTools, type ScannedServer, type ToolDef } from '../src/security/index.js';
 
 const FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'test', 'fixtures', 'scan');
+const ROUNDS = 5;
 
 function loadTools(folder: string): ToolDef[] {
   const dir = join(FIXTURES, folder);
@@ -21,7 +24,24 @@ function loadTools(folder: string): ToolDef[] {
     });
 }
 
-export async function benchScan(): Promise<{ tools: number; ms: number }> {
+// CPU time of this process, not wall time: on a shared machine other processes stretch the wall
+// clock but not the work done here.
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function fastest(run: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < ROUNDS; i++) {
+    const start = cpuMs();
+    run();
+    best = Math.min(best, cpuMs() - start);
+  }
+  return best;
+}
+
+export async function benchScan(): Promise<{ tools: number; ms: number; rulesMs: number; ratio: number }> {
   const pool = [...loadTools('benign'), ...loadTools('poisoned')];
   const servers: ScannedServer[] = Array.from({ length: 20 }, (_, i) => ({ name: `server-${i}`, tools: [] }));
   for (let i = 0; i < 1000; i++) {
@@ -31,13 +51,25 @@ export async function benchScan(): Promise<{ tools: number; ms: number }> {
   }
   // Warm the regex engine and JIT on a small slice first, as a long-running guard would be.
   scanTools([{ name: 'warm-up', tools: pool.slice(0, 50) }]);
-  const start = performance.now();
-  scanTools(servers);
-  const ms = performance.now() - start;
-  return { tools: 1000, ms: Math.round(ms) };
+  // Interleaved so load from other processes hits both alike.
+  let rulesMs = Infinity;
+  let ms = Infinity;
+  for (let i = 0; i < 2; i++) {
+    rulesMs = Math.min(
+      rulesMs,
+      fastest(() => scanTools(servers, { model: false })),
+    );
+    ms = Math.min(
+      ms,
+      fastest(() => scanTools(servers)),
+    );
+  }
+  return { tools: 1000, ms: Math.round(ms), rulesMs: Math.round(rulesMs), ratio: ms / rulesMs };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchScan();
-  console.log(`scan: ${r.tools} tools in ${r.ms} ms (${Math.round((r.tools / r.ms) * 1000)} tools/s)`);
+  console.log(
+    `scan: ${r.tools} tools, rules only ${r.rulesMs} ms; rules + model ${r.ms} ms; ratio ${r.ratio.toFixed(2)} (target: < 500 ms)`,
+  );
 }

@@ -25,7 +25,7 @@ export function addInputOptions(cmd: Command): Command {
     .option('--header <header>', "HTTP header for --url servers, 'Name: value' (repeatable)", collect, [])
     .option(
       '--tools-file <file>',
-      'static manifest: a tools/list result, { server, tools, prompts?, resources? } or an array (repeatable)',
+      'static manifest: a tools/list result, { server, tools, prompts?, resources? }, an array, or a directory of *.json manifests (repeatable)',
       collect,
       [],
     )
@@ -109,6 +109,7 @@ export function registerScanCommand(program: Command): Command {
     // The old name, kept so existing CI scripts keep working; it silences findings, it allows no servers.
     .addOption(new Option('--allowlist <file>').hideHelp())
     .option('--pins <file>', 'compare against a lock file written by `mcp-bastion pin`')
+    .option('--explain', 'print, per finding, the rules, exemptions and model score that decided it (kept in --json too)', false)
     .option('--update-pins', 'accept the current definitions into the lock file (--pins, default mcp-bastion.lock.json)', false)
     .option(
       '--require-signature',
@@ -132,6 +133,7 @@ export function registerScanCommand(program: Command): Command {
           requireSignature: boolean;
           key?: string;
           jwks?: string;
+          explain: boolean;
         },
       ) => {
         if (raw.allowlist !== undefined) {
@@ -153,6 +155,7 @@ export function registerScanCommand(program: Command): Command {
             pins: raw.pins,
             updatePins: raw.updatePins,
             ...(raw.requireSignature || raw.key || raw.jwks ? { signatures: { key: raw.key, jwks: raw.jwks } } : {}),
+            explain: raw.explain,
           },
           terminalIo(),
         );

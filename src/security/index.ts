@@ -9,6 +9,10 @@ export type { PinLock, PinEntry, PinChange, PinKind, FieldChange, PinChangeType 
 export { findHidden, visibleText } from './hidden.js';
 export { skeleton, nameKey } from './confusables.js';
 export { scoreText, severityForScore } from './signals.js';
+export { scoreOutputText, type OutputVerdict } from './detect/output.js';
+export { formatTrace, type TraceEntry, type Exemption, type Lexicon } from './detect/engine.js';
+export { EXEMPTIONS } from './detect/exemptions.js';
+export { modelProbability, explainModel } from './detect/model/classifier.js';
 export { classifyTool } from './checks/flows.js';
 export { CHECKS } from './codes.js';
 export type {

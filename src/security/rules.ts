@@ -5,6 +5,11 @@
  * Non-ASCII words are never placed right after \b (which only knows ASCII word characters).
  */
 
+import type { TraceEntry } from './detect/engine.js';
+import { lexiconSource } from './detect/engine.js';
+import { SECRET_LOCATIONS, SECRET_WORDS } from './detect/lexicon/secret-locations.js';
+import { TRANSFER_VERBS } from './detect/lexicon/transfer-verbs.js';
+
 export type SignalId =
   | 'override'
   | 'secrecy'
@@ -52,190 +57,37 @@ export type SignalId =
   | 'obligation'
   | 'obfuscated'
   | 'self-promotion'
-  | 'fake-error';
+  | 'fake-error'
+  | 'learned';
 
 export interface Signal {
   id: SignalId;
   weight: number;
   match: string;
+  /** Name of the rule that produced it (`override#2`, `structure:exfil`, `model:logreg`). */
+  rule?: string;
 }
 
 export interface TextVerdict {
   score: number;
   signals: Signal[];
+  /** Every signal that fired, including those an exemption removed or cheapened. */
+  trace: TraceEntry[];
 }
 
 /** `needs`: the rule can only match where that other rule matched too (it embeds it), so it is skipped otherwise. */
 /** `gate`: a cheap test every match must pass (a literal the rule cannot match without); the rule is skipped when it fails. */
-export type Rule = { id: SignalId; weight: number; re: RegExp; needs?: 'sensitive-strong'; gate?: RegExp };
+export type Rule = { id: SignalId; weight: number; re: RegExp; needs?: 'sensitive-strong'; gate?: RegExp; name?: string };
 
 // Stay within one sentence; a '.' inside a path, file name or address does not end it.
 const W = '(?:[^.\\n!?。！？]|[.!?](?=[^\\s]))';
 const near = (n: number): string => `${W}{0,${n}}?`;
 
-const SENSITIVE_STRONG_SRC = [
-  '~\\/\\.ssh',
-  '\\.ssh\\/',
-  'id_rsa',
-  'id_ed25519',
-  'id_ecdsa',
-  '\\bssh (?:private )?keys?',
-  'private keys?',
-  '\\.env\\b(?! ?variables?)',
-  '\\/etc\\/passwd',
-  '\\/etc\\/shadow',
-  '\\.aws\\/credentials',
-  'aws credentials',
-  '\\.npmrc',
-  '\\.netrc',
-  '\\.git-credentials',
-  '\\.kube\\/config',
-  '\\.docker\\/config',
-  'credentials?\\.json',
-  '\\bmcp\\.json',
-  'claude_desktop_config',
-  'mcp_config',
-  '\\.cursor\\/',
-  '\\.bash_history',
-  '\\.zsh_history',
-  'keychain',
-  'wallet\\.dat',
-  'seed phrases?',
-  'mnemonic(?: phrase)?',
-  'recovery phrases?',
-  '(?:bearer|access|auth|api|session|oauth) tokens? (?:\\w+ ){0,2}(?:used|held|available|known) (?:by|to) (?:the )?(?:assistant|agent|model|you)',
-  '~\\/\\.[a-z]*rc\\b',
-  '~\\/\\.profile',
-  '~\\/\\.config\\/gh',
-  'hosts\\.yml',
-  'npm tokens?',
-  '\\b[a-z]+-token\\b',
-  'process\\.env',
-  '(?:saved )?card details',
-  'passport numbers?',
-  '~\\/\\.(?:aws|kube|gnupg|docker|ssh)\\b',
-  '~\\/\\S*(?:credentials?|secrets?|tokens?|\\.pem|\\.key)\\b',
-  'deploy keys?',
-  'session tokens?',
-  '(?:shell|bash|command|terminal) history',
-  'os\\.environ',
-  'printenv',
-  'salar(?:y|ies)(?: figures| data)?',
-  "(?:the user'?s?|their) full names?",
-  '\\b[a-z0-9]+_(?:token|api_key|secret|secret_key|password|access_key)\\b',
-  'keypairs?',
-  'keystores?',
-  'keychains?',
-  'wallet (?:files?|keys?|seeds?)',
-  'clipboard',
-  'contacts? list|list of (?:the user.s )?contacts|liste (?:complète )?des contacts',
-  "(?:the user'?s?|their) (?:email address(?:es)? and phone numbers?|phone numbers?|home address|(?:current |precise )?location)",
-  'kubectl get secrets',
-  "instructions? (?:you were|you've been) given",
-  'saved passwords?',
-  '(?:real|actual|banking|bank|email|account) passwords?',
-  'senhas?',
-  'wachtwoorden',
-  'şifreler\\S*',
-  'パスワード',
-  '비밀번호',
-  'api ?키',
-  'chiavi ssh',
-  'cronologia (?:della )?chat',
-  '(?:hidden|developer|initial|original|internal) (?:system )?(?:prompt|instructions)',
-  '(?:prompt|instructions) (?:that|which) (?:configured|set up|created) you',
-  'private messages',
-  'direct messages',
-  '\\bdms\\b',
-  'private (?:emails?|chats?|conversations?)',
-  'browser profiles?',
-  'credit cards?\\b',
-  "(?:the user'?s?|their|your) (?:documents|desktop|photos|pictures) (?:folder|directory)",
-  '\\.gnupg',
-  'gcloud',
-  'credentials\\.\\w+',
-  '\\.pgpass',
-  '(?:credit )?card numbers?',
-  '\\bcvv\\b',
-  'billing address',
-  'date of birth',
-  'passport numbers?',
-  'system prompt',
-  'system instructions',
-  'system message',
-  'conversation history',
-  'chat history',
-  '(?:entire|full|whole|complete) (?:conversation|chat|context|dialogue|transcript)',
-  '(?:all )?previous messages',
-  '(?:all )?prior messages',
-  'credit card numbers?',
-  'social security numbers?',
-  'browser cookies',
-  'session cookies?',
-  'cookies? (?:file|store|jar)',
-  'login data',
-  'saved passwords',
-  'password manager',
-  // de / fr / es / zh / ru
-  'ssh-schlüssel',
-  'privaten? schlüssel',
-  'zugangsdaten',
-  'passwörter',
-  'gesprächsverlauf',
-  'systemprompt',
-  'geheimnisse',
-  'clés? ssh',
-  'clés? privées?',
-  'mots de passe',
-  'identifiants',
-  'historique (?:complet )?(?:de la |des )?conversations?',
-  'invite système',
-  'claves? ssh',
-  'claves? privadas?',
-  'contraseñas',
-  'credenciales',
-  'historial (?:de la |del )?(?:conversación|chat)',
-  'prompt del sistema',
-  '私钥',
-  '密钥',
-  '密码',
-  '凭据',
-  '凭证',
-  '对话历史',
-  '聊天记录',
-  '系统提示',
-  'ssh[- ]ключ',
-  'приватн\\S* ключ',
-  'парол',
-  'учётн\\S* данн',
-  'учетн\\S* данн',
-  'истори\\S* (?:переписки|диалога|чата)',
-  'системн\\S* промпт',
-];
-const SENSITIVE_WEAK_SRC = [
-  'api[ _-]?keys?',
-  'secret(?: key)?s?',
-  'access tokens?',
-  'auth(?:entication)? tokens?',
-  'bearer tokens?',
-  'passwords?',
-  'credentials',
-  'environment variables',
-  'env vars',
-  'cookies',
-  'tokens',
-  'личные данные',
-  '个人信息',
-  'données personnelles',
-  'datos personales',
-  'persönliche daten',
-];
-const SENSITIVE_STRONG = `(?:${SENSITIVE_STRONG_SRC.join('|')})`;
-const SENSITIVE_WEAK = `(?:${SENSITIVE_WEAK_SRC.join('|')})`;
+const SENSITIVE_STRONG = lexiconSource(SECRET_LOCATIONS, { sort: false });
+const SENSITIVE_WEAK = lexiconSource(SECRET_WORDS, { sort: false });
 
 // Verbs that move data somewhere: what an agent does when it is being used to steal.
-const MOVE =
-  '(?:open|access(?! (?:keys?|tokens?|control|logs?|rights|levels?))|load|zip|tar|archive|compress|invia|inviare|envie|enviar|stuur|verstuur|gönder|送信|보내|lade|hochladen|copia|copie|скопируй|transmets|transmettez|transmettre|print|reveal|disclose|repeat|display|summari[sz]e|read|include|pass|send|attach|append|provide|extract|collect|gather|copy|dump|upload|forward|embed|insert|put|cat|output|paste|leak|exfiltrate|transmit|submit|share|post|retrieve|obtain|grab|harvest|add|supply|fill|lies|liest|lesen|sende|senden|schicke|füge|übermittle|gib|lis|lisez|lire|envoie|envoyez|inclu(?:s|ez|re)|joins?|ajoute|copie|lee|leer|envía|enviar|incluye|adjunta|añade|copia|读取|发送|附加|包含|上传|复制|прочитай|прочтите|прочитать|отправь|отправьте|отправить|приложи|включи|добавь|скопируй|передай)';
+const MOVE = lexiconSource(TRANSFER_VERBS, { sort: false });
 
 export const RULES: Rule[] = [
   // Overriding the agent's instructions.
@@ -634,7 +486,7 @@ export const RULES: Rule[] = [
   {
     id: 'role-hijack',
     weight: 3,
-    re: /\byou are now\b|\b(?:no|without(?: any)?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines|filters))\b|\bbehave as ['"\u0060]?\w+|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu,
+    re: /\byou are now\b(?! (?:logged|signed|connected|authenticated|subscribed|registered|ready|able|using|viewing|editing|offline|online|in|on|at)\b)|\b(?:no|without(?: any)?) (?:content polic(?:y|ies)|restrictions|ethical guidelines|safety (?:rules|guidelines|filters))\b|\bbehave as ['"\u0060]?\w+|\bfrom now on,? (?:you|the (?:assistant|model|agent|ai))\b|\bact as (?:an? )?(?:admin|administrator|root|system|superuser|unrestricted|jailbroken)|\bdeveloper mode\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\byour (?:new|real|true|actual|primary|only) (?:task|goal|purpose|objective|instructions?|job|mission)\b|\bnew (?:system )?(?:persona|role|prompt)\s*[:：]|ab jetzt bist du|tu es maintenant|a partir de ahora eres|从现在开始你|теперь ты/iu,
   },
   {
     id: 'coercion',

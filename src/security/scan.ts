@@ -43,7 +43,12 @@ export function scanTools(servers: ScannedServer[], options: ScanOptions = {}): 
   const findings: Finding[] = [];
   for (const server of servers) {
     // Sibling tools: "use the complete_migration tool next" names the same server, not another one.
-    const ctx = { server: server.name, source: server.source, siblings: server.tools.map((t) => t.name.toLowerCase()) };
+    const ctx = {
+      server: server.name,
+      source: server.source,
+      siblings: server.tools.map((t) => t.name.toLowerCase()),
+      model: options.model ?? true,
+    };
     for (const entity of serverEntities(server)) findings.push(...checkEntityText(entity, ctx));
     for (const tool of server.tools) findings.push(...checkExfilParams(tool, server.name));
     if (server.config) findings.push(...checkConfig(server.config));

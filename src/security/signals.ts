@@ -8,6 +8,21 @@
  */
 
 import { foldToLatin } from './confusables.js';
+import type { TraceEntry } from './detect/engine.js';
+import { lexiconSource } from './detect/engine.js';
+import { EXEMPTIONS } from './detect/exemptions.js';
+import { CREDENTIAL_FAMILIES } from './detect/lexicon/credential-stores.js';
+import { DESTINATION_SOURCE } from './detect/lexicon/destinations.js';
+import { DOC_SECTIONS, NEUTRAL_TAGS } from './detect/lexicon/doc-sections.js';
+import { PROTECTIVE } from './detect/lexicon/protective.js';
+import {
+  FULL_DATA as FULL_DATA_LEX,
+  MODEL_NAMED,
+  ON_REQUEST as ON_REQUEST_LEX,
+  OWN_STORE,
+  SETUP_NOTE,
+} from './detect/lexicon/setup-notes.js';
+import { REAL_SIGNAL_WEIGHT, SEVERITY_AT, WEAK_ONLY_CAP } from './detect/thresholds.js';
 import { RULES, type Rule, type Signal, type SignalId, type TextVerdict } from './rules.js';
 import { BEYOND_SECRETS } from './scope.js';
 import { deobfuscate, structureSignals, type StructureContext } from './structure.js';
@@ -16,20 +31,11 @@ import type { Severity } from './types.js';
 export { RULES };
 export type { Signal, SignalId, TextVerdict };
 
-// A non-loopback address a tool could ship data to.
-const DESTINATION =
-  /\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
-
-// "Paths like ~/.ssh are rejected": a protective mention, not a request.
-const NEGATED =
-  /\b(?:are blocked|is blocked|no keys are|never returned|(?:are|is) never (?:read|returned|sent|shown|logged)|rejected|refused|not allowed|disallowed|forbidden|denied|blocked|excluded|prohibited|never (?:read|access|expose|share|log)|cannot be|can'?t be|must not be|are not (?:allowed|permitted|accessible)|is not (?:allowed|permitted|accessible)|redact(?:ed|s)?|masked)\b/;
-
-const SETUP_NOTE =
-  /\b(?:pass|provide|enter|set|put|supply|use|add|include) your (?:own )?(?:\w+ ){0,2}(?:api[ _-]?keys?|tokens?|personal access tokens?|access tokens?|credentials|passwords?|secrets?)\b|\b(?:is|are) (?:read|loaded|taken) from (?:the )?(?:env(?:ironment)?(?: variables?)?\b|[a-z0-9]+_(?:user|token|key|password|secret))/;
-// Keeping a secret in the user's own store: "copy it into your password manager", "add them to .env".
-const OWN_STORE =
-  /\b(?:copy|add|put|save|store|paste|keep|write)\w* (?:\w+ ){0,2}(?:in|into|to) (?:your|their|the user'?s?|a|the) (?:own |local )?(?:password manager|keychain|vault|secrets? (?:manager|store)|\.env(?: file)?|env file|credential (?:helper|store))\b|\b(?:copy|add|put|save|store|paste|write)\w* (?:\w+ ){0,2}(?:in|into|to) \.env\b/;
-const MODEL_NAMED = /\b(?:assistant|agent|model|ai|llm)s?\b|\byou (?:must|should|need to|have to)\b/;
+const DESTINATION = new RegExp(DESTINATION_SOURCE);
+const NEGATED = new RegExp(`\\b${lexiconSource(PROTECTIVE)}\\b`);
+const SETUP_NOTE_RE = new RegExp(lexiconSource(SETUP_NOTE));
+const OWN_STORE_RE = new RegExp(lexiconSource(OWN_STORE));
+const MODEL_NAMED_RE = new RegExp(lexiconSource(MODEL_NAMED));
 
 function sentenceAround(text: string, fragment: string): string {
   const i = text.indexOf(fragment);
@@ -59,9 +65,23 @@ export function normalizeForRules(text: string): string {
 // up front: dropping the `i`/`u` flags makes matching several times faster on large toolsets.
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 // Rules that embed another rule run after it, and only when it matched.
-const COMPILED: Rule[] = RULES.map((r) => ({ ...r, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) })).sort(
-  (a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined),
-);
+const ruleCount = new Map<string, number>();
+const COMPILED: Rule[] = RULES.map((r) => {
+  const n = (ruleCount.get(r.id) ?? 0) + 1;
+  ruleCount.set(r.id, n);
+  return { ...r, name: r.name ?? `${r.id}#${n}`, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) };
+}).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
+
+/** Names of the phrase rules, in table order; unique by construction (`id#n`) unless a rule names itself. */
+export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name ?? r.id);
+
+/** Whether the named phrase rule (gate included) matches the text, as scoring would see it. */
+export function ruleMatches(name: string, text: string): boolean {
+  const rule = COMPILED.find((r) => r.name === name);
+  if (!rule) throw new Error(`no rule named ${name}`);
+  const norm = normalizeForRules(text);
+  return (!rule.gate || rule.gate.test(norm)) && rule.re.test(norm);
+}
 
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
@@ -74,9 +94,9 @@ function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<
     const m = rule.re.exec(norm);
     if (!m) continue;
     matched.add(rule.id);
-    add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120) });
+    add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120), rule: rule.name });
   }
-  if (ctx) for (const sig of structureSignals(norm, ctx)) add(sig);
+  if (ctx) for (const sig of structureSignals(norm, ctx)) add({ ...sig, rule: sig.rule ?? `structure:${sig.id}` });
 }
 
 export interface ScoreContext {
@@ -189,30 +209,10 @@ function familyPattern(ownName: string | undefined): RegExp | undefined {
   );
 }
 
-const FULL_DATA =
-  /\b(?:full|entire|whole|complete|all (?:the )?)\s?(?:[\w-]+ )?(?:details|contents?|arguments|parameters|data|text|body|bodies|payloads?|inputs|outputs|messages)\b/;
-
-// Section tags of structured documentation (<use_case>, <examples>, <hints>): formatting, not a fake system channel.
-const DOC_SECTIONS =
-  /<(?:use_case|examples?|hints?|workflow|notes|important_notes|next_steps|returns?|parameters|usage|output_format|best_practices|tips|when_to_use|error_handling)>/;
-
-// "Don't bother telling the user the IDs unless they ask": brevity, not concealment.
-const ON_REQUEST =
-  /\bunless (?:they|the user|the human|he|she|someone|anyone|explicitly|specifically|asked|requested|it is requested|relevant)\b|\bdon'?t bother\b|\bno need to bother\b/;
-
-// Home-directory credential stores of different kinds named together: a sweep, not a single job.
-const CREDENTIAL_FAMILIES: [string, RegExp][] = [
-  ['ssh', /~\/\.ssh\b|\bid_(?:rsa|ed25519|ecdsa)\b/],
-  ['aws', /~\/\.aws\b/],
-  ['gnupg', /~\/\.gnupg\b/],
-  ['kube', /~\/\.kube\b/],
-  ['docker', /~\/\.docker\b/],
-  ['npm', /~\/\.npmrc\b/],
-  ['netrc', /~\/\.netrc\b/],
-  ['git', /~\/\.git-credentials\b/],
-  ['gcloud', /~\/\.config\/gcloud\b/],
-  ['browser', /\b(?:browser profiles?|login data|cookies\.sqlite)\b/],
-];
+const FULL_DATA = new RegExp(lexiconSource(FULL_DATA_LEX));
+const DOC_SECTIONS_RE = new RegExp(`<${lexiconSource(DOC_SECTIONS)}>`);
+const NEUTRAL_TAG_RE = new RegExp(`^<\\/?\\s*${lexiconSource(NEUTRAL_TAGS)}\\s*>`);
+const ON_REQUEST = new RegExp(lexiconSource(ON_REQUEST_LEX));
 
 /** Score one piece of text the model reads. Each signal id counts once (its strongest match). */
 export function scoreText(text: string, context: ScoreContext = {}): TextVerdict {
@@ -220,6 +220,27 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   const ctx: StructureContext | undefined =
     context.structure === false ? undefined : { ownName: context.ownName?.toLowerCase(), params: context.params, raw: text };
   const best = new Map<SignalId, Signal>();
+  const removed: TraceEntry[] = [];
+  const adjusted = new Map<SignalId, string>();
+  const suppress = (id: SignalId, by: string): void => {
+    const sig = best.get(id);
+    if (!sig) return;
+    removed.push({ rule: sig.rule ?? id, signal: id, matched: sig.match, weight: 0, suppressedBy: by });
+    best.delete(id);
+  };
+  const adjust = (id: SignalId, weight: number, by: string): void => {
+    const sig = best.get(id);
+    if (!sig) return;
+    best.set(id, { ...sig, weight });
+    adjusted.set(id, by);
+  };
+  // An exemption that turns a signal into a milder one keeps the rule's name on the replacement.
+  const replace = (id: SignalId, by: string, next: Signal): void => {
+    const sig = best.get(id);
+    suppress(id, by);
+    best.set(next.id, { ...next, rule: sig?.rule ?? id });
+    adjusted.set(next.id, by);
+  };
   ruleSignals(norm, ctx, best);
   // Second reading with spaced-out letters and leetspeak rejoined; what only appears there was disguised.
   const variant = deobfuscate(text.normalize('NFKC'));
@@ -234,45 +255,35 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
         if (sig.weight >= 2) gained = true;
       }
     }
-    if (gained) best.set('obfuscated', { id: 'obfuscated', weight: 1, match: variant.slice(0, 120) });
+    if (gained) best.set('obfuscated', { id: 'obfuscated', weight: 1, match: variant.slice(0, 120), rule: 'deobfuscated-reading' });
   }
-  // A solicitation already implies the sensitive target; do not count the noun twice.
+  const E = EXEMPTIONS;
   if (best.has('solicit')) {
-    best.delete('sensitive-strong');
-    best.delete('sensitive-weak');
+    suppress('sensitive-strong', E.targetInSolicit.name);
+    suppress('sensitive-weak', E.targetInSolicit.name);
   }
-  // Protective mentions ("rm -rf / is blocked", "never reads private keys") are not requests.
   for (const id of ['sensitive-strong', 'remote-code', 'solicit'] as const) {
     const sig = best.get(id);
-    if (sig && NEGATED.test(sentenceAround(norm, sig.match))) best.delete(id);
+    if (sig && NEGATED.test(sentenceAround(norm, sig.match))) suppress(id, E.protectiveMention.name);
   }
-  // Setup notes address the human about their own credentials ("pass your API key in the api_key
-  // field", "credentials are read from SMTP_PASSWORD"); without a destination, the model being
-  // named or secrecy, such a sentence is configuration, not a request.
   const sol = best.get('solicit');
   if (sol) {
     const sentence = sentenceAround(norm, sol.match) || sol.match;
     if (
-      (SETUP_NOTE.test(sentence) || OWN_STORE.test(sentence)) &&
+      (SETUP_NOTE_RE.test(sentence) || OWN_STORE_RE.test(sentence)) &&
       !DESTINATION.test(sentence) &&
-      !MODEL_NAMED.test(sentence) &&
+      !MODEL_NAMED_RE.test(sentence) &&
       !best.has('secrecy') &&
       !best.has('stealth')
-    ) {
-      best.delete('solicit');
-      best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol.match });
-    }
+    )
+      replace('solicit', E.setupNote.name, { id: 'sensitive-strong', weight: 1.5, match: sol.match });
   }
-  // A secrets tool handling its own subject: no outside address, no secrecy, nothing beyond its domain.
   const sol2 = best.get('solicit');
   if (sol2 && context.secretsDomain) {
     const sentence = sentenceAround(norm, sol2.match) || sol2.match;
-    if (!BEYOND_SECRETS.test(sentence) && !DESTINATION.test(sentence) && !best.has('secrecy') && !best.has('stealth')) {
-      best.delete('solicit');
-      best.set('sensitive-strong', { id: 'sensitive-strong', weight: 1.5, match: sol2.match });
-    }
+    if (!BEYOND_SECRETS.test(sentence) && !DESTINATION.test(sentence) && !best.has('secrecy') && !best.has('stealth'))
+      replace('solicit', E.secretsDomain.name, { id: 'sensitive-strong', weight: 1.5, match: sol2.match });
   }
-  // The tool's own product family ("call this before any other Shopify tools") is not another server.
   const family = familyPattern(context.ownName);
   if (family) {
     for (const id of ['intercept', 'steer-other-tools', 'invoke-other', 'solicit'] as const) {
@@ -280,25 +291,29 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
       if (!sig) continue;
       const sentence = sentenceAround(norm, sig.match) || sig.match;
       // Still an attack when the sentence hauls data along ("called first with the full event details").
-      if (family.test(sentence) && !FULL_DATA.test(sentence) && !(id === 'solicit' && BEYOND_SECRETS.test(sentence))) best.delete(id);
+      if (family.test(sentence) && !FULL_DATA.test(sentence) && !(id === 'solicit' && BEYOND_SECRETS.test(sentence)))
+        suppress(id, E.ownProductFamily.name);
     }
   }
   const invoke = best.get('invoke-other');
-  if (invoke && context.siblings?.some((name) => name.length >= 4 && invoke.match.includes(name))) best.delete('invoke-other');
+  if (invoke && context.siblings?.some((name) => name.length >= 4 && invoke.match.includes(name)))
+    suppress('invoke-other', E.siblingTool.name);
   const markup = best.get('injection-markup');
-  // Only neutral tag names are cheapened; <system>, <override>, <admin> stay fake system channels.
-  if (markup && DOC_SECTIONS.test(norm) && /^<\/?\s*(?:instructions?|important|context|critical|priority)\s*>/.test(markup.match))
-    best.set('injection-markup', { ...markup, weight: 0.5 });
-  // Brevity ("don't bother telling the user the IDs unless they ask") keeps nothing from the user.
+  if (markup && DOC_SECTIONS_RE.test(norm) && NEUTRAL_TAG_RE.test(markup.match)) adjust('injection-markup', 0.5, E.docSectionTags.name);
   const sec = best.get('secrecy');
-  if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) best.set('secrecy', { ...sec, weight: 1 });
+  if (sec && ON_REQUEST.test(sentenceAround(norm, sec.match) || sec.match)) adjust('secrecy', 1, E.onRequestBrevity.name);
   // Several kinds of home-directory credentials named together, none of them as a warning.
   const families = CREDENTIAL_FAMILIES.filter(([, re]) => {
     const m = re.exec(norm);
     return m !== null && !NEGATED.test(sentenceAround(norm, m[0]));
   });
   if (families.length >= 2 && !best.has('solicit'))
-    best.set('solicit', { id: 'solicit', weight: 3, match: `credential stores: ${families.map(([f]) => f).join(', ')}` });
+    best.set('solicit', {
+      id: 'solicit',
+      weight: 3,
+      match: `credential stores: ${families.map(([f]) => f).join(', ')}`,
+      rule: 'credential-sweep',
+    });
   if (best.has('sensitive-strong')) best.delete('sensitive-weak');
   // Language-independent combination: a secret-looking target and an outside address in the same
   // text is an exfiltration recipe whatever the surrounding words are.
@@ -308,22 +323,29 @@ export function scoreText(text: string, context: ScoreContext = {}): TextVerdict
   // The address must sit in the same sentence as the secret: a docs link elsewhere proves nothing.
   const sameSentence = target !== undefined && DESTINATION.test(sentenceAround(norm, target.match));
   if (dest && (best.has('solicit') || (addressed && sameSentence))) {
-    best.set('exfil-combo', { id: 'exfil-combo', weight: 2, match: dest[0].slice(0, 120) });
+    best.set('exfil-combo', { id: 'exfil-combo', weight: 2, match: dest[0].slice(0, 120), rule: 'secret-plus-destination' });
   }
   const signals = [...best.values()];
-  return { score: scoreSignals(signals), signals };
+  const trace: TraceEntry[] = [
+    ...signals.map((s) => {
+      const by = adjusted.get(s.id);
+      return { rule: s.rule ?? s.id, signal: s.id, matched: s.match, weight: s.weight, ...(by ? { adjustedBy: by } : {}) };
+    }),
+    ...removed,
+  ];
+  return { score: scoreSignals(signals), signals, trace };
 }
 
-/** Sum of weights; weak context words only count next to a real signal (weight ≥ 2). */
+/** Sum of weights; weak context words only count next to a real signal. */
 export function scoreSignals(signals: Signal[]): number {
   const score = signals.reduce((sum, s) => sum + s.weight, 0);
-  return signals.some((s) => s.weight >= 2) ? score : Math.min(score, 2);
+  return signals.some((s) => s.weight >= REAL_SIGNAL_WEIGHT) ? score : Math.min(score, WEAK_ONLY_CAP);
 }
 
 export function severityForScore(score: number): Severity | undefined {
-  if (score >= 7) return 'critical';
-  if (score >= 4.5) return 'high';
-  if (score >= 3) return 'medium';
-  if (score >= 1.5) return 'low';
+  if (score >= SEVERITY_AT.critical) return 'critical';
+  if (score >= SEVERITY_AT.high) return 'high';
+  if (score >= SEVERITY_AT.medium) return 'medium';
+  if (score >= SEVERITY_AT.low) return 'low';
   return undefined;
 }

@@ -11,6 +11,10 @@
  */
 
 import type { Signal } from './rules.js';
+import { lexiconSource } from './detect/engine.js';
+import { SECRECY as SECRECY_LEX } from './detect/lexicon/secrecy.js';
+import { SENSITIVE_DATA_LATIN, SENSITIVE_DATA_OTHER_SCRIPTS } from './detect/lexicon/sensitive-data.js';
+import { TRANSFER_INTO } from './detect/lexicon/transfer-into.js';
 
 export interface StructureContext {
   /** The tool's own name (lower-case). */
@@ -32,46 +36,8 @@ const CAPTURE_HOST =
   /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
 
 // Data an attacker wants: secrets, credentials, the conversation, personal data.
-const SENSITIVE_LATIN = new RegExp(
-  [
-    '~\\/\\.|\\.ssh\\b|id_rsa|id_ed25519|id_ecdsa|\\.env\\b|\\.npmrc|\\.netrc|\\.pgpass|\\.kube|\\.aws|\\.docker\\/config|\\.gnupg|\\.git-credentials|\\/etc\\/(?:passwd|shadow)',
-    '\\bapi[ _-]?keys?\\b|\\b(?:access|auth|bearer|session|oauth|refresh|personal access|github|npm|slack) tokens?\\b|\\bsecrets?\\b(?! (?:manager|scanning|scanner|names?)\\b)|\\bpasswords?\\b|\\bpassphrases?\\b|\\bcredentials?\\b|\\bcookies?\\b|\\bprivate keys?\\b|\\b(?:aws|gcp|azure|stripe|openai|anthropic|github|cloud) (?:access |secret |api )?keys?\\b|\\bcredit cards?\\b|\\bsecurity codes?\\b|\\bcvv\\b|\\bssh keys?\\b|\\bseed phrases?\\b|\\bmnemonic\\b',
-    '\\benvironment variables?\\b|\\benv vars?\\b|\\bvariables? in the environment\\b|\\bprintenv\\b|\\bprocess\\.env\\b|\\bconnection strings?\\b|_(?:secret|token|key|password)s?\\b',
-    '\\bsystem prompt\\b|\\binstructions? you (?:were|have been|are) (?:given|configured|set up|provided|told)|\\b(?:hidden|internal|initial) (?:configuration|config|setup|prompt)\\b|\\bconfigured with\\b',
-    "\\b(?:conversation|dialog(?:ue)?|chat)(?: so far| history| log| transcript)?\\b|\\btranscript\\b|\\b(?:last|previous|prior|recent|earlier) (?:\\w+ )?(?:turns|messages|tool outputs?|tool results?)\\b|\\bwhat(?:ever)? the user (?:has )?(?:typed|said|wrote|entered)\\b|\\bmessages? (?:of|from) the user\\b|\\buser's (?:messages?|last)",
-    '\\bcard (?:details|numbers?)\\b|\\bbilling address\\b|\\bpassport\\b|\\bdate of birth\\b|\\bphone numbers?\\b|\\bhome (?:address|directory)\\b|\\baddress book\\b|\\bcontacts\\b|\\bsocial security\\b|\\bssn\\b|\\bkeychain\\b|\\bvault\\b',
-    // de / fr / es / pt / it
-    'passw(?:ort|örter)|kennw(?:ort|örter)|zugangsdaten|schlüssel|gesprächsverlauf|chatverlauf|unterhaltung',
-    "jetons?|mots? de passe|identifiants|clés? (?:d'api|privées?|ssh)|historique|l'échange|conversation",
-    'contraseñas?|claves? (?:de api|privadas?|ssh)|credenciales|historial|conversación|secretos',
-    'senhas?|chaves? (?:de api|privadas?|ssh)|credenciais|histórico|conversa\\b|password|chiavi',
-    // en: where credentials live, and the user's earlier turns in other words
-    '\\bauthori[sz]ation (?:headers?|values?|strings?)\\b|\\bauth headers?\\b|\\bbearer\\b|\\b(?:session|auth) (?:ids?|keys?|cookies?)\\b|\\b(?:token|key|credentials?|password|secret)s? (?:it|you|the (?:agent|assistant|client|tool|server)) (?:currently )?(?:uses?|holds?|has|have|stores?|keeps?|was given)\\b|\\benv\\b(?! (?:names?|var(?:iable)?s? names?)\\b)|\\bkeychain entr|\\b(?:keyring|login items?|saved logins?)\\b',
-    "\\b(?:user'?s?|their|his|her) (?:\\w+ ){0,3}(?:requests|prompts|queries|questions|inputs|replies|turns)\\b|\\b(?:last|previous|prior|recent|earlier|latest|preceding) (?:\\w+ ){0,2}(?:prompts|exchanges|conversation turns|user inputs)\\b|\\b(?:chat|conversation|session|message) (?:history|context|log)\\b|\\bprevious turns\\b|\\bcontext window\\b",
-    // the user's earlier questions in other words: "the last ten things the user asked you"
-    "\\b(?:last|previous|prior|recent|earlier|latest) (?:\\w+ ){0,2}(?:things|questions|requests|queries|prompts|messages|topics) (?:that )?(?:the user|they|he|she|i) (?:has |have )?(?:asked|said|typed|wrote|requested|sent|searched)|\\bwhat(?:ever)? the user (?:has )?(?:asked|requested|searched)|(?:letzten|vorigen|bisherigen) (?:\\S+ ){0,2}(?:fragen|nachrichten|eingaben|anfragen) des (?:nutzers|benutzers|anwenders)|(?:derni[eè]re?s?|précédent\\w*) (?:\\S+ ){0,2}(?:questions|messages|demandes) de l'utilisateur|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes|perguntas|mensagens|pedidos) (?:del|do) usuário|(?:últim[oa]s|anteriores) (?:\\S+ ){0,2}(?:preguntas|mensajes|solicitudes) del usuario",
-    // nl / tr / pl / id / it / sv
-    'wachtwoord|inloggegevens|(?:api-?|privé|geheime |ssh-?)sleutel|geheimen\\b|gespreksgeschiedenis|chatgeschiedenis|\\bgesprek(?:ken)?\\b|toegangstoken|creditcard|burgerservicenummer',
-    'şifre|parola|kimlik bilgi|(?:api|özel|gizli|ssh) anahtar|sohbet geçmiş|konuşma geçmiş|\\bkonuşma(?:lar)?\\b|kredi kart|erişim belirteç',
-    'hasł|dane logowania|dane uwierzytelniaj|poświadcze|klucz\\w* (?:api|prywatn|ssh|dostępu)|histori\\w* (?:rozm|czat)|\\brozmow\\w*|kart\\w* kredytow|numer\\w* kart',
-    'kata sandi|\\bsandi\\b|kunci (?:api|privat|rahasia|ssh)|kredensial|riwayat (?:obrolan|percakapan)|\\bpercakapan\\b|\\bobrolan\\b|kartu kredit|rahasia\\b',
-    'chiave (?:api|privata|ssh|segreta)|credenziali|cronologia|conversazione|segreti\\b|carta di credito',
-    'lösenord|inloggningsuppgifter|(?:api-?|privat |hemlig |ssh-?)nyck|konversation|chatthistorik|hemlighet|kreditkort',
-  ].join('|'),
-);
-const SENSITIVE_OTHER = new RegExp(
-  [
-    // zh / ja / ru / ar / ko
-    '密码|令牌|密钥|私钥|凭据|凭证|对话|聊天记录|历史记录|系统提示|api ?key',
-    'パスワード|apiキー|トークン|秘密鍵|認証情報|会話|履歴|システムプロンプト',
-    'парол|ключ|токен|учётн|учетн|переписк|диалог|сообщени|истори|промпт|содержимое файла',
-    'كلمات المرور|كلمة المرور|كلمة السر|مفتاح|مفاتيح|رموز|المحادثة|بيانات الاعتماد|سجل',
-    '비밀번호|암호|토큰|api ?키|대화|기록|자격 증명|시스템 프롬프트',
-    // hi / vi
-    'पासवर्ड|(?:api|निजी|गुप्त|ssh) ?कुंजी|क्रेडेंशियल|बातचीत|चैट इतिहास|टोकन|क्रेडिट कार्ड|सिस्टम प्रॉम्प्ट',
-    'mật khẩu|khóa (?:api|riêng|bí mật|ssh)|thông tin đăng nhập|lịch sử (?:trò chuyện|hội thoại)|cuộc trò chuyện|hội thoại|mã thông báo|thẻ tín dụng|bí mật',
-  ].join('|'),
-);
+const SENSITIVE_LATIN = new RegExp(lexiconSource(SENSITIVE_DATA_LATIN, { sort: false }));
+const SENSITIVE_OTHER = new RegExp(lexiconSource(SENSITIVE_DATA_OTHER_SCRIPTS, { sort: false }));
 
 // Scripts whose vocabulary lives in the *_OTHER lists; ASCII/Latin texts skip those alternations.
 const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1ea0-\u1ef9\u0111\u01a1\u01b0]/;
@@ -82,59 +48,14 @@ export function sensitiveMatch(s: string): RegExpExecArray | null {
 }
 
 // Verbs that move data into a call, a message or somewhere else.
-const TRANSFER = new RegExp(
-  [
-    '\\b(?:send|sends|post|posts|posted|repeat|recite|restate|upload|uploads|forward|forwards|transmit|e-?mail|mail|mails|append|appends|attach|attaches|include|includes|embed|paste|put|place|insert|fill|fills|supply|provide|pass|passes|copy|mirror|leak|exfiltrate|share|deliver|ship|push|sync|bcc|cc|dm|submit|route|relay|beacon|encode|encoding|export|gather|collect|harvest|dump|print|output|reveal|disclose|expose|use the value|construct|carry|supplement\\w*|accompan\\w*|alongside|along with|bundle|copia oculta|hand(?:s|ed|ing)? (?:\\w+ ){0,3}(?:over|to|off)|pass(?:es|ed)? (?:\\w+ ){0,2}along|relays?|mirrors?|cop(?:y|ies) (?:\\w+ ){0,2}(?:to|into)|ships?|streams?|sync(?:s|ed)? (?:\\w+ ){0,2}to|dumps?|exports?|leaks?|transfers?|(?:compose|assemble|build|derive|construct|generate|compute|form)[sd]? (?:\\w+ ){0,2}(?:from|out of|using|based on))\\b',
-    // nl / tr / pl / id / it / sv
-    'stuur|verstuur|verzend|doorsturen|doorstuur|bijvoeg|voeg\\b[^.\\n]{0,30}\\btoe|plak|upload|meesturen|invullen|vul\\b[^.\\n]{0,30}\\bin\\b|doorgeven|overdragen|kopieer',
-    'gönder|\\bekle(?:yin|yiniz|\\b)|yükle|\\bilet|yapıştır|aktar|doldur|paylaş',
-    'wyślij|wysłać|wysyła|prześlij|przesyła|dołącz|wklej|załącz|przekaż|przekazuj|wstaw|uzupełnij|skopiuj',
-    'kirim|mengirim|menempel|meneruskan|menyertakan|menyalin|mengisi|lampirkan|tempel|unggah|teruskan|sertakan|masukkan|\\bisi(?:kan)?\\b|bagikan|salin',
-    'invia|inviare|allega|incolla|carica|inoltra|includi|inserisci|compila|condividi|trasmett|copia',
-    'skicka|bifoga|klistra in|ladda upp|vidarebefordra|inkludera|fyll i|dela\\b|kopiera|överför',
-    'भेज|संलग्न|अपलोड|चिपका|शामिल कर|फॉरवर्ड|डाल दें|डालें|भरें',
-    'gửi|đính kèm|dán|chuyển tiếp|tải lên|chèn|điền|chia sẻ|sao chép|chuyển',
-    'schick|sende|senden|übermittel|übertrag|anhäng|anhang|einfüg|hochlad|weiterleit|eintrag|einzutragen|mitsend|mitschick|beifüg|auslesen',
-    'envoi|envoy|expédi|transmet|transfér|joindre|joins|ajout|insér|inclu|coll[ee]|téléverse|partag|récupér',
-    'enví|envia|adjunt|incluy|inclu|agreg|añad|pega|sube|reenví|compart|manda|agrega',
-    'envie|anex|adicion|cole\\b|carreg|compartilh|mande|encaminh',
-    '发送|上传|放进|放入|填入|附加|附上|转发|包含|复制|提交|传到|发到|上报|输出',
-    '送信|送って|含め|添付|アップロード|転送|貼り付け|入れて|記入|出力',
-    'отправ|переш|пересыл|вставл|встав|прилож|загруз|передав|переда|включ|скопир|выведи|выводи',
-    'أرسل|إرسال|ارسل|ارفع|أرفق|ضع|انسخ|أدرج|حول',
-    '전송|보내|넣어|포함|첨부|업로드|전달|붙여|출력',
-  ].join('|'),
-);
+const TRANSFER = new RegExp(lexiconSource(TRANSFER_INTO, { sort: false }));
 
 // Naming the model as the one who acts.
 const ADDRESSEE =
   /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\bjij\b|\bjouw\b|\basistan\b|yapay zeka|\bsen\b|\basystent\w*|\basisten\b|\banda\b|\bkamu\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|\bdu (?:ska|måste|bör|behöver|får)\b|सहायक|मॉडल|आप(?:को|का|की|के)?(?=[\s,.]|$)|trợ lý|mô hình|\bbạn\b/;
 
 // Keeping the user (or anyone) uninformed.
-const SECRECY = new RegExp(
-  [
-    "\\b(?:do not|don'?t|never|no need to|without|must not|should not|need not)\\s+(?:\\w+\\s+){0,2}(?:tell|telling|inform|informing|mention|mentioning|alert|alerting|notify|notifying|let|letting|bother|say|saying|report|reporting)\\b[^.\\n]{0,30}\\b(?:user|human|person|people|anyone|anybody|them|nobody|customer|operator|owner)",
-    "\\b(?:nobody|no one|no-one)\\s+(?:else\\s+)?(?:needs? to|has to|should|must|is to)\\s+(?:be told|know|hear|find out|be informed|learn)\\b|\\bsay(?:ing)? nothing\\b|\\bwithout a word\\b|\\bno (?:reason|need) to (?:bother|tell|inform|alert|involve|notify|trouble|worry)\\b|\\b(?:users?|the user|they|nobody|no one|anyone|the human)\\s+(?:won'?t|will not|wouldn'?t|will never|would never)\\s+(?:notice|know|see|find out|reali[sz]e|detect|spot|suspect)\\b|\\b(?:do not|don'?t|never) (?:flag|report|surface|highlight) (?:it|this|that|them)\\b|\\b(?:does not|doesn'?t|do not|don'?t|never)\\s+(?:need|have) to\\s+(?:be told|know|hear|be informed|be aware|learn)\\b|\\bneed not (?:be told|know|be informed)\\b|\\bunmentioned\\b|\\bnever mention\\b|\\bkeep (?:it|this|that|them) (?:quiet|to yourself|secret|hidden)\\b|\\bconceal\\w*\\b|\\bunbeknownst\\b|\\bwithout (?:their|the user'?s?) knowledge\\b|\\bor mention it\\b|\\bnot (?:to )?mention it\\b",
-    'unerwähnt|verschweig|nicht (?:erwähnen|sagen|mitteilen|verraten)|ohne (?:es )?(?:zu )?(?:erwähnen|sagen|verraten)|ohne (?:den |die )?(?:nutzer|benutzer|anwender)\\S* (?:zu )?(?:informieren|fragen)',
-    "sans en parler|sans (?:le |lui |leur )?(?:dire|prévenir|avertir|informer|mentionner)|ne (?:le |lui |leur )?(?:dites|dis|mentionnez|mentionne|signalez) (?:rien|pas)|en secret|à l'insu",
-    'no (?:se lo |le |les )?(?:debe )?(?:cont|dig|mencion|avis|inform)\\S*[^.\\n]{0,15}(?:nadie|usuario|persona)|no debe contárselo|sin (?:decir|avisar|contar|informar|mencionar)|a escondidas|en secreto',
-    'sem (?:avisar|informar|contar|dizer|mencionar)|não (?:conte|diga|mencione|avise|informe)|em segredo|senza (?:dirlo|avvisare|informare)',
-    '无需让[^。\\n]{0,8}(?:知晓|知道)|不要(?:告诉|让[^。\\n]{0,6}知道|提及|透露)|保密|隐瞒|悄悄|偷偷|不必告知|不要声张',
-    '伝えない|知らせない|黙って|内緒|秘密に|隠し|言わない',
-    'ничего (?:об этом )?не (?:говор|сообща|рассказыв)|не (?:сообщай|говори|рассказывай|упоминай)|скрой|скрыва|тайно|незаметно|умолч',
-    'دون (?:إخبار|علم|إعلام)|بدون (?:إخبار|علم)|لا تخبر|سرا|سراً|خفية',
-    '숨겨|숨기|알리지|말하지 마|몰래|비밀로',
-    // nl / tr / pl / id / it / sv / hi / vi
-    'zonder (?:het )?(?:\\S+ )?(?:te )?(?:melden|vertellen|zeggen|vermelden|informeren)|(?:vertel|meld|zeg|vermeld) (?:het |dit |dat )?(?:niet|nooit)|niet (?:vertellen|melden|vermelden)|stilletjes|ongemerkt|buiten medeweten',
-    'söyleme(?:yin|den|\\b)|bahsetme(?:yin|den|\\b)|haber verme(?:yin|den|\\b)|bildirme(?:yin|den|\\b)|gizlice|fark ettirmeden|sessizce',
-    'nie (?:mów|informuj|wspominaj|powiadamiaj|zgłaszaj)|bez (?:informowania|wiedzy|powiadamiania|wspominania)|potajemnie|po cichu',
-    'jangan (?:beri ?tahu|memberi ?tahu|sebutkan|menyebutkan|bilang|kasih tahu|laporkan)|tanpa (?:memberi ?tahu|sepengetahuan|menyebutkan|memberitahukan)|diam-diam|rahasiakan',
-    "non (?:dire|dirlo|menzionare|menzionarlo|informare|avvisare|segnalare)|senza (?:menzionar|segnalar|dire)|di nascosto|all'insaputa",
-    'utan att (?:\\S+ )?(?:berätta|nämna|meddela|informera|säga)|(?:berätta|nämn|säg) (?:inte|aldrig)|i hemlighet|i smyg',
-    'मत बता|न बताएं|न बताये|बिना बताए|बताए बिना|चुपचाप|गुप्त रख|छिपा',
-    'không (?:cần )?(?:nói|báo|thông báo|đề cập|cho [^.\\n]{0,12} biết)|giữ bí mật|lặng lẽ|âm thầm|giấu',
-  ].join('|'),
-);
+const SECRECY = new RegExp(lexiconSource(SECRECY_LEX, { sort: false }));
 
 // "Before any file operation", "when calling transfer_funds", "wenn ein anderes Werkzeug".
 const TRIGGER =
@@ -366,8 +287,9 @@ function mentionsOtherIdent(s: string, ctx: StructureContext): string | undefine
   return undefined;
 }
 
-function sig(id: Signal['id'], weight: number, match: string): Signal {
-  return { id, weight, match: match.trim().slice(0, 120) };
+/** `rule` names the combination in the explain trace (`structure:<name>`). */
+function sig(id: Signal['id'], weight: number, match: string, rule?: string): Signal {
+  return { id, weight, match: match.trim().slice(0, 120), rule: `structure:${rule ?? id}` };
 }
 
 /**
@@ -379,24 +301,24 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const prev = out.get(s.id);
     if (!prev || prev.weight < s.weight) out.set(s.id, s);
   };
-  const once = (re: RegExp, id: Signal['id'], weight: number): boolean => {
+  const once = (re: RegExp, id: Signal['id'], weight: number, k: number): boolean => {
     const m = re.exec(norm);
-    if (m) put(sig(id, weight, m[0]));
+    if (m) put(sig(id, weight, m[0], `once-${id}#${k}`));
     return m !== null;
   };
   // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
   // One combined pass first: honest descriptions almost never contain any of them.
   let anySecrecy = false;
   if (ONCE_ANY.test(norm)) {
-    for (const [re, id, weight] of ONCE) {
-      if (!once(re, id, weight)) continue;
+    for (const [k, [re, id, weight]] of ONCE.entries()) {
+      if (!once(re, id, weight, k + 1)) continue;
       if (id === 'secrecy') anySecrecy = true;
     }
     const phish = PHISH.exec(norm);
-    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0]));
+    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
   }
   const anyDest = DEST.test(norm);
-  if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address'));
+  if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address', 'secrecy-plus-address'));
   trustTransfer(norm, put);
   plantedValues(norm, ctx, put);
 
@@ -427,19 +349,21 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s) || MODEL_OWNED.test(s));
     anyAddress ||= model;
     const protective = PROTECTIVE.test(s);
-    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s));
-    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s));
+    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s, 'persona-to-model'));
+    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s, 'capture-into-this-tool'));
     const xfer = (sens || dest) && TRANSFER.test(s);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
       // "your API key" in setup notes is addressed to the human, not the model.
-      if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s));
-      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s)))) put(sig('solicit', 3.5, s));
-      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s));
-      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s)) put(sig('solicit', 3.5, s));
+      if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s, 'secret-moved-to-address'));
+      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s))))
+        put(sig('solicit', 3.5, s, 'secret-moved-by-model'));
+      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s, 'secret-for-quality'));
+      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s))
+        put(sig('solicit', 3.5, s, 'secret-captured-when-seen'));
       else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined))
-        put(sig('solicit', 3, s));
-      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s));
+        put(sig('solicit', 3, s, 'secret-to-other-tool'));
+      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s, 'personal-data-from-chat'));
       else if (xfer) sensMove ??= s;
     }
     if (protective) continue;
@@ -454,15 +378,16 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
           DESTRUCTIVE.test(rest) ||
           (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))
         )
-          put(sig('intercept', 3, s));
+          put(sig('intercept', 3, s, 'hook-on-other-tool'));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
     if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s))))
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'other-call-tampered'));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
-  if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo')) put(sig('solicit', 2.5, sensMove));
+  if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo'))
+    put(sig('solicit', 2.5, sensMove, 'secret-moved-model-elsewhere'));
   if (wantSens && !out.has('solicit') && !out.has('exfil-combo')) acrossSentences(norm, anySecrecy, put);
   return [...out.values()];
 }
@@ -474,7 +399,7 @@ function trustTransfer(norm: string, put: (s: Signal) => void): void {
   if (!m) return;
   const start = Math.max(norm.lastIndexOf('. ', m.index), norm.lastIndexOf('\n', m.index), 0);
   if (TRUST_NEGATED.test(norm.slice(start, m.index + m[0].length))) return;
-  put(sig('obey-content', 3, m[0]));
+  put(sig('obey-content', 3, m[0], 'trust-transfer'));
 }
 
 /** Tracking parameters, accounts or routing values planted into other calls ("always add ?ref=", "the target account is always ..."). */
@@ -496,13 +421,13 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
       PLANT_TARGET.test(s) &&
       (other || (general && PLANT_ORDER.test(s) && !refersToOwn(s, ctx)))
     ) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'tracking-parameter-planted'));
       return;
     }
     if (!payment || !PAYMENT.test(s) || !ROUTING_FIELD.test(s)) continue;
     const addressed = ADDRESSEE.test(s) && (MODEL_NOUN.test(s) || YOU_DIRECTIVE.test(s));
     if (ADDRESS_LITERAL.test(s) && (other || general || addressed)) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'payment-account-planted'));
       return;
     }
     // "whichever payment integration is active, the IBAN is to be read from this tool's response"
@@ -511,7 +436,7 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
       refersToOwn(s, ctx) &&
       /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)
     ) {
-      put(sig('tamper', 3, s));
+      put(sig('tamper', 3, s, 'routing-value-from-this-tool'));
       return;
     }
   }
@@ -548,7 +473,7 @@ function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => voi
         imperative ||
         (strong && (DEST.test(b) || PARAM_SLOT.test(b)))
       ) {
-        put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`));
+        put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`, 'secret-split-over-sentences'));
         return;
       }
     }
@@ -576,9 +501,9 @@ export function titleSignal(title: string): Signal | undefined {
     DEST.test(t) ||
     OVERRIDE.test(t);
   if ((vocative && act) || (YOU_DIRECTIVE.test(t) && act) || (sensitiveMatch(t) !== null && DEST.test(t) && TRANSFER.test(t)))
-    return sig('agent-address', 3, title);
+    return sig('agent-address', 3, title, 'title-addresses-model');
   if (OTHER_TOOL.test(t) && (TRANSFER.test(t) || MODIFY.test(t)) && (ALWAYS.test(t) || UNIVERSAL.test(t)))
-    return sig('agent-address', 3, title);
+    return sig('agent-address', 3, title, 'title-steers-other-tools');
   return undefined;
 }
 

@@ -119,6 +119,12 @@ export interface ScanOptions {
   /** Thresholds for the large-toolset check. */
   maxTools?: number;
   maxDescriptionChars?: number;
+  /**
+   * Let the learned model add its signal (default true); false gives the rules-only verdict. A
+   * function replaces the shipped model (text → probability), e.g. one trained without a source
+   * for leave-one-source-out evaluation.
+   */
+  model?: boolean | ((text: string) => number);
 }
 
 export interface AllowlistEntry {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanTools, severityRank, type Finding, type ScannedServer } from '../../src/security/index.js';
-import { loadManifests } from './helpers.js';
+import { explainTool, loadManifests } from './helpers.js';
 
 /** Per-tool verdicts: a tool counts as flagged when any finding on it is medium or worse. */
 function flaggedTools(servers: ScannedServer[]): { total: number; flagged: number; misses: string[]; hits: Finding[] } {
@@ -19,7 +19,7 @@ function flaggedTools(servers: ScannedServer[]): { total: number; flagged: numbe
       if (own.length > 0) {
         flagged++;
         hits.push(...own);
-      } else misses.push(`${server.name}/${tool.name}`);
+      } else misses.push(`${server.name}/${tool.name}: ${explainTool(tool, findings, server.name)}`);
     }
   }
   return { total, flagged, misses, hits };
@@ -37,18 +37,19 @@ describe('detection quality on fixtures', () => {
   it('flags >= 95% of poisoned tools at medium or above (recall)', () => {
     const r = flaggedTools(poisoned);
     const recall = r.flagged / r.total;
-    console.log(
-      `poisoned: ${r.flagged}/${r.total} flagged, recall ${recall.toFixed(3)}${r.misses.length ? `; missed: ${r.misses.join(', ')}` : ''}`,
-    );
-    expect(recall).toBeGreaterThanOrEqual(0.95);
+    console.log(`poisoned: ${r.flagged}/${r.total} flagged, recall ${recall.toFixed(3)}`);
+    expect(recall, `missed:\n  ${r.misses.join('\n  ')}`).toBeGreaterThanOrEqual(0.95);
   });
 
   it('flags <= 2% of benign tools from popular servers at medium or above (false-positive rate)', () => {
     const r = flaggedTools(benign);
     const fpr = r.flagged / r.total;
-    const detail = r.hits.map((f) => `${f.server}/${f.entity.name} ${f.code} ${f.severity}: ${f.evidence.slice(0, 80)}`);
+    const detail = r.hits.map(
+      (f) =>
+        `${f.server}/${f.entity.name} ${f.code} ${f.severity}: ${f.evidence.slice(0, 80)} [decided by ${(f.explain as { decidedBy?: string } | undefined)?.decidedBy ?? f.code}]`,
+    );
     console.log(`benign: ${r.flagged}/${r.total} flagged, FPR ${fpr.toFixed(4)}${detail.length ? `\n  ${detail.join('\n  ')}` : ''}`);
-    expect(fpr).toBeLessThanOrEqual(0.02);
+    expect(fpr, `false positives:\n  ${detail.join('\n  ')}`).toBeLessThanOrEqual(0.02);
   });
 
   it('poisoned fixtures exercise every hidden-content and data-theft code', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scanTools, severityRank, type ScannedServer } from '../../src/security/index.js';
-import { loadManifests } from './helpers.js';
+import { explainTool, loadManifests } from './helpers.js';
 
 /**
  * Generalisation check. The held-out sets were written after the rules, in other words and
@@ -32,13 +32,15 @@ const FLOORS: Record<string, number> = {
   'heldout13-poisoned': 1,
 };
 
-function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number }[] {
+/** Per manifest: counts, plus the explain trace of every flagged and every unflagged tool for failure messages. */
+function perFile(servers: ScannedServer[]): { name: string; total: number; flagged: number; hits: string[]; misses: string[] }[] {
   return servers.map((s) => {
     const findings = scanTools([s]);
-    const flagged = s.tools.filter((t) =>
-      findings.some((f) => f.entity.kind === 'tool' && f.entity.name === t.name && severityRank(f.severity) >= severityRank('medium')),
-    ).length;
-    return { name: s.name, total: s.tools.length, flagged };
+    const isFlagged = (name: string): boolean =>
+      findings.some((f) => f.entity.kind === 'tool' && f.entity.name === name && severityRank(f.severity) >= severityRank('medium'));
+    const hits = s.tools.filter((t) => isFlagged(t.name)).map((t) => `${s.name}/${t.name}: ${explainTool(t, findings, s.name)}`);
+    const misses = s.tools.filter((t) => !isFlagged(t.name)).map((t) => `${s.name}/${t.name}: ${explainTool(t, findings, s.name)}`);
+    return { name: s.name, total: s.tools.length, flagged: hits.length, hits, misses };
   });
 }
 
@@ -50,32 +52,34 @@ describe('held-out sets (generalisation)', () => {
     console.log(
       `held-out poisoned: ${rows.map((r) => `${r.name} ${r.flagged}/${r.total}`).join(', ')}; overall recall ${(flagged / total).toFixed(3)}`,
     );
-    expect(flagged / total).toBeGreaterThanOrEqual(0.93);
-    for (const r of rows) expect(r.flagged / r.total, r.name).toBeGreaterThanOrEqual(FLOORS[r.name] ?? 1);
+    const misses = rows.flatMap((r) => r.misses).join('\n  ');
+    expect(flagged / total, `missed:\n  ${misses}`).toBeGreaterThanOrEqual(0.93);
+    for (const r of rows)
+      expect(r.flagged / r.total, `${r.name} missed:\n  ${r.misses.join('\n  ')}`).toBeGreaterThanOrEqual(FLOORS[r.name] ?? 1);
   });
 
   it('flags nothing in the security-adjacent benign set (secret managers, mailers, webhooks, warnings, encoders, 8 languages)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-security-adjacent'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(60);
-    expect(rows[0]?.flagged).toBe(0);
+    expect(rows[0]?.flagged, `flagged:\n  ${rows[0]?.hits.join('\n  ')}`).toBe(0);
   });
 
   it('flags nothing in the second synthetic benign set (multilingual, security-adjacent wording)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-2'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(40);
-    expect(rows[0]?.flagged).toBe(0);
+    expect(rows[0]?.flagged, `flagged:\n  ${rows[0]?.hits.join('\n  ')}`).toBe(0);
   });
 
   it('flags nothing in the third synthetic benign set (secrets named in one sentence and moved or linked in the next, payments, tracking links, AI titles)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-synthetic-3'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(30);
-    expect(rows[0]?.flagged).toBe(0);
+    expect(rows[0]?.flagged, `flagged:\n  ${rows[0]?.hits.join('\n  ')}`).toBe(0);
   });
 
   it('flags nothing in the benign counterparts of the public-corpus classes (API-key admin, vault paths, password managers, brevity notes, product-family prerequisites, doc section tags)', () => {
     const rows = perFile(loadManifests('heldout-benign').filter((s) => s.name === 'heldout-benign-public-classes'));
     expect(rows[0]?.total).toBeGreaterThanOrEqual(13);
-    expect(rows[0]?.flagged).toBe(0);
+    expect(rows[0]?.flagged, `flagged:\n  ${rows[0]?.hits.join('\n  ')}`).toBe(0);
   });
 
   it('prints held-out benign false-positive rate (other real servers + synthetic tricky tools)', () => {
@@ -83,7 +87,7 @@ describe('held-out sets (generalisation)', () => {
     const total = rows.reduce((n, r) => n + r.total, 0);
     const flagged = rows.reduce((n, r) => n + r.flagged, 0);
     console.log(`held-out benign: ${flagged}/${total} flagged, FPR ${(flagged / total).toFixed(4)}`);
-    expect(flagged / total).toBeLessThanOrEqual(0.02);
+    expect(flagged / total, `flagged:\n  ${rows.flatMap((r) => r.hits).join('\n  ')}`).toBeLessThanOrEqual(0.02);
   });
 
   it('prints the figure for all benign servers scanned together (cross-server checks and flows included)', () => {

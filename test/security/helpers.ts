@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScannedServer, ToolDef } from '../../src/security/index.js';
+import { formatTrace, scoreText, type Finding, type ScannedServer, type ToolDef, type TraceEntry } from '../../src/security/index.js';
+import { toolTexts } from '../../src/security/texts.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scan');
 
@@ -19,4 +20,23 @@ export function loadManifests(folder: string): ScannedServer[] {
       const raw = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Manifest | Manifest[];
       return (Array.isArray(raw) ? raw : [raw]).map((m) => ({ name: m.server, tools: m.tools, source: join(dir, f) }));
     });
+}
+
+/**
+ * Why a tool got its verdict, for test failure messages: the explain trace of its scored findings,
+ * or, for a tool with none, the trace of its text scored on its own (what fell short).
+ */
+export function explainTool(tool: ToolDef, findings: Finding[], server: string): string {
+  const own = findings.filter((f) => f.server === server && f.entity.kind === 'tool' && f.entity.name === tool.name);
+  const explained = own.find((f) => f.explain !== undefined);
+  if (explained) {
+    const x = explained.explain as { score?: number; decidedBy?: string; trace?: TraceEntry[] };
+    return `${explained.code} ${explained.severity} score ${x.score} decided by ${x.decidedBy}: ${formatTrace(x.trace ?? []).join(' | ')}`;
+  }
+  if (own.length > 0) return own.map((f) => `${f.code} ${f.severity}: ${f.evidence.slice(0, 100)}`).join(' | ');
+  const text = toolTexts(tool)
+    .texts.map((t) => t.text)
+    .join('\n');
+  const v = scoreText(text);
+  return `no finding; text scores ${v.score}: ${formatTrace(v.trace).join(' | ') || '(no signal)'}`;
 }

@@ -10,6 +10,8 @@ import { normalizeForRules, scoreSignals, scoreText, severityForScore, type Sign
 import { titleSignal } from '../structure.js';
 import type { EntityTexts } from '../texts.js';
 import { maxSeverity, type Finding, type Severity } from '../types.js';
+import type { TraceEntry } from '../detect/engine.js';
+import { learnedSignal, strongestField } from '../detect/learned.js';
 
 export const HIDDEN_CODES: Record<HiddenKind, string> = {
   'tag-chars': 'HC001',
@@ -77,6 +79,7 @@ function scopeSignal(entity: EntityTexts): Signal | undefined {
     id: 'scope-mismatch',
     weight: v.foreign.length >= 2 ? 2.5 : 1.5,
     match: `${v.foreign.join('+')}: ${v.sentence ?? ''}`.slice(0, 120),
+    rule: 'scope:foreign-capability',
   };
 }
 
@@ -85,6 +88,8 @@ export interface TextCheckContext {
   source?: string;
   /** Lower-cased names of the other tools on the same server. */
   siblings?: string[];
+  /** Run the learned model (default true), or this scorer instead of it. */
+  model?: boolean | ((text: string) => number);
 }
 
 function locateField(entity: EntityTexts, signals: Signal[]): string | undefined {
@@ -159,6 +164,20 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
     whole.signals = [...whole.signals.filter((s) => s.id !== titled.id), titled];
     whole.score = scoreSignals(whole.signals);
   }
+  // The learned model reads each field on its own: an injected sentence in one parameter
+  // description would be diluted in the whole entity's text.
+  const modelField =
+    ctx.model === false
+      ? undefined
+      : strongestField(
+          entity.texts.map((t) => ({ field: t.field, text: visibleText(t.text) })),
+          typeof ctx.model === 'function' ? ctx.model : undefined,
+        );
+  const learned = learnedSignal(modelField);
+  if (learned) {
+    whole.signals.push(learned);
+    whole.score = scoreSignals(whole.signals);
+  }
   const hiddenSignals = hiddenText ? scoreText(hiddenText) : undefined;
   let score = whole.score;
   if (hiddenSignals && hiddenSignals.score > 0) score += HIDDEN_BONUS;
@@ -178,6 +197,20 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       }
     }
   }
+  const explain = (): Record<string, unknown> => {
+    const extra: TraceEntry[] = whole.signals
+      .filter((sig) => !whole.trace.some((t) => t.signal === sig.id && t.weight === sig.weight))
+      .map((sig) => ({ rule: sig.rule ?? sig.id, signal: sig.id, matched: sig.match, weight: sig.weight }));
+    const trace = [...whole.trace, ...extra];
+    const decided = trace.filter((t) => t.weight > 0).sort((a, b) => b.weight - a.weight)[0];
+    return {
+      score: Number(score.toFixed(2)),
+      decidedBy: decided?.rule,
+      trace,
+      ...(modelField ? { model: { probability: Number(modelField.probability.toFixed(4)), field: modelField.field } } : {}),
+      ...(hiddenSignals && hiddenSignals.score > 0 ? { hiddenBonus: HIDDEN_BONUS } : {}),
+    };
+  };
   if (severity) {
     findings.push({
       code: 'TP001',
@@ -187,6 +220,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       message: `${entity.kind} "${entity.name}" contains instructions aimed at the agent (score ${score.toFixed(1)}): ${whole.signals.map((s) => s.id).join(', ')}.`,
       evidence: describeSignals(whole.signals).slice(0, 500),
       field: bestField,
+      explain: explain(),
     });
   }
 
@@ -201,6 +235,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
       message: `${entity.kind} "${entity.name}" asks the agent to read or hand over sensitive data (${solicit.id}).`,
       evidence: solicit.match.trim(),
       field: bestField,
+      explain: explain(),
     });
   }
   return findings;

@@ -4,8 +4,8 @@
  * Lets CI scan a server's definitions without running it.
  */
 
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { ClientConfigError } from '../config/parse.js';
 import type { PromptDef, ResourceDef, ScannedServer, ToolDef } from '../types.js';
 
@@ -53,4 +53,23 @@ export function loadManifestFile(path: string): ScannedServer[] {
     throw new ClientConfigError(`cannot read manifest: ${(e as Error).message}`, path);
   }
   return parseManifest(doc, path);
+}
+
+/**
+ * A manifest file, or a directory of them (every `*.json` directly inside, in name order), so CI can
+ * scan many manifests in one process instead of paying a process start per file.
+ */
+export function loadManifestPath(path: string): ScannedServer[] {
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new ClientConfigError(`cannot read manifest: ${(e as Error).message}`, path);
+  }
+  if (!isDir) return loadManifestFile(path);
+  const files = readdirSync(path)
+    .filter((f) => f.toLowerCase().endsWith('.json'))
+    .sort();
+  if (files.length === 0) throw new ClientConfigError('directory holds no *.json manifests', path);
+  return files.flatMap((f) => loadManifestFile(join(path, f)));
 }

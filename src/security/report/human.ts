@@ -6,6 +6,8 @@
 import pc from 'picocolors';
 import type { ServerSummary } from './json.js';
 import type { Finding, Severity } from '../types.js';
+import { formatTrace, type TraceEntry } from '../detect/engine.js';
+import { MODEL_PROBABILITY } from '../detect/thresholds.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -22,7 +24,26 @@ function badge(c: Colors, s: Severity): string {
   return c.dim(label);
 }
 
-export function renderHuman(servers: ServerSummary[], findings: Finding[], c: Colors): string {
+interface Explained {
+  score?: number;
+  decidedBy?: string;
+  trace?: TraceEntry[];
+  model?: { probability: number; field: string };
+}
+
+function explainLines(f: Finding, c: Colors): string[] {
+  const x = f.explain as Explained | undefined;
+  if (!x) return [c.dim('           explain: decided by the check itself (no scored text)')];
+  const out = [`           ${c.bold('explain:')} score ${x.score ?? '?'}, decided by ${x.decidedBy ?? 'n/a'}`];
+  for (const line of formatTrace(x.trace ?? [])) out.push(c.dim(`             ${line}`));
+  if (x.model)
+    out.push(
+      c.dim(`             model:logreg p=${x.model.probability} (strongest field ${x.model.field}; counts at >= ${MODEL_PROBABILITY})`),
+    );
+  return out;
+}
+
+export function renderHuman(servers: ServerSummary[], findings: Finding[], c: Colors, opts: { explain?: boolean } = {}): string {
   const lines: string[] = [];
   const names = [...new Set([...servers.map((s) => s.name), ...findings.map((f) => f.server)])];
   for (const name of names) {
@@ -41,6 +62,7 @@ export function renderHuman(servers: ServerSummary[], findings: Finding[], c: Co
       lines.push(`  ${badge(c, f.severity)} ${c.cyan(f.code)} ${f.entity.kind} ${c.bold(f.entity.name)}`);
       lines.push(`           ${f.message}`);
       if (f.evidence) for (const l of f.evidence.split('\n').slice(0, 6)) lines.push(c.dim(`           ${l.slice(0, 200)}`));
+      if (opts.explain) lines.push(...explainLines(f, c));
     }
     if (own.length === 0 && s?.status === 'ok') lines.push(c.dim('  no findings'));
     lines.push('');

@@ -32,6 +32,8 @@ export interface ScanRunOptions extends InputOptions {
   updatePins: boolean;
   /** `--require-signature` with `--key` or `--jwks`: uncovered definitions are high findings. */
   signatures?: RequireSignatureOptions;
+  /** Keep each finding's explain trace (rules, exemptions, model score) in the output. */
+  explain?: boolean;
 }
 
 export interface ScanIo extends InputHooks {
@@ -120,6 +122,8 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
       io.notice?.(`pins updated in ${lockPath}`);
     }
     const sorted = sortFindings(findings);
+    // The trace is for people asking why; without --explain the report keeps its documented shape.
+    if (!o.explain) for (const f of sorted) delete f.explain;
     const summaries: ServerSummary[] = outcomes.map((x) => ({
       name: x.name,
       status: x.status,
@@ -134,7 +138,7 @@ export async function runScan(o: ScanRunOptions, io: ScanIo): Promise<number> {
       writeFileSync(resolve(cwd, o.sarif), `${JSON.stringify(renderSarif(sorted, { baseDir: cwd }), null, 2)}\n`);
     if (o.json) io.stdout(renderJson(buildReport(summaries, sorted)));
     else if (o.sarif === true) io.stdout(`${JSON.stringify(renderSarif(sorted, { baseDir: cwd }), null, 2)}\n`);
-    else io.stdout(renderHuman(summaries, sorted, colorsFor({ isTTY: io.stdoutIsTTY }, io.env)));
+    else io.stdout(renderHuman(summaries, sorted, colorsFor({ isTTY: io.stdoutIsTTY }, io.env), { explain: o.explain === true }));
     if (hasFindingsAtOrAbove(sorted, o.failOn)) return 1;
     if (outcomes.some((x) => x.status === 'error')) return 3;
     return 0;

@@ -4,12 +4,12 @@
  * the working directory's well-known client configs. Then collects definitions from them.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { discoverConfigs, type Platform } from '../config/discover.js';
 import { ClientConfigError, parseConfigText, parseJsonc } from '../config/parse.js';
-import { isManifest, loadManifestFile, parseManifest } from '../connect/manifest.js';
+import { isManifest, loadManifestPath, parseManifest } from '../connect/manifest.js';
 import { collectAll, type ServerOutcome } from '../connect/runner.js';
 import { which } from '../connect/sandbox.js';
 import type { ScannedServer, ServerConfig } from '../types.js';
@@ -55,6 +55,14 @@ export function parseHeaders(list: string[]): Record<string, string> {
 
 /** Config files and manifests given as positional arguments are told apart by content. */
 function readArgument(path: string): { configs: ServerConfig[]; manifests: ScannedServer[] } {
+  // A directory argument is a batch of manifests.
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // missing: reported by the read below
+  }
+  if (isDir) return { configs: [], manifests: loadManifestPath(path) };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -86,7 +94,7 @@ export function gatherInputs(o: InputOptions, hooks: InputHooks = {}): GatheredI
     configs.push(...r.configs);
     manifests.push(...r.manifests);
   }
-  for (const f of o.toolsFiles) manifests.push(...loadManifestFile(resolve(cwd, f)));
+  for (const f of o.toolsFiles) manifests.push(...loadManifestPath(resolve(cwd, f)));
   const headers = parseHeaders(o.headers);
   for (const url of o.urls) {
     try {
@@ -106,6 +114,12 @@ export function gatherInputs(o: InputOptions, hooks: InputHooks = {}): GatheredI
     if (configs.length === 0) throw new UsageError('nothing to scan: no client configs found; pass config files, --url or --tools-file');
   }
   // Names identify servers in reports and pins; make duplicates from different files distinct.
+  const seenManifest = new Map<string, number>();
+  for (const m of manifests) {
+    const n = (seenManifest.get(m.name) ?? 0) + 1;
+    seenManifest.set(m.name, n);
+    if (n > 1) m.name = `${m.name}#${n}`;
+  }
   const seen = new Map<string, number>();
   for (const c of configs) {
     const n = (seen.get(c.name) ?? 0) + 1;
