@@ -41,7 +41,7 @@ async function runGateway(flags: RunFlags): Promise<void> {
   await gateway.start();
   for (const u of gateway.upstreams()) {
     logger.info(
-      { event: 'upstream_status', upstream: u.name, status: u.status, reason: u.reason, tools: u.tools },
+      { event: 'upstream_status', server: u.name, status: u.status, reason: u.reason, tools: u.tools },
       `upstream ${u.name}: ${u.status}`,
     );
   }

@@ -105,8 +105,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
         (f.entity.kind === 'server' || f.entity.kind === 'config') &&
         severityRank(f.severity) >= severityRank(opts.blockAt),
     );
-    for (const f of serverBlocking)
-      logger.warn({ event: 'upstream_finding', upstream: server, code: f.code, severity: f.severity }, f.message);
+    for (const f of serverBlocking) logger.warn({ event: 'upstream_finding', server, code: f.code, severity: f.severity }, f.message);
 
     const inputs: { kind: PinKind; def: ToolDef | PromptDef | ResourceDef; key: string }[] = [
       ...listing.tools.map((def) => ({ kind: 'tool' as const, def, key: def.name })),
@@ -138,7 +137,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (kind === 'tool') {
         if (!TOOL_NAME.test(name)) {
           logger.warn(
-            { event: 'tool_name_invalid', upstream: server, tool: def.name },
+            { event: 'tool_name_invalid', server, tool: def.name },
             `tool ${name} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -); left out`,
           );
           return;
@@ -169,9 +168,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     },
     update(server, listing) {
       // Listings arrive concurrently (startup, list_changed); rebuild one at a time.
-      queue = queue
-        .then(() => rebuild(server, listing))
-        .catch((e: unknown) => logger.error({ err: e, upstream: server }, 'catalog update failed'));
+      queue = queue.then(() => rebuild(server, listing)).catch((e: unknown) => logger.error({ err: e, server }, 'catalog update failed'));
       return queue;
     },
   };

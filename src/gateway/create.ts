@@ -24,6 +24,7 @@ import { createCatalog, nameClashes, type Catalog } from './catalog.js';
 import { createGatewayServer, gatewayChallenge, policyFor } from './surface.js';
 import { createCallGuards, envSecretValues } from '../guard/call-guards.js';
 import type { CallGuards } from '../guard/hooks.js';
+import { requestLimiter } from '../server/request-limit.js';
 
 export interface GatewayOptions {
   /** A parsed config (`loadGatewayConfig`) or a plain object in the same shape. */
@@ -114,6 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     config: http,
     auth: options.auth,
     knownScopes: () => [...new Set(config.policies.flatMap((p) => p.scopes ?? []))],
+    limit: config.requestRateLimit ? requestLimiter(store, config.requestRateLimit, 'requestRateLimit') : undefined,
     surface: ({ enforce }) => {
       const surfaceOptions = {
         name: config.name,
@@ -161,7 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
       await Promise.all([...upstreams.values()].map((u) => u.start()));
       for (const f of nameClashes(catalog.findings))
-        logger.warn({ event: 'name_clash', code: f.code, upstream: f.server, name: f.entity.name }, f.message);
+        logger.warn({ event: 'name_clash', code: f.code, server: f.server, name: f.entity.name }, f.message);
       if (config.pins.relistIntervalSeconds > 0) {
         relistTimer = setInterval(() => {
           for (const u of upstreams.values()) void u.relist();

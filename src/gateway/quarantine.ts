@@ -59,6 +59,9 @@ export interface EntityInput {
   readonly key?: string | undefined;
 }
 
+const describeFindings = (findings: readonly BlockingFinding[]): string =>
+  findings.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; ');
+
 const idOf = (input: EntityInput): string => input.key ?? input.def.name;
 
 export const pinKey = (server: string, kind: PinKind, name: string): string => `${server}/${kind}/${name}`;
@@ -94,6 +97,9 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       seenAt: new Date().toISOString(),
     };
     if (input.unsigned) return quarantined({ ...base, reason: 'unsigned', detail: input.unsigned });
+    // A new definition the scan blocks says so: the operator must see the finding before approving it.
+    if (!pin && input.blocking.length > 0)
+      return quarantined({ ...base, reason: 'finding', detail: `new definition; ${describeFindings(input.blocking)}` });
     if (!pin) return quarantined({ ...base, reason: 'new', detail: 'new definition, not approved yet' });
     if (pin.hash !== hash) {
       const changes = diffValues(pin.definition, definition).map(describeFieldChange);
@@ -108,7 +114,7 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       return quarantined({
         ...base,
         reason: 'finding',
-        detail: unaccepted.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; '),
+        detail: describeFindings(unaccepted),
       });
     return { status: { usable: true } };
   }
