@@ -76,6 +76,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   const prompts = new Map<string, GatewayPrompt>();
   const resources = new Map<string, GatewayResource>();
   let findings: Finding[] = [];
+  const signatures = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
 
   const scanned = (server: string, l: Listing): ScannedServer => ({
@@ -107,6 +108,28 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     );
     for (const f of serverBlocking) logger.warn({ event: 'upstream_finding', server, code: f.code, severity: f.severity }, f.message);
 
+    // Cross-server findings (shadowing, look-alike names) depend on every listing: a server that
+    // listed before the one it shadows must be reviewed again once that one arrives (or leaves).
+    for (const [other, l] of listings) {
+      const signature = blockingSignature(other);
+      if (other !== server && signature === signatures.get(other)) continue;
+      signatures.set(other, signature);
+      await review(other, l);
+    }
+  }
+
+  /** The blocking findings of one server's components, as a comparable string. */
+  function blockingSignature(server: string): string {
+    return JSON.stringify(
+      findings
+        .filter((f) => f.server === server && f.entity.kind !== 'server' && f.entity.kind !== 'config')
+        .filter((f) => severityRank(f.severity) >= severityRank(opts.blockAt))
+        .map((f) => [f.entity.kind, f.entity.name, f.code])
+        .sort(),
+    );
+  }
+
+  async function review(server: string, listing: Listing): Promise<void> {
     const inputs: { kind: PinKind; def: ToolDef | PromptDef | ResourceDef; key: string }[] = [
       ...listing.tools.map((def) => ({ kind: 'tool' as const, def, key: def.name })),
       ...listing.prompts.map((def) => ({ kind: 'prompt' as const, def, key: def.name })),

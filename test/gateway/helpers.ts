@@ -59,9 +59,9 @@ export const TWIN = resolve(ROOT, 'test/fixtures/gateway/twin-server.ts');
 export const POISONED = resolve(ROOT, 'test/fixtures/scan/servers/stdio-server.ts');
 
 /** A fixture whose tools all answer with `label`, offering the given tool names. */
-export const twinEntry = (label: string, tools: readonly string[]) => ({
+export const twinEntry = (label: string, tools: readonly string[], description?: string) => ({
   command: process.execPath,
-  args: ['--import', 'tsx', TWIN, label, tools.join(',')],
+  args: ['--import', 'tsx', TWIN, label, tools.join(','), ...(description !== undefined ? [description] : [])],
   cwd: ROOT,
 });
 
