@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { createGateway, type Gateway, type GatewayConfigInput } from '../../src/gateway/index.js';
+import { createGateway, mergeFrom, parseGatewayConfig, type Gateway, type GatewayConfigInput } from '../../src/gateway/index.js';
+import { ConfigError } from '../../src/errors.js';
 import { JwtVerifier } from '../../src/auth/verifiers/index.js';
 import { generateKeyPair, mintToken, type TestKeyPair } from '../../src/testing/index.js';
 import { createStore } from '../../src/storage/index.js';
@@ -164,6 +165,42 @@ describe('look-alike and duplicate tool names across servers', () => {
     const held = pending.find((p) => p.server === 'b' && p.name === impostor);
     expect(held?.reason).toBe('finding');
     expect(held?.findings.map((f) => f.code)).toContain('SH004');
+  });
+});
+
+describe('namespace integrity', () => {
+  const refusal = (f: () => unknown): ConfigError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ConfigError) return e;
+      throw e;
+    }
+    throw new Error('accepted');
+  };
+
+  it('refuses server names with which two servers\u2019 tools could share one namespaced name', () => {
+    // "x" + "__" + "_deploy" and "x_" + "__" + "deploy" are both "x___deploy".
+    const e = refusal(() => parseGatewayConfig({ mcpServers: { x: { command: 'node' }, x_: { command: 'node' } } }, 'gw.json'));
+    expect(e.option).toBe('gw.json: mcpServers.x_');
+    expect(e.message).toMatch(/ends with "_", the start of the namespace separator "__"/);
+    expect(refusal(() => parseGatewayConfig({ separator: '-_', mcpServers: { 'x-': { command: 'node' } } })).option).toMatch(
+      /mcpServers\.x-$/,
+    );
+    // A one-character separator cannot be split, and the name itself may not contain it: "x_" is fine with ".".
+    expect(
+      parseGatewayConfig({ separator: '.', mcpServers: { x: { command: 'node' }, x_: { command: 'node' } } }).mcpServers,
+    ).toHaveProperty('x_');
+  });
+
+  it('applies the same rule to servers pulled in from a client config', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-from-'));
+    const cursor = join(dir, 'mcp.json');
+    writeFileSync(cursor, JSON.stringify({ mcpServers: { deploy_: { command: 'node', args: ['server.js'] } } }));
+    const e = refusal(() => mergeFrom(parseGatewayConfig({}), [cursor]));
+    expect(e.message).toContain(`${cursor}: mcpServers.deploy_`);
+    // ... judged by the gateway's own separator.
+    expect(mergeFrom(parseGatewayConfig({ separator: '.' }), [cursor]).mcpServers).toHaveProperty('deploy_');
   });
 });
 
