@@ -65,7 +65,8 @@ export interface Gateway {
   fetch(request: Request): Promise<Response>;
   upstreams(): UpstreamInfo[];
   /** Re-pins a quarantined component by namespaced name (`server__tool`) or resource URI. */
-  approve(name: string, by?: string): Promise<PendingRecord>;
+  /** With `hash` (what the reviewer saw), a definition that changed since is refused (ApprovalMismatchError). */
+  approve(name: string, by?: string, opts?: { hash?: string | undefined }): Promise<PendingRecord>;
   pending(): Promise<PendingRecord[]>;
   close(): Promise<void>;
 }
@@ -182,10 +183,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         tools: u.listing.tools.length,
         restarts: u.restarts,
       })),
-    async approve(name, by = 'api') {
+    async approve(name, by = 'api', approveOpts = {}) {
       const target = resolveName(name) ?? parsePendingName(name, await pins.pending(), config.separator);
       if (!target) throw new Error(`nothing named ${name} is known to the gateway`);
-      const approved = await pins.approve(target.server, target.kind, target.key, by);
+      const approved = await pins.approve(target.server, target.kind, target.key, by, approveOpts);
       if (!approved) throw new Error(`${name} is not quarantined (nothing pending to approve)`);
       return approved;
     },

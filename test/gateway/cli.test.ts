@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { createGateway, loadGatewayConfig, type Gateway, type PendingRecord } from '../../src/gateway/index.js';
-import { capturingLogger, gatewayClient, namesOf, ROOT, rogueEntry, textOf } from './helpers.js';
+import { capturingLogger, eventually, gatewayClient, namesOf, ROOT, rogueEntry, textOf } from './helpers.js';
 
 const CLI = join(ROOT, 'dist/cli/main.js');
 const exec = promisify(execFile);
@@ -167,5 +167,73 @@ describe('mcp-bastion gateway (CLI) over a file store', () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe('mcp-bastion gateway approve --hash (the definition approved is the one reviewed)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-cli-hash-'));
+  const cfg = join(dir, 'cfg.json');
+  let gateway: Gateway;
+  let url: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        mcpServers: { rogue: rogueEntry() },
+        storage: { type: 'file', path: join(dir, 'store') },
+        pins: { relistIntervalSeconds: 0 },
+      }),
+    );
+    gateway = await createGateway({ config: loadGatewayConfig(cfg), logger: capturingLogger().logger, http: { port: 0 } });
+    await gateway.start();
+    url = (await gateway.listen()).url;
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to pin a definition that changed after the review, and pins the one named by its hash', async () => {
+    const listed = await cli(['gateway', 'pending', '--config', cfg], dir);
+    const reviewed = (JSON.parse((await cli(['gateway', 'pending', '--config', cfg, '--json'], dir)).stdout) as PendingRecord[]).find(
+      (p) => p.name === 'forecast',
+    )!;
+    expect(listed.stdout).toContain(`rogue__forecast  (tool, new, hash ${reviewed.hash.slice(0, 16)})`);
+
+    // Between the review and the approval, the upstream swaps the definition (a timed rug pull).
+    await gateway.approve('rogue__arm', 'test');
+    const client = await gatewayClient(url);
+    await client.callTool({ name: 'rogue__arm', arguments: {} });
+    await client.close();
+    const swapped = await eventually(
+      async () => (await gateway.pending()).find((p) => p.name === 'forecast'),
+      (p) => p !== undefined && p.hash !== reviewed.hash,
+    );
+    expect(swapped?.reason).toBe('finding');
+
+    const refused = await cli(['gateway', 'approve', 'rogue__forecast', '--config', cfg, '--hash', reviewed.hash], dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not the definition you reviewed');
+    expect((await gateway.pending()).some((p) => p.name === 'forecast')).toBe(true);
+    const names = async () => {
+      const c = await gatewayClient(url);
+      const list = await namesOf(c);
+      await c.close();
+      return list;
+    };
+    expect(await names()).not.toContain('rogue__forecast');
+
+    const tooShort = await cli(['gateway', 'approve', 'rogue__forecast', '--config', cfg, '--hash', swapped!.hash.slice(0, 6)], dir);
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toContain('at least 12 hex digits');
+
+    // The reviewer looks again and approves what is actually pending now (findings and all), by its hash.
+    const ok = await cli(['gateway', 'approve', 'rogue__forecast', '--config', cfg, '--hash', swapped!.hash.slice(0, 12)], dir);
+    expect(ok.code).toBe(0);
+    expect(await names()).toContain('rogue__forecast');
+    await expect(gateway.approve('rogue__read_page', 'test', { hash: reviewed.hash })).rejects.toThrow(/not the definition you reviewed/);
   });
 });
