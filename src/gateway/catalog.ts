@@ -51,8 +51,10 @@ export interface GatewayResource extends EntryBase {
 export interface Catalog {
   readonly tools: ReadonlyMap<string, GatewayTool>;
   readonly prompts: ReadonlyMap<string, GatewayPrompt>;
-  /** By URI (static) or template string; first server wins a clash, which is reported. */
+  /** By URI (static) or template string, for the ones exactly one server offers. */
   readonly resources: ReadonlyMap<string, GatewayResource>;
+  /** URIs and templates several servers offer, with those servers: served by none (one could answer for another). */
+  readonly contested: ReadonlyMap<string, readonly string[]>;
   update(server: string, listing: Listing): Promise<void>;
   /** Findings of the last metadata scan, all servers together. */
   readonly findings: readonly Finding[];
@@ -75,6 +77,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   const tools = new Map<string, GatewayTool>();
   const prompts = new Map<string, GatewayPrompt>();
   const resources = new Map<string, GatewayResource>();
+  const ownResources = new Map<string, Map<string, GatewayResource>>();
+  const contested = new Map<string, string[]>();
   let findings: Finding[] = [];
   const signatures = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
@@ -149,7 +153,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     const statuses = await opts.pins.review(server, entities, { trustOnFirstUse: opts.trustOnFirstUse(server) });
 
     for (const map of [tools, prompts] as Map<string, EntryBase>[]) for (const [k, v] of map) if (v.upstream === server) map.delete(k);
-    for (const [k, v] of resources) if (v.upstream === server) resources.delete(k);
+    const own = new Map<string, GatewayResource>();
+    ownResources.set(server, own);
 
     entities.forEach((input, i) => {
       const { kind, def, key } = inputs[i]!;
@@ -169,23 +174,38 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       } else if (kind === 'prompt') {
         prompts.set(name, { ...base, kind, def: def as PromptDef });
       } else {
-        const other = resources.get(key);
-        if (other) {
-          logger.warn(
-            { event: 'resource_clash', uri: key, kept: other.upstream, dropped: server },
-            `resource ${key} is offered by ${other.upstream} and ${server}; kept ${other.upstream}`,
-          );
-          return;
-        }
-        resources.set(key, { ...base, kind, def: def as ResourceDef });
+        own.set(key, { ...base, kind, def: def as ResourceDef });
       }
     });
+    rebuildResources();
+  }
+
+  /** URIs are not namespaced, so a URI two servers claim goes to neither: whichever listed first must not win. */
+  function rebuildResources(): void {
+    const claims = new Map<string, GatewayResource[]>();
+    for (const own of ownResources.values()) for (const [key, r] of own) claims.set(key, [...(claims.get(key) ?? []), r]);
+    resources.clear();
+    for (const [key, list] of claims) {
+      if (list.length === 1) {
+        resources.set(key, list[0]!);
+        continue;
+      }
+      const servers = list.map((r) => r.upstream).sort();
+      if (contested.get(key)?.join() !== servers.join())
+        logger.warn(
+          { event: 'resource_clash', uri: key, servers },
+          `resource ${key} is offered by ${servers.join(' and ')}; served by none of them, since one could answer for another`,
+        );
+      contested.set(key, servers);
+    }
+    for (const key of contested.keys()) if ((claims.get(key)?.length ?? 0) < 2) contested.delete(key);
   }
 
   return {
     tools,
     prompts,
     resources,
+    contested,
     get findings() {
       return findings;
     },

@@ -76,3 +76,12 @@ export const errorOf = (p: Promise<unknown>): Promise<string> =>
     () => 'no error',
     (e: Error) => e.message,
   );
+
+export const RESOURCES = resolve(ROOT, 'test/fixtures/gateway/resource-server.ts');
+
+/** A fixture offering static resources and URI templates, every read answered with `label`. */
+export const resourceEntry = (label: string, uris: readonly string[], templates: readonly string[] = []) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', RESOURCES, label, uris.join(','), templates.join(',')],
+  cwd: ROOT,
+});
