@@ -130,9 +130,9 @@ export function registerGatewayCommand(program: Command): void {
         const pending = await pins.pending();
         let missing = 0;
         for (const name of names) {
-          const target = parsePendingName(name, pending, config.separator);
           let done;
           try {
+            const target = parsePendingName(name, pending, config.separator);
             done = target ? await pins.approve(target.server, target.kind, target.key, o.by, { hash: o.hash }) : undefined;
           } catch (e) {
             if (!(e instanceof ApprovalMismatchError)) throw e;

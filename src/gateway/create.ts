@@ -17,7 +17,7 @@ import { createMcpHost, type RunningServer } from '../server/host.js';
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { checkSupplyChain } from './supply-chain.js';
-import { createPinBook, type PendingRecord } from './quarantine.js';
+import { ApprovalMismatchError, createPinBook, type PendingRecord } from './quarantine.js';
 import { createUpstream, type Upstream, type UpstreamStatus } from './upstream.js';
 import { compilePolicies, matcher } from './policy.js';
 import { createCatalog, nameClashes, type Catalog } from './catalog.js';
@@ -195,13 +195,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** Finds a pending record by namespaced name without a live catalog (the CLI's `approve`). */
+/**
+ * Finds a pending record by namespaced name without a live catalog (the CLI's `approve`). Only the
+ * namespaced name identifies a tool or prompt: an upstream may name its own tool `other__tool`, and a
+ * bare-name match would then approve it in place of the other server's. A bare resource URI is
+ * accepted when exactly one server has it pending.
+ */
 export function parsePendingName(
   name: string,
   pending: readonly PendingRecord[],
   separator: string,
 ): { server: string; kind: PinKind; key: string } | undefined {
-  const hit = pending.find((p) => `${p.server}${separator}${p.name}` === name || p.name === name);
+  const exact = pending.filter((p) => `${p.server}${separator}${p.name}` === name);
+  const byUri = pending.filter((p) => p.kind === 'resource' && p.name === name);
+  const hits = exact.length > 0 ? exact : byUri;
+  if (hits.length > 1)
+    throw new ApprovalMismatchError(
+      `${name} is pending on ${hits.map((p) => p.server).join(' and ')}; approve it by its namespaced name (${hits.map((p) => `${p.server}${separator}${p.name}`).join(', ')})`,
+    );
+  const hit = hits[0];
   return hit ? { server: hit.server, kind: hit.kind, key: hit.name } : undefined;
 }
 
