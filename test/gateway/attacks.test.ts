@@ -28,6 +28,8 @@ import {
 } from './helpers.js';
 
 const ISS = 'https://idp.test';
+// Given to one upstream in its env: the gateway must never let it reach a client.
+const SERVICE_TOKEN = 'svc-3f9a1c2e7b5d4a60e81c';
 
 interface Running {
   gateway: Gateway;
@@ -292,7 +294,10 @@ describe('poisoned upstream definitions under trust-on-first-use', () => {
   let agent: Client;
 
   beforeAll(async () => {
-    gw = await startGateway(keys, { mcpServers: { poisoned: poisonedEntry() }, pins: { trustOnFirstUse: true } });
+    gw = await startGateway(keys, {
+      mcpServers: { poisoned: { ...poisonedEntry(), env: { SERVICE_TOKEN: SERVICE_TOKEN } } },
+      pins: { trustOnFirstUse: true },
+    });
     agent = await gw.client({ sub: 'alice' });
   }, 60_000);
 
@@ -332,6 +337,12 @@ describe('poisoned upstream definitions under trust-on-first-use', () => {
     expect(textOf(r)).toContain('(finding)');
     expect(textOf(r)).toContain(code);
     expect(textOf(r)).not.toBe('3');
+  });
+
+  it('masks the upstream\u2019s own configured secret when a tool result carries it', async () => {
+    const r = await agent.callTool({ name: 'poisoned__echo', arguments: { text: `config dump: token=${SERVICE_TOKEN} done` } });
+    expect(JSON.stringify(r)).not.toContain(SERVICE_TOKEN);
+    expect(textOf(r)).toMatch(/config dump: token=.*REDACTED.* done/);
   });
 
   it('hides the poisoned prompt too', async () => {
