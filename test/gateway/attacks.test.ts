@@ -76,22 +76,29 @@ describe('supply chain: servers that may not run are never started', () => {
   chmodSync(fakeNpx, 0o755);
   const log = capturingLogger();
 
+  // A client config (as `from` / --from would bring in) naming an exactly pinned package that is not on the list.
+  const cursor = join(dir, 'mcp.json');
+  writeFileSync(cursor, JSON.stringify({ mcpServers: { fromcursor: { command: 'npx', args: ['-y', '@acme/helper-mcp@1.0.0'] } } }));
+
   beforeAll(async () => {
     gateway = await createGateway({
-      config: {
-        mcpServers: {
-          everything: everythingEntry(),
-          intruder: {
-            command: process.execPath,
-            args: ['-e', "require('fs').writeFileSync(process.argv[1], 'x')", markerListed],
-            sandbox: false,
+      config: mergeFrom(
+        parseGatewayConfig({
+          mcpServers: {
+            everything: everythingEntry(),
+            intruder: {
+              command: process.execPath,
+              args: ['-e', "require('fs').writeFileSync(process.argv[1], 'x')", markerListed],
+              sandbox: false,
+            },
+            unpinned: { command: fakeNpx, args: ['-y', 'some-package'], sandbox: false },
           },
-          unpinned: { command: fakeNpx, args: ['-y', 'some-package'], sandbox: false },
-        },
-        // `unpinned` is on the list by name: the version rule must still hold.
-        allowedServers: [{ name: 'everything' }, { name: 'unpinned' }],
-        pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
-      },
+          // `unpinned` is on the list by name: the version rule must still hold.
+          allowedServers: [{ name: 'everything' }, { name: 'unpinned' }, { package: '@acme/other-mcp@1.0.0' }],
+          pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
+        }),
+        [cursor],
+      ),
       store: await createStore({ type: 'memory' }),
       logger: log.logger,
       http: { port: 0 },
@@ -118,6 +125,12 @@ describe('supply chain: servers that may not run are never started', () => {
     expect(unpinned.reason).toMatch(/"some-package" has no exact version/);
     expect(unpinned.reason).toMatch(/allowUnpinned/);
     expect(existsSync(markerNpx)).toBe(false);
+  });
+
+  it('refuses a server brought in from a client config when the allow-list does not name it', () => {
+    const fromCursor = gateway.upstreams().find((u) => u.name === 'fromcursor')!;
+    expect(fromCursor.status).toBe('refused');
+    expect(fromCursor.reason).toBe('not on the allow-list (allowedServers): @acme/helper-mcp@1.0.0');
   });
 
   it('exposes nothing of a refused server', () => {
