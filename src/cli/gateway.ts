@@ -6,7 +6,7 @@ import { demoBaseUrl } from '../demo/options.js';
 import { createStore } from '../storage/index.js';
 import { loadGatewayConfig, mergeFrom, parseGatewayConfig, type GatewayConfig } from '../gateway/config.js';
 import { createGateway, parsePendingName } from '../gateway/create.js';
-import { createPinBook } from '../gateway/quarantine.js';
+import { ApprovalMismatchError, createPinBook } from '../gateway/quarantine.js';
 import { formatAuditSummary, summarizeAudit } from '../guard/index.js';
 
 interface RunFlags {
@@ -41,7 +41,7 @@ async function runGateway(flags: RunFlags): Promise<void> {
   await gateway.start();
   for (const u of gateway.upstreams()) {
     logger.info(
-      { event: 'upstream_status', upstream: u.name, status: u.status, reason: u.reason, tools: u.tools },
+      { event: 'upstream_status', server: u.name, status: u.status, reason: u.reason, tools: u.tools },
       `upstream ${u.name}: ${u.status}`,
     );
   }
@@ -109,7 +109,10 @@ export function registerGatewayCommand(program: Command): void {
           return;
         }
         if (pending.length === 0) process.stdout.write('nothing is quarantined\n');
-        for (const p of pending) process.stdout.write(`${p.server}${config.separator}${p.name}  (${p.kind}, ${p.reason})  ${p.detail}\n`);
+        for (const p of pending)
+          process.stdout.write(
+            `${p.server}${config.separator}${p.name}  (${p.kind}, ${p.reason}, hash ${p.hash.slice(0, 16)})  ${p.detail}\n`,
+          );
       });
     });
 
@@ -119,13 +122,24 @@ export function registerGatewayCommand(program: Command): void {
     .argument('<names...>', 'namespaced names (server__tool) or resource URIs')
     .option('--config <file>', 'gateway config (JSON)')
     .option('--by <who>', 'recorded as the approver', process.env.USER ?? 'cli')
-    .action(async (names: string[], o: { config?: string; by: string }) => {
+    .option('--hash <hex>', 'approve only if the pending definition still has this hash (as shown by `pending`; 12+ hex digits)')
+    .action(async (names: string[], o: { config?: string; by: string; hash?: string }) => {
+      if (o.hash !== undefined && names.length > 1)
+        throw new ConfigError('--hash', 'names the hash of one definition: approve one name at a time');
       await withPins(o, async (config, pins) => {
         const pending = await pins.pending();
         let missing = 0;
         for (const name of names) {
-          const target = parsePendingName(name, pending, config.separator);
-          const done = target ? await pins.approve(target.server, target.kind, target.key, o.by) : undefined;
+          let done;
+          try {
+            const target = parsePendingName(name, pending, config.separator);
+            done = target ? await pins.approve(target.server, target.kind, target.key, o.by, { hash: o.hash }) : undefined;
+          } catch (e) {
+            if (!(e instanceof ApprovalMismatchError)) throw e;
+            missing++;
+            process.stderr.write(`mcp-bastion: ${e.message}\n`);
+            continue;
+          }
           if (done) process.stdout.write(`approved ${name} (${done.reason}: ${done.detail})\n`);
           else {
             missing++;

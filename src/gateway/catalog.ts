@@ -51,8 +51,10 @@ export interface GatewayResource extends EntryBase {
 export interface Catalog {
   readonly tools: ReadonlyMap<string, GatewayTool>;
   readonly prompts: ReadonlyMap<string, GatewayPrompt>;
-  /** By URI (static) or template string; first server wins a clash, which is reported. */
+  /** By URI (static) or template string, for the ones exactly one server offers. */
   readonly resources: ReadonlyMap<string, GatewayResource>;
+  /** URIs and templates several servers offer, with those servers: served by none (one could answer for another). */
+  readonly contested: ReadonlyMap<string, readonly string[]>;
   update(server: string, listing: Listing): Promise<void>;
   /** Findings of the last metadata scan, all servers together. */
   readonly findings: readonly Finding[];
@@ -76,7 +78,10 @@ export function createCatalog(opts: CatalogOptions): Catalog {
   const tools = new Map<string, GatewayTool>();
   const prompts = new Map<string, GatewayPrompt>();
   const resources = new Map<string, GatewayResource>();
+  const ownResources = new Map<string, Map<string, GatewayResource>>();
+  const contested = new Map<string, string[]>();
   let findings: Finding[] = [];
+  const signatures = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
 
   const scanned = (server: string, l: Listing): ScannedServer => ({
@@ -106,9 +111,30 @@ export function createCatalog(opts: CatalogOptions): Catalog {
         (f.entity.kind === 'server' || f.entity.kind === 'config') &&
         severityRank(f.severity) >= severityRank(opts.blockAt),
     );
-    for (const f of serverBlocking)
-      logger.warn({ event: 'upstream_finding', upstream: server, code: f.code, severity: f.severity }, f.message);
+    for (const f of serverBlocking) logger.warn({ event: 'upstream_finding', server, code: f.code, severity: f.severity }, f.message);
 
+    // Cross-server findings (shadowing, look-alike names) depend on every listing: a server that
+    // listed before the one it shadows must be reviewed again once that one arrives (or leaves).
+    for (const [other, l] of listings) {
+      const signature = blockingSignature(other);
+      if (other !== server && signature === signatures.get(other)) continue;
+      signatures.set(other, signature);
+      await review(other, l);
+    }
+  }
+
+  /** The blocking findings of one server's components, as a comparable string. */
+  function blockingSignature(server: string): string {
+    return JSON.stringify(
+      findings
+        .filter((f) => f.server === server && f.entity.kind !== 'server' && f.entity.kind !== 'config')
+        .filter((f) => severityRank(f.severity) >= severityRank(opts.blockAt))
+        .map((f) => [f.entity.kind, f.entity.name, f.code])
+        .sort(),
+    );
+  }
+
+  async function review(server: string, listing: Listing): Promise<void> {
     const inputs: { kind: PinKind; def: ToolDef | PromptDef | ResourceDef; key: string }[] = [
       ...listing.tools.map((def) => ({ kind: 'tool' as const, def, key: def.name })),
       ...listing.prompts.map((def) => ({ kind: 'prompt' as const, def, key: def.name })),
@@ -129,7 +155,8 @@ export function createCatalog(opts: CatalogOptions): Catalog {
     const statuses = await opts.pins.review(server, entities, { trustOnFirstUse: opts.trustOnFirstUse(server) });
 
     for (const map of [tools, prompts] as Map<string, EntryBase>[]) for (const [k, v] of map) if (v.upstream === server) map.delete(k);
-    for (const [k, v] of resources) if (v.upstream === server) resources.delete(k);
+    const own = new Map<string, GatewayResource>();
+    ownResources.set(server, own);
 
     entities.forEach((input, i) => {
       const { kind, def, key } = inputs[i]!;
@@ -140,7 +167,7 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       if (kind === 'tool') {
         if (!TOOL_NAME.test(name)) {
           logger.warn(
-            { event: 'tool_name_invalid', upstream: server, tool: def.name },
+            { event: 'tool_name_invalid', server, tool: def.name },
             `tool ${name} is not a valid MCP tool name (1-128 of A-Z a-z 0-9 _ . -); left out`,
           );
           return;
@@ -149,31 +176,44 @@ export function createCatalog(opts: CatalogOptions): Catalog {
       } else if (kind === 'prompt') {
         prompts.set(name, { ...base, kind, def: def as PromptDef });
       } else {
-        const other = resources.get(key);
-        if (other) {
-          logger.warn(
-            { event: 'resource_clash', uri: key, kept: other.upstream, dropped: server },
-            `resource ${key} is offered by ${other.upstream} and ${server}; kept ${other.upstream}`,
-          );
-          return;
-        }
-        resources.set(key, { ...base, kind, def: def as ResourceDef });
+        own.set(key, { ...base, kind, def: def as ResourceDef });
       }
     });
+    rebuildResources();
+  }
+
+  /** URIs are not namespaced, so a URI two servers claim goes to neither: whichever listed first must not win. */
+  function rebuildResources(): void {
+    const claims = new Map<string, GatewayResource[]>();
+    for (const own of ownResources.values()) for (const [key, r] of own) claims.set(key, [...(claims.get(key) ?? []), r]);
+    resources.clear();
+    for (const [key, list] of claims) {
+      if (list.length === 1) {
+        resources.set(key, list[0]!);
+        continue;
+      }
+      const servers = list.map((r) => r.upstream).sort();
+      if (contested.get(key)?.join() !== servers.join())
+        logger.warn(
+          { event: 'resource_clash', uri: key, servers },
+          `resource ${key} is offered by ${servers.join(' and ')}; served by none of them, since one could answer for another`,
+        );
+      contested.set(key, servers);
+    }
+    for (const key of contested.keys()) if ((claims.get(key)?.length ?? 0) < 2) contested.delete(key);
   }
 
   return {
     tools,
     prompts,
     resources,
+    contested,
     get findings() {
       return findings;
     },
     update(server, listing) {
       // Listings arrive concurrently (startup, list_changed); rebuild one at a time.
-      queue = queue
-        .then(() => rebuild(server, listing))
-        .catch((e: unknown) => logger.error({ err: e, upstream: server }, 'catalog update failed'));
+      queue = queue.then(() => rebuild(server, listing)).catch((e: unknown) => logger.error({ err: e, server }, 'catalog update failed'));
       return queue;
     },
   };

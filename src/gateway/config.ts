@@ -207,6 +207,13 @@ export function parseGatewayConfig(input: unknown, source = 'gateway config'): G
 function checkServerName(name: string, separator: string, option: string): void {
   if (!SERVER_NAME.test(name)) throw new ConfigError(option, 'server names are 1-64 of A-Z a-z 0-9 _ - (they prefix tool names)');
   if (name.includes(separator)) throw new ConfigError(option, `server name contains the namespace separator "${separator}"`);
+  // With "__", servers "x" and "x_" would both own "x___deploy" (x + "_deploy", x_ + "deploy"): one could shadow the other.
+  for (let k = 1; k < separator.length; k++)
+    if (name.endsWith(separator.slice(0, k)))
+      throw new ConfigError(
+        option,
+        `server name ends with "${separator.slice(0, k)}", the start of the namespace separator "${separator}": its tool names could equal another server's`,
+      );
 }
 
 /** Reads and validates a gateway config file, then merges the servers of its `from` client configs. */
@@ -249,6 +256,7 @@ export function mergeFrom(config: GatewayConfig, files: readonly string[]): Gate
       if (servers[s.name]) continue;
       const entry = parseGatewayConfig(
         {
+          separator: config.separator,
           mcpServers: {
             [s.name]: stripUndefined({ command: s.command, args: s.args, env: s.env, cwd: s.cwd, url: s.url, headers: s.headers }),
           },

@@ -19,7 +19,7 @@ import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.js';
 import { checkSupplyChain } from './supply-chain.js';
 import { signatureCheck } from './signatures.js';
-import { createPinBook, type PendingRecord } from './quarantine.js';
+import { ApprovalMismatchError, createPinBook, type PendingRecord } from './quarantine.js';
 import { createUpstream, type Upstream, type UpstreamStatus } from './upstream.js';
 import { compilePolicies, matcher } from './policy.js';
 import { createCatalog, nameClashes, type Catalog } from './catalog.js';
@@ -64,7 +64,8 @@ export interface Gateway {
   fetch(request: Request): Promise<Response>;
   upstreams(): UpstreamInfo[];
   /** Re-pins a quarantined component by namespaced name (`server__tool`) or resource URI. */
-  approve(name: string, by?: string): Promise<PendingRecord>;
+  /** With `hash` (what the reviewer saw), a definition that changed since is refused (ApprovalMismatchError). */
+  approve(name: string, by?: string, opts?: { hash?: string | undefined }): Promise<PendingRecord>;
   pending(): Promise<PendingRecord[]>;
   close(): Promise<void>;
 }
@@ -168,7 +169,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }
       await Promise.all([...upstreams.values()].map((u) => u.start()));
       for (const f of nameClashes(catalog.findings))
-        logger.warn({ event: 'name_clash', code: f.code, upstream: f.server, name: f.entity.name }, f.message);
+        logger.warn({ event: 'name_clash', code: f.code, server: f.server, name: f.entity.name }, f.message);
       if (config.pins.relistIntervalSeconds > 0) {
         relistTimer = setInterval(() => {
           for (const u of upstreams.values()) void u.relist();
@@ -187,10 +188,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         tools: u.listing.tools.length,
         restarts: u.restarts,
       })),
-    async approve(name, by = 'api') {
+    async approve(name, by = 'api', approveOpts = {}) {
       const target = resolveName(name) ?? parsePendingName(name, await pins.pending(), config.separator);
       if (!target) throw new Error(`nothing named ${name} is known to the gateway`);
-      const approved = await pins.approve(target.server, target.kind, target.key, by);
+      const approved = await pins.approve(target.server, target.kind, target.key, by, approveOpts);
       if (!approved) throw new Error(`${name} is not quarantined (nothing pending to approve)`);
       return approved;
     },
@@ -199,13 +200,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** Finds a pending record by namespaced name without a live catalog (the CLI's `approve`). */
+/**
+ * Finds a pending record by namespaced name without a live catalog (the CLI's `approve`). Only the
+ * namespaced name identifies a tool or prompt: an upstream may name its own tool `other__tool`, and a
+ * bare-name match would then approve it in place of the other server's. A bare resource URI is
+ * accepted when exactly one server has it pending.
+ */
 export function parsePendingName(
   name: string,
   pending: readonly PendingRecord[],
   separator: string,
 ): { server: string; kind: PinKind; key: string } | undefined {
-  const hit = pending.find((p) => `${p.server}${separator}${p.name}` === name || p.name === name);
+  const exact = pending.filter((p) => `${p.server}${separator}${p.name}` === name);
+  const byUri = pending.filter((p) => p.kind === 'resource' && p.name === name);
+  const hits = exact.length > 0 ? exact : byUri;
+  if (hits.length > 1)
+    throw new ApprovalMismatchError(
+      `${name} is pending on ${hits.map((p) => p.server).join(' and ')}; approve it by its namespaced name (${hits.map((p) => `${p.server}${separator}${p.name}`).join(', ')})`,
+    );
+  const hit = hits[0];
   return hit ? { server: hit.server, kind: hit.kind, key: hit.name } : undefined;
 }
 

@@ -11,6 +11,13 @@ export {
   type RateLimitRule,
 } from './config.js';
 export { checkSupplyChain, launchedPackage, isExactVersion } from './supply-chain.js';
-export { createPinBook, type PinBook, type PendingRecord, type PinRecord, type QuarantineReason } from './quarantine.js';
+export {
+  createPinBook,
+  ApprovalMismatchError,
+  type PinBook,
+  type PendingRecord,
+  type PinRecord,
+  type QuarantineReason,
+} from './quarantine.js';
 export { RATE_LIMITED } from './surface.js';
 export type { CallGuards, CallAuditEvent, AuditDecision } from '../guard/hooks.js';

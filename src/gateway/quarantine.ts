@@ -59,15 +59,33 @@ export interface EntityInput {
   readonly key?: string | undefined;
 }
 
+const describeFindings = (findings: readonly BlockingFinding[]): string =>
+  findings.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; ');
+
 const idOf = (input: EntityInput): string => input.key ?? input.def.name;
+
+/** An approval named a hash other than the pending definition's (it changed after the review). */
+export class ApprovalMismatchError extends Error {
+  override readonly name = 'ApprovalMismatchError';
+}
 
 export const pinKey = (server: string, kind: PinKind, name: string): string => `${server}/${kind}/${name}`;
 
 export interface PinBook {
   /** Decides every entity of one server's fresh listing, records pending ones, logs removals. */
   review(server: string, entities: readonly EntityInput[], opts: { trustOnFirstUse: boolean }): Promise<Map<string, EntityStatus>>;
-  /** Pins the pending definition of `server/kind/name`; false when nothing is pending for it. */
-  approve(server: string, kind: PinKind, name: string, by: string): Promise<PendingRecord | undefined>;
+  /**
+   * Pins the pending definition of `server/kind/name`; undefined when nothing is pending for it.
+   * With `hash` (the one the reviewer saw; 12+ leading hex digits suffice) a definition that changed
+   * since the review is refused with ApprovalMismatchError instead of being pinned unseen.
+   */
+  approve(
+    server: string,
+    kind: PinKind,
+    name: string,
+    by: string,
+    opts?: { hash?: string | undefined },
+  ): Promise<PendingRecord | undefined>;
   pending(): Promise<PendingRecord[]>;
   /** Re-checks one entity against the Store (an approval elsewhere takes effect without a restart). */
   status(server: string, input: EntityInput): Promise<EntityStatus>;
@@ -94,6 +112,9 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       seenAt: new Date().toISOString(),
     };
     if (input.unsigned) return quarantined({ ...base, reason: 'unsigned', detail: input.unsigned });
+    // A new definition the scan blocks says so: the operator must see the finding before approving it.
+    if (!pin && input.blocking.length > 0)
+      return quarantined({ ...base, reason: 'finding', detail: `new definition; ${describeFindings(input.blocking)}` });
     if (!pin) return quarantined({ ...base, reason: 'new', detail: 'new definition, not approved yet' });
     if (pin.hash !== hash) {
       const changes = diffValues(pin.definition, definition).map(describeFieldChange);
@@ -108,7 +129,7 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       return quarantined({
         ...base,
         reason: 'finding',
-        detail: unaccepted.map((f) => `${f.code} (${f.severity}): ${f.message}`).join('; '),
+        detail: describeFindings(unaccepted),
       });
     return { status: { usable: true } };
   }
@@ -213,11 +234,18 @@ export function createPinBook(store: Store, opts: { logger: Logger; lockFile?: s
       seen.set(server, names);
       return out;
     },
-    async approve(server, kind, name, by) {
+    async approve(server, kind, name, by, approveOpts = {}) {
       await importing;
       const key = pinKey(server, kind, name);
       const pending = await store.get<PendingRecord>(PENDING, key);
       if (!pending) return undefined;
+      const expected = approveOpts.hash?.toLowerCase();
+      if (expected !== undefined && !(expected.length >= 12 && pending.hash.startsWith(expected)))
+        throw new ApprovalMismatchError(
+          `${kind} ${server}/${name} is not the definition you reviewed: pending hash ${pending.hash.slice(0, 16)}, ${
+            expected.length < 12 ? 'give at least 12 hex digits of the hash' : `expected ${expected.slice(0, 16)}`
+          }; review it again (mcp-bastion gateway pending)`,
+        );
       const record: PinRecord = {
         hash: pending.hash,
         definition: pending.definition,

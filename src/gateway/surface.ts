@@ -216,7 +216,7 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
     const started = Date.now();
     const principal = principalOf(ctx.http?.authInfo, binding.fallback);
     const uri = req.params.uri;
-    const r = catalog.resources.get(uri) ?? templateFor(catalog, uri);
+    const r = resourceFor(catalog, uri, logger);
     if (!r || !upstreamUp(r) || !(await usable(r)) || !(await allowed(principal, r))) {
       audit(principal, r, uri, r ? 'denied' : 'error', started);
       throw resourceNotFound(uri);
@@ -254,16 +254,29 @@ export function createGatewayServer(opts: SurfaceOptions, binding: Binding): Ser
   return server;
 }
 
-/** A resource read addressed to a URI one of the upstream templates produces. */
-function templateFor(catalog: Catalog, uri: string): GatewayResource | undefined {
+/**
+ * The one resource entry that serves `uri`: its static entry or the templates that produce it. A URI
+ * that entries of two servers could serve (or that several servers list) is served by none, so a
+ * server cannot take over another's URIs with a static entry or a wider template.
+ */
+function resourceFor(catalog: Catalog, uri: string, logger: Logger): GatewayResource | undefined {
+  if (catalog.contested.has(uri)) return undefined;
+  const candidates: GatewayResource[] = [];
+  const exact = catalog.resources.get(uri);
+  if (exact) candidates.push(exact);
   for (const r of catalog.resources.values()) {
     const t = r.def.uriTemplate;
-    if (t === undefined) continue;
+    if (t === undefined || r === exact) continue;
     try {
-      if (new UriTemplate(t).match(uri)) return r;
+      if (new UriTemplate(t).match(uri)) candidates.push(r);
     } catch {
       // an upstream template we cannot parse matches nothing
     }
   }
-  return undefined;
+  const servers = [...new Set(candidates.map((r) => r.upstream))];
+  if (servers.length > 1) {
+    logger.warn({ event: 'resource_ambiguous', uri, servers }, `resource ${uri} could be served by ${servers.join(' and ')}; refused`);
+    return undefined;
+  }
+  return exact ?? candidates[0];
 }

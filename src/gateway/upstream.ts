@@ -163,7 +163,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       status = 'ready';
       reason = undefined;
       failures = 0;
-      logger.info({ event: 'upstream_ready', upstream: name, tools: fresh.tools.length }, `upstream ${name} ready`);
+      logger.info({ event: 'upstream_ready', server: name, tools: fresh.tools.length }, `upstream ${name} ready`);
       await opts.onListing(fresh);
     } catch (e) {
       started.catch(() => undefined);
@@ -193,7 +193,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     status = 'refused';
     reason = why;
     listing = EMPTY;
-    logger.error({ event: 'upstream_refused', upstream: name, reason: why }, `upstream ${name} not started: ${why}`);
+    logger.error({ event: 'upstream_refused', server: name, reason: why }, `upstream ${name} not started: ${why}`);
     void opts.onListing(EMPTY);
   }
 
@@ -204,7 +204,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     failures++;
     const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 16));
     logger.warn(
-      { event: 'upstream_unavailable', upstream: name, reason: why, stderr: stderr?.slice(-1000), retryInMs: delay },
+      { event: 'upstream_unavailable', server: name, reason: why, stderr: stderr?.slice(-1000), retryInMs: delay },
       `upstream ${name} unavailable: ${why}; restarting in ${delay} ms`,
     );
     void opts.onListing(EMPTY);
@@ -230,7 +230,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       listing = await fetchListing(c);
       await opts.onListing(listing);
     } catch (e) {
-      logger.warn({ event: 'upstream_relist_failed', upstream: name, reason: describe(e) }, `re-listing ${name} failed`);
+      logger.warn({ event: 'upstream_relist_failed', server: name, reason: describe(e) }, `re-listing ${name} failed`);
     }
   }
 

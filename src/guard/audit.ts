@@ -106,7 +106,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   if (typeof dest === 'object' && dest !== null && 'logger' in dest) {
     const via = dest.logger;
     return {
-      record: (event) => via.info({ event: 'audit', audit: toRecord(event, options, maxArgsFor) }, 'audit'),
+      // The server log redacts every `upstream` key (OAuth proxy tokens ride there): name the server `server`.
+      record: (event) => {
+        const { upstream, ...rec } = toRecord(event, options, maxArgsFor);
+        via.info({ event: 'audit', audit: { ...rec, ...(upstream !== undefined ? { server: upstream } : {}) } }, 'audit');
+      },
       close: () => Promise.resolve(),
     };
   }

@@ -1,11 +1,13 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createLogger, type Logger } from '../../src/log.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const EVERYTHING = resolve(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-export const FILESYSTEM = resolve(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+// Real paths: bubblewrap cannot bind a directory reached through a symlinked node_modules (a git worktree's, pnpm's).
+export const EVERYTHING = realpathSync(resolve(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'));
+export const FILESYSTEM = realpathSync(resolve(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js'));
 export const ROGUE = resolve(ROOT, 'test/fixtures/gateway/rogue-server.ts');
 
 /** Upstream entries for the reference servers and our fixture, launched with this repository visible read-only. */
@@ -52,3 +54,34 @@ export const textOf = (r: { content?: unknown }): string =>
     .filter((c) => c.type === 'text')
     .map((c) => c.text ?? '')
     .join('\n');
+
+export const TWIN = resolve(ROOT, 'test/fixtures/gateway/twin-server.ts');
+export const POISONED = resolve(ROOT, 'test/fixtures/scan/servers/stdio-server.ts');
+
+/** A fixture whose tools all answer with `label`, offering the given tool names. */
+export const twinEntry = (label: string, tools: readonly string[], description?: string) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', TWIN, label, tools.join(','), ...(description !== undefined ? [description] : [])],
+  cwd: ROOT,
+});
+
+/** The scan tests' poisoned server (its `rugpull` variant poisons `add` and `time_now`; `echo` stays honest). */
+export const poisonedEntry = () => ({ command: process.execPath, args: ['--import', 'tsx', POISONED, 'rugpull'], cwd: ROOT });
+
+export const namesOf = async (client: Client): Promise<string[]> => (await client.listTools()).tools.map((t) => t.name);
+
+/** The message of a rejected call, or "no error". */
+export const errorOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'no error',
+    (e: Error) => e.message,
+  );
+
+export const RESOURCES = resolve(ROOT, 'test/fixtures/gateway/resource-server.ts');
+
+/** A fixture offering static resources and URI templates, every read answered with `label`. */
+export const resourceEntry = (label: string, uris: readonly string[], templates: readonly string[] = []) => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', RESOURCES, label, uris.join(','), templates.join(',')],
+  cwd: ROOT,
+});

@@ -5,7 +5,7 @@
  * The gateway adds a private writable directory and CPU/memory/file limits (prlimit).
  */
 
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { ServerConfig } from '../types.js';
 
@@ -181,12 +181,21 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
  */
 export function visiblePaths(cfg: ServerConfig): string[] {
   const out = new Set<string>();
-  if (cfg.cwd) out.add(cfg.cwd);
+  // bwrap cannot bind through a symlink (a symlinked node_modules, pnpm stores): bind the real
+  // directory; the server's own arguments still resolve through the link inside the sandbox.
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  if (cfg.cwd) out.add(real(cfg.cwd));
   for (const arg of cfg.args ?? []) {
     if (!isAbsolute(arg)) continue;
     try {
       const st = statSync(arg);
-      out.add(st.isDirectory() ? arg : dirname(arg));
+      out.add(real(st.isDirectory() ? arg : dirname(arg)));
     } catch {
       // not a path on this machine
     }
