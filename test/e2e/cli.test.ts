@@ -155,5 +155,5 @@ describe('the demo (`npm start`) and the CLI', () => {
       expect(result.stderr).toMatch(pattern);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
-  });
+  }, 90_000);
 });
