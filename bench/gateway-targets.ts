@@ -3,7 +3,8 @@
  * stdio, direct SDK stdio clients, a fixed-length `Client.callTool` loop, and one memory probe.
  */
 import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -50,7 +51,7 @@ export async function startGatewayTarget(mcpServers: Upstreams, output: OutputMo
     });
     child.on('exit', (code) => fail(new Error(`gateway (${output}) exited ${code} before it was ready`)));
   });
-  return { url: `http://127.0.0.1:${port}/mcp`, tool, stop: () => child.kill() };
+  return { url: `http://127.0.0.1:${port}/mcp`, tool, pid: child.pid, stop: () => child.kill() };
 }
 
 /** One real stateless request, so a load run never measures a stream of errors that happen to be HTTP 200. */
@@ -75,13 +76,17 @@ export async function probeHttp(target: Target, expect: string): Promise<void> {
 export interface StdioTarget {
   readonly client: Client;
   readonly tool: string;
+  /** The process the client talks to (the gateway, or server-everything for the direct baseline). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
 async function connectStdio(command: string, args: string[], tool: string): Promise<StdioTarget> {
   const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StdioClientTransport({ command, args, cwd: ROOT, stderr: 'inherit' }));
-  return { client, tool, close: () => client.close() };
+  const transport = new StdioClientTransport({ command, args, cwd: ROOT, stderr: 'inherit' });
+  await client.connect(transport);
+  if (!transport.pid) throw new Error(`${command} started without a pid`);
+  return { client, tool, pid: transport.pid, close: () => client.close() };
 }
 
 /** A plain SDK stdio client straight to server-everything: the baseline. */
@@ -95,19 +100,34 @@ export interface CallLoopResult {
   readonly rps: number;
   readonly p99: number;
   readonly errors: number;
+  readonly requests: number;
 }
 
+/** About 4 KB of ordinary documentation prose: the size of a typical tool result, where the output guard has real text to read. */
+export const PROSE_4K = (() => {
+  const sentences = [
+    'The service reads its settings from the environment at start and logs the effective values once.',
+    'Requests that arrive while a deployment is rolling out are retried by the client with a short backoff.',
+    'Each invoice lists the billing period, the plan, the number of seats and the amount due in the account currency.',
+    'The nightly job compacts the event table and keeps ninety days of history for the audit report.',
+    'When the cache misses, the handler falls back to the primary database and records the latency.',
+  ];
+  let out = '';
+  for (let i = 0; out.length < 4000; i++) out += `${sentences[i % sentences.length]} `;
+  return out.trim();
+})();
+
 /**
- * `inFlight` workers each calling `echo` back to back for `seconds`; every answer is checked, so a
+ * `inFlight` workers each calling `echo` (with `filler` appended) back to back for `seconds`; every answer is checked, so a
  * tool error or a wrong echo counts as an error rather than as a fast call.
  */
-export async function callLoop(target: StdioTarget, seconds: number, inFlight = 10): Promise<CallLoopResult> {
+export async function callLoop(target: StdioTarget, seconds: number, filler = '', inFlight = 10): Promise<CallLoopResult> {
   const latencies: number[] = [];
   let errors = 0;
   const until = performance.now() + seconds * 1000;
   const worker = async (w: number) => {
     for (let i = 0; performance.now() < until; i++) {
-      const message = `bench ${w}.${i}`;
+      const message = `bench ${w}.${i} ${filler}`;
       const t0 = performance.now();
       try {
         const r = await target.client.callTool({ name: target.tool, arguments: { message } });
@@ -124,7 +144,7 @@ export async function callLoop(target: StdioTarget, seconds: number, inFlight = 
   const elapsed = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
   const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? Number.NaN;
-  return { rps: latencies.length / elapsed, p99, errors };
+  return { rps: latencies.length / elapsed, p99, errors, requests: latencies.length };
 }
 
 export interface MemorySample {
@@ -146,4 +166,44 @@ export async function gatewayMemory(mcpServers: Upstreams): Promise<MemorySample
   const line = /^memory (\{.*\})$/m.exec(out)?.[1];
   if (code !== 0 || !line) throw new Error(`gateway memory probe exited ${code}: ${out.slice(0, 300)}`);
   return JSON.parse(line) as MemorySample;
+}
+
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux). Unlike throughput it
+ * does not depend on how the shared cores were scheduled, so it is the steadier cost figure.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name, which may itself contain spaces: state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
+/** Every live descendant of `pid` (an upstream the gateway launched, with bwrap in between when sandboxed). */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const visit = (p: number) => {
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const t of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of children.split(' ').filter(Boolean).map(Number)) {
+        out.push(c);
+        visit(c);
+      }
+    }
+  };
+  visit(pid);
+  return out;
 }

@@ -14,6 +14,9 @@ import {
   gatewayMemory,
   probeHttp,
   startGatewayTarget,
+  cpuMs,
+  descendants,
+  PROSE_4K,
   type CallLoopResult,
   type StdioTarget,
   type Upstreams,
@@ -23,38 +26,111 @@ const fmt = (n: number, d = 0) => n.toFixed(d);
 const mib = (bytes: number) => bytes / (1024 * 1024);
 const ROUNDS = 3;
 
+interface Sample {
+  readonly rps: number;
+  readonly p99: number;
+  readonly bad: number;
+  readonly requests: number;
+}
+
+/** One path under load, with the processes whose CPU time is charged to the gateway and to the upstream. */
+interface Path {
+  readonly name: string;
+  readonly gatewayPids: readonly number[];
+  readonly upstreamPids: readonly number[];
+  run(seconds: number): Promise<Sample>;
+}
+
 interface Row {
   readonly rps: number;
   readonly p99: number;
   readonly bad: number;
+  /** CPU ms per call in the gateway process, and in the upstream process(es). */
+  readonly gatewayCpu: number;
+  readonly upstreamCpu: number;
 }
 
-function mean<R extends { rps: number; p99: number }>(runs: readonly R[], bad: (r: R) => number): Row {
-  return {
-    rps: runs.reduce((a, b) => a + b.rps, 0) / runs.length,
-    p99: runs.reduce((a, b) => a + b.p99, 0) / runs.length,
-    bad: runs.reduce((a, b) => a + bad(b), 0),
-  };
+const cpuOf = (pids: readonly number[]) => pids.reduce((a, p) => a + cpuMs(p), 0);
+
+async function measure(path: Path, seconds: number): Promise<Sample & { gatewayCpuMs: number; upstreamCpuMs: number }> {
+  const g0 = cpuOf(path.gatewayPids);
+  const u0 = cpuOf(path.upstreamPids);
+  const s = await path.run(seconds);
+  return { ...s, gatewayCpuMs: cpuOf(path.gatewayPids) - g0, upstreamCpuMs: cpuOf(path.upstreamPids) - u0 };
 }
 
-/** Runs every target once per round, reversing the order on odd rounds so slow drift of the machine cancels out. */
-async function alternate<T, R>(targets: readonly [string, T][], run: (t: T) => Promise<R>): Promise<Map<string, R[]>> {
-  const runs = new Map<string, R[]>(targets.map(([k]) => [k, []]));
+/** Runs every path once per round, reversing the order on odd rounds so slow drift of the machine cancels out. */
+async function alternate(paths: readonly Path[], seconds: number): Promise<[string, Row][]> {
+  const runs = new Map<string, Awaited<ReturnType<typeof measure>>[]>(paths.map((p) => [p.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const [k, t] of order) runs.get(k)?.push(await run(t));
+    const order = round % 2 === 0 ? paths : [...paths].reverse();
+    for (const p of order) runs.get(p.name)?.push(await measure(p, seconds));
   }
-  return runs;
+  return paths.map((p) => {
+    const r = runs.get(p.name) ?? [];
+    const calls = r.reduce((a, b) => a + b.requests, 0) || 1;
+    return [
+      p.name,
+      {
+        rps: r.reduce((a, b) => a + b.rps, 0) / r.length,
+        p99: r.reduce((a, b) => a + b.p99, 0) / r.length,
+        bad: r.reduce((a, b) => a + b.bad, 0),
+        gatewayCpu: r.reduce((a, b) => a + b.gatewayCpuMs, 0) / calls,
+        upstreamCpu: r.reduce((a, b) => a + b.upstreamCpuMs, 0) / calls,
+      },
+    ];
+  });
 }
 
-function table(unit: string, baseline: string, rows: readonly [string, Row][]): void {
-  const base = rows.find(([k]) => k === baseline)?.[1];
-  if (!base) throw new Error(`no baseline row ${baseline}`);
-  console.log(`| path | ${unit} | p99 ms | errors | throughput ratio vs ${baseline} | p99 ratio vs ${baseline} |`);
-  console.log('|---|---|---|---|---|---|');
-  for (const [k, a] of rows)
+function table(unit: string, rows: readonly [string, Row][]): Row {
+  const base = rows[0]?.[1];
+  if (!base) throw new Error('no baseline row');
+  console.log(
+    `| path | ${unit} | p99 ms | errors | throughput ratio vs direct | p99 ratio vs direct | gateway CPU ms/call | upstream CPU ms/call | gateway CPU ÷ upstream CPU |`,
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [k, a] of rows) {
+    const gw = a.gatewayCpu > 0 ? fmt(a.gatewayCpu, 3) : '-';
+    const share = a.gatewayCpu > 0 ? fmt(a.gatewayCpu / Math.max(a.upstreamCpu, 0.001), 2) : '-';
     console.log(
-      `| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / base.rps, 2)} | ${fmt(a.p99 / Math.max(base.p99, 0.01), 2)} |`,
+      `| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / base.rps, 2)} | ${fmt(a.p99 / Math.max(base.p99, 0.01), 2)} | ${gw} | ${fmt(a.upstreamCpu, 3)} | ${share} |`,
+    );
+  }
+  return base;
+}
+
+const httpPath = (name: string, t: Target, upstream: Target): Path => ({
+  name,
+  gatewayPids: t === upstream || !t.pid ? [] : [t.pid],
+  upstreamPids: upstream.pid ? [upstream.pid] : [],
+  run: async (seconds) => {
+    const r: LoadResult = await load(t, seconds);
+    return { rps: r.rps, p99: r.p99, bad: r.errors + r.non2xx, requests: r.requests };
+  },
+});
+
+const stdioPath = (name: string, t: StdioTarget, direct: boolean, filler = ''): Path => ({
+  name,
+  gatewayPids: direct ? [] : [t.pid],
+  upstreamPids: direct ? [t.pid] : descendants(t.pid),
+  run: async (seconds) => {
+    const r: CallLoopResult = await callLoop(t, seconds, filler);
+    return { rps: r.rps, p99: r.p99, bad: r.errors, requests: r.requests };
+  },
+});
+
+function summary(kind: string, rows: readonly [string, Row][], warnRow: string, offRow: string): void {
+  const by = new Map(rows);
+  const direct = rows[0]![1];
+  for (const [k, r] of rows.slice(1))
+    console.log(
+      `ratio gateway/direct (${kind} upstream, ${k.replace('gateway ', '')}): ${fmt(r.rps / direct.rps, 2)}${kind === 'HTTP' ? ' (target >= 0.8)' : ''}`,
+    );
+  const w = by.get(warnRow);
+  const o = by.get(offRow);
+  if (w && o)
+    console.log(
+      `output guard cost (${warnRow.replace('gateway ', '')} / ${offRow.replace('gateway ', '')}): throughput ${fmt(w.rps / o.rps, 2)}, gateway CPU per call ${fmt(w.gatewayCpu / o.gatewayCpu, 2)}`,
     );
 }
 
@@ -63,25 +139,26 @@ async function httpUpstream(seconds: number): Promise<void> {
     `\n### HTTP upstream (our createMcpServer, demo router, tools/call notes_list), 2026-07-28 stateless POSTs, autocannon, 10 connections, ${seconds}s runs, ${ROUNDS} rounds alternated`,
   );
   const upstream = await startTarget('bastion');
-  const targets: [string, Target][] = [];
+  const gateways: Target[] = [];
   try {
     const mcpServers: Upstreams = { up: { url: upstream.url } };
-    targets.push(['direct', upstream]);
-    targets.push(['gateway warn', await startGatewayTarget(mcpServers, 'warn', 'up__notes_list')]);
-    targets.push(['gateway off', await startGatewayTarget(mcpServers, 'off', 'up__notes_list')]);
+    gateways.push(await startGatewayTarget(mcpServers, 'warn', 'up__notes_list'));
+    gateways.push(await startGatewayTarget(mcpServers, 'off', 'up__notes_list'));
+    const targets: [string, Target][] = [
+      ['direct', upstream],
+      ['gateway warn', gateways[0]!],
+      ['gateway off', gateways[1]!],
+    ];
     for (const [, t] of targets) await probeHttp(t, 'notes');
     for (const [, t] of targets) await load(t, 1);
-    const runs = await alternate(targets, (t) => load(t, seconds));
-    const rows = targets.map(([k]): [string, Row] => [k, mean(runs.get(k) ?? [], (r: LoadResult) => r.errors + r.non2xx)]);
-    table('req/s', 'direct', rows);
-    const [direct, warn, off] = rows.map(([, r]) => r) as [Row, Row, Row];
-    console.log(`ratio gateway/direct (HTTP upstream, output warn): ${fmt(warn.rps / direct.rps, 2)} (target >= 0.8)`);
-    console.log(`ratio gateway/direct (HTTP upstream, output off): ${fmt(off.rps / direct.rps, 2)}`);
-    console.log(
-      `output guard cost (gateway warn / gateway off): throughput ${fmt(warn.rps / off.rps, 2)}, p99 ${fmt(warn.p99 / off.p99, 2)}`,
+    const rows = await alternate(
+      targets.map(([k, t]) => httpPath(k, t, upstream)),
+      seconds,
     );
+    table('req/s', rows);
+    summary('HTTP', rows, 'gateway warn', 'gateway off');
   } finally {
-    for (const [k, t] of targets) if (k !== 'direct') t.stop();
+    for (const g of gateways) g.stop();
     upstream.stop();
   }
 }
@@ -105,18 +182,21 @@ async function stdioUpstream(seconds: number): Promise<void> {
       const warm = await callLoop(t, 1);
       if (warm.errors > 0 || warm.rps === 0) throw new Error(`${k}: ${warm.errors} failed calls while warming up`);
     }
-    const runs = await alternate(targets, (t) => callLoop(t, seconds));
-    const rows = targets.map(([k]): [string, Row] => [k, mean(runs.get(k) ?? [], (r: CallLoopResult) => r.errors)]);
-    table('calls/s', 'direct', rows);
-    const by = new Map(rows);
-    const direct = by.get('direct') as Row;
-    for (const k of ['gateway unsandboxed warn', 'gateway sandboxed warn']) {
-      const r = by.get(k);
-      if (r) console.log(`ratio gateway/direct (stdio upstream, ${k.replace('gateway ', '')}): ${fmt(r.rps / direct.rps, 2)}`);
-    }
-    const w = by.get('gateway unsandboxed warn') as Row;
-    const o = by.get('gateway unsandboxed off') as Row;
-    console.log(`output guard cost (unsandboxed warn / off): throughput ${fmt(w.rps / o.rps, 2)}, p99 ${fmt(w.p99 / o.p99, 2)}`);
+    const rows = await alternate(
+      targets.map(([k, t], i) => stdioPath(k, t, i === 0)),
+      seconds,
+    );
+    table('calls/s', rows);
+    summary('stdio', rows, 'gateway unsandboxed warn', 'gateway unsandboxed off');
+
+    // Echo of a short string gives the output guard almost nothing to read; a 4 KB result is closer to real tool output.
+    console.log(`\n4 KB result (echo of ${PROSE_4K.length} characters of prose), unsandboxed, same loop:`);
+    const big = await alternate(
+      targets.slice(0, 3).map(([k, t], i) => stdioPath(`${k} 4 KB`, t, i === 0, PROSE_4K)),
+      seconds,
+    );
+    table('calls/s', big);
+    summary('stdio', big, 'gateway unsandboxed warn 4 KB', 'gateway unsandboxed off 4 KB');
   } finally {
     await Promise.all(targets.map(([, t]) => t.close()));
   }

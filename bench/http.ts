@@ -8,6 +8,8 @@ export interface LoadResult {
   readonly p99: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
 }
 
 const META = {
@@ -33,6 +35,8 @@ export interface Target {
   readonly token?: string | undefined;
   /** The tool to call; default `notes_list`. */
   readonly tool?: string | undefined;
+  /** The serving process, for CPU accounting. */
+  readonly pid?: number | undefined;
   stop(): void;
 }
 
@@ -52,7 +56,7 @@ export async function startTarget(kind: 'bastion' | 'bastion-auth' | 'bare'): Pr
     });
     child.on('exit', (code) => reject(new Error(`${kind} exited ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/mcp`, token, stop: () => child.kill() };
+  return { url: `http://127.0.0.1:${port}/mcp`, token, pid: child.pid, stop: () => child.kill() };
 }
 
 /** One autocannon run of `tools/call` (the target's tool, default notes_list) on the 2026-07-28 per-request path. */
@@ -72,5 +76,11 @@ export async function load(target: Target, seconds: number, connections = 10): P
     },
     body: target.tool ? toolsCallBody(target.tool) : TOOLS_CALL,
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
 }
