@@ -168,14 +168,25 @@ export async function gatewayMemory(mcpServers: Upstreams): Promise<MemorySample
   return JSON.parse(line) as MemorySample;
 }
 
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 /**
- * CPU time (user + system, ms) a process has used so far, from /proc (Linux). Unlike throughput it
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere). Unlike throughput it
  * does not depend on how the shared cores were scheduled, so it is the steadier cost figure.
  */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return Number.NaN; // no /proc (not Linux): the CPU columns read n/a
+  }
   // Fields after the parenthesised command name, which may itself contain spaces: state is [0], utime [11], stime [12].
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;

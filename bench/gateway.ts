@@ -2,7 +2,8 @@
  * The `gateway` section: `tools/call` through `mcp-bastion gateway` ÷ the same call made directly
  * to the same upstream in the same run, for an HTTP upstream and a stdio upstream, with the output
  * guard on (`warn`, the default) and off; then the gateway process's own memory with 10 upstreams
- * ÷ with none.
+ * ÷ with none. Throughput on a shared machine moves with its load, so every row also carries the
+ * CPU time per call of the gateway and of the upstream, which does not.
  */
 import { which } from '../src/security/connect/sandbox.js';
 import { load, startTarget, type LoadResult, type Target } from './http.js';
@@ -90,10 +91,11 @@ function table(unit: string, rows: readonly [string, Row][]): Row {
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const [k, a] of rows) {
-    const gw = a.gatewayCpu > 0 ? fmt(a.gatewayCpu, 3) : '-';
-    const share = a.gatewayCpu > 0 ? fmt(a.gatewayCpu / Math.max(a.upstreamCpu, 0.001), 2) : '-';
+    const cpu = (v: number, d: number) => (Number.isNaN(v) ? 'n/a' : fmt(v, d));
+    const gw = a.gatewayCpu > 0 || Number.isNaN(a.gatewayCpu) ? cpu(a.gatewayCpu, 3) : '-';
+    const share = a.gatewayCpu > 0 || Number.isNaN(a.gatewayCpu) ? cpu(a.gatewayCpu / Math.max(a.upstreamCpu, 0.001), 2) : '-';
     console.log(
-      `| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / base.rps, 2)} | ${fmt(a.p99 / Math.max(base.p99, 0.01), 2)} | ${gw} | ${fmt(a.upstreamCpu, 3)} | ${share} |`,
+      `| ${k} | ${fmt(a.rps)} | ${fmt(a.p99, 1)} | ${a.bad} | ${fmt(a.rps / base.rps, 2)} | ${fmt(a.p99 / Math.max(base.p99, 0.01), 2)} | ${gw} | ${cpu(a.upstreamCpu, 3)} | ${share} |`,
     );
   }
   return base;
