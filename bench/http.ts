@@ -8,6 +8,8 @@ export interface LoadResult {
   readonly p99: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
 }
 
 const META = {
@@ -15,14 +17,12 @@ const META = {
   'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1' },
   'io.modelcontextprotocol/clientCapabilities': {},
 };
-export const TOOLS_CALL = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'tools/call',
-  params: { name: 'notes_list', arguments: {}, _meta: META },
-});
+/** A stateless 2026-07-28 `tools/call` body (the `_meta` fields stand in for the initialize handshake). */
+export const toolsCallBody = (name: string, args: Record<string, unknown> = {}) =>
+  JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, _meta: META } });
+export const TOOLS_CALL = toolsCallBody('notes_list');
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   const p = (s.address() as { port: number }).port;
@@ -33,6 +33,10 @@ async function freePort(): Promise<number> {
 export interface Target {
   readonly url: string;
   readonly token?: string | undefined;
+  /** The tool to call; default `notes_list`. */
+  readonly tool?: string | undefined;
+  /** The serving process, for CPU accounting. */
+  readonly pid?: number | undefined;
   stop(): void;
 }
 
@@ -52,10 +56,10 @@ export async function startTarget(kind: 'bastion' | 'bastion-auth' | 'bare'): Pr
     });
     child.on('exit', (code) => reject(new Error(`${kind} exited ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}/mcp`, token, stop: () => child.kill() };
+  return { url: `http://127.0.0.1:${port}/mcp`, token, pid: child.pid, stop: () => child.kill() };
 }
 
-/** One autocannon run of `tools/call notes_list` on the 2026-07-28 per-request path. */
+/** One autocannon run of `tools/call` (the target's tool, default notes_list) on the 2026-07-28 per-request path. */
 export async function load(target: Target, seconds: number, connections = 10): Promise<LoadResult> {
   const result = await autocannon({
     url: target.url,
@@ -67,10 +71,16 @@ export async function load(target: Target, seconds: number, connections = 10): P
       accept: 'application/json, text/event-stream',
       'mcp-protocol-version': '2026-07-28',
       'mcp-method': 'tools/call',
-      'mcp-name': 'notes_list',
+      'mcp-name': target.tool ?? 'notes_list',
       ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
     },
-    body: TOOLS_CALL,
+    body: target.tool ? toolsCallBody(target.tool) : TOOLS_CALL,
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
 }

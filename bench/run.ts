@@ -6,6 +6,7 @@ import { benchSessionMemory } from './sessions.js';
 import { load, startTarget, type LoadResult, type Target } from './http.js';
 import { benchStorage } from './storage.js';
 import { benchScan } from './scan.js';
+import { benchGateway } from './gateway.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const fmt = (n: number, d = 0) => n.toFixed(d);
@@ -97,8 +98,10 @@ async function proxy(): Promise<void> {
   );
 }
 
+const gateway = () => benchGateway(seconds);
+
 const only = process.argv[2];
-const sections: Record<string, () => Promise<void>> = { mcp: mcpThroughput, sessions, storage, scan, proxy };
+const sections: Record<string, () => Promise<void>> = { mcp: mcpThroughput, sessions, storage, scan, proxy, gateway };
 for (const [name, fn] of Object.entries(sections)) {
   if (only && only !== name) continue;
   try {
