@@ -5,16 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { envFirst, envInt, envList, envString, envValueOrFile } from '../src/env.js';
 import { ConfigError } from '../src/errors.js';
 import { resolveHttpConfig } from '../src/config.js';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError } from './helpers/errors.js';
 
 describe('env: one reader, errors name the variable', () => {
   it('strings are trimmed and empty means unset', () => {

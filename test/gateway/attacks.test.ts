@@ -26,6 +26,7 @@ import {
   textOf,
   twinEntry,
 } from './helpers.js';
+import { configError } from '../helpers/errors.js';
 
 const ISS = 'https://idp.test';
 // Given to one upstream in its env: the gateway must never let it reach a client.
@@ -185,15 +186,7 @@ describe('look-alike and duplicate tool names across servers', () => {
 });
 
 describe('namespace integrity', () => {
-  const refusal = (f: () => unknown): ConfigError => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof ConfigError) return e;
-      throw e;
-    }
-    throw new Error('accepted');
-  };
+  const refusal = configError;
 
   it('refuses server names with which two servers\u2019 tools could share one namespaced name', () => {
     // "x" + "__" + "_deploy" and "x_" + "__" + "deploy" are both "x___deploy".

@@ -2,19 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { configError } from '../helpers/errors.js';
 import { loadGatewayConfig, parseGatewayConfig } from '../../src/gateway/config.js';
 import { checkSupplyChain, isExactVersion, launchedPackage } from '../../src/gateway/supply-chain.js';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return e as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('gateway config: bad input fails at start naming the field', () => {
   it('an unknown key, at the root and inside an upstream', () => {

@@ -8,16 +8,7 @@ import {
   requireHttps,
   requireHttpsUnlessLoopback,
 } from '../../src/net/url-policy.js';
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { configError } from '../helpers/errors.js';
 
 describe('loopback: what counts as this machine', () => {
   it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', '0:0:0:0:0:0:0:1', 'localhost', 'LOCALHOST', '[LocalHost]'])('%s is loopback', (h) => {

@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveHttpConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { defaultOriginPolicy, isHostAllowed, isOriginAllowed } from '../../src/http/guard.js';
+import { configError } from '../helpers/errors.js';
 
-const err = (fn: () => unknown): ConfigError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-};
+const err = configError;
 
 describe('binding defaults', () => {
   it('binds 127.0.0.1 by default', () => {
