@@ -14,6 +14,9 @@ import { GroupStdioTransport } from '../security/connect/stdio-transport.js';
 import { listAll } from '../security/connect/collect.js';
 import type { PromptDef, ResourceDef, ToolDef } from '../security/types.js';
 import type { UpstreamConfig } from './config.js';
+import { fetchWithRequestSignal } from '../net/request-signal.js';
+
+const upstreamFetch = fetchWithRequestSignal();
 
 export type UpstreamStatus = 'starting' | 'ready' | 'unavailable' | 'refused' | 'disabled';
 
@@ -110,7 +113,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       );
       return stdio;
     }
-    return new StreamableHTTPClientTransport(new URL(config.url!), { requestInit: { headers: headers ?? {} } });
+    return new StreamableHTTPClientTransport(new URL(config.url!), { requestInit: { headers: headers ?? {} }, fetch: upstreamFetch });
   };
 
   const newClient = () =>
@@ -272,6 +275,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     const c = newClient();
     const transport = new StreamableHTTPClientTransport(new URL(config.url!), {
       requestInit: { headers: { ...(config.headers ?? {}), authorization: `Bearer ${bearer}` } },
+      fetch: upstreamFetch,
     });
     try {
       await c.connect(transport, { timeout: opts.callTimeoutMs });
