@@ -15,6 +15,7 @@ import { CREDENTIAL_FAMILIES } from './detect/lexicon/credential-stores.js';
 import { DESTINATION_SOURCE } from './detect/lexicon/destinations.js';
 import { DOC_SECTIONS, NEUTRAL_TAGS } from './detect/lexicon/doc-sections.js';
 import { PROTECTIVE } from './detect/lexicon/protective.js';
+import { mayMatch, requiredPrefixes, TextIndex, type Clauses } from './detect/prefilter.js';
 import {
   FULL_DATA as FULL_DATA_LEX,
   MODEL_NAMED,
@@ -66,11 +67,21 @@ export function normalizeForRules(text: string): string {
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 // Rules that embed another rule run after it, and only when it matched.
 const ruleCount = new Map<string, number>();
-const COMPILED: Rule[] = RULES.map((r) => {
+const COMPILED: (Rule & { clauses: Clauses })[] = RULES.map((r) => {
   const n = (ruleCount.get(r.id) ?? 0) + 1;
   ruleCount.set(r.id, n);
-  return { ...r, name: r.name ?? `${r.id}#${n}`, re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')) };
+  return {
+    ...r,
+    name: r.name ?? `${r.id}#${n}`,
+    re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')),
+    clauses: requiredPrefixes(r.re.source),
+  };
 }).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
+
+/** The compiled phrase rules with their prefilter clauses (for test/security/prefilter.test.ts). */
+export function compiledRules(): readonly { readonly name: string; readonly re: RegExp; readonly clauses: Clauses }[] {
+  return COMPILED.map((r) => ({ name: r.name ?? r.id, re: r.re, clauses: r.clauses }));
+}
 
 /** Names of the phrase rules, in table order; unique by construction (`id#n`) unless a rule names itself. */
 export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name ?? r.id);
@@ -83,14 +94,25 @@ export function ruleMatches(name: string, text: string): boolean {
   return (!rule.gate || rule.gate.test(norm)) && rule.re.test(norm);
 }
 
+/** Texts shorter than this skip the prefilter (measured with bench/scan.ts and a 4 KB output text: below about 200 characters the index costs what it saves). */
+const PREFILTER_MIN_CHARS = 200;
+
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);
     if (!prev || prev.weight < sig.weight) best.set(sig.id, sig);
   };
   const matched = new Set<SignalId>();
+  // Rules whose required words are not all in the text are skipped without being run (detect/prefilter.ts).
+  // Short texts (most tool descriptions) run every rule: indexing them costs about what it saves.
+  const index = norm.length >= PREFILTER_MIN_CHARS ? new TextIndex(norm) : undefined;
   for (const rule of COMPILED) {
-    if ((rule.needs && !matched.has(rule.needs)) || (rule.gate && !rule.gate.test(norm))) continue;
+    if (
+      (rule.needs && !matched.has(rule.needs)) ||
+      (index !== undefined && !mayMatch(rule.clauses, index)) ||
+      (rule.gate && !rule.gate.test(norm))
+    )
+      continue;
     const m = rule.re.exec(norm);
     if (!m) continue;
     matched.add(rule.id);
