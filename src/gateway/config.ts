@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseEgressRule } from '../security/connect/egress.js';
 import { ConfigError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../security/types.js';
 import { parseConfigText } from '../security/config/parse.js';
@@ -25,7 +26,20 @@ const limitsSchema = z.strictObject({
 const sandboxSchema = z.union([
   z.literal(false),
   z.strictObject({
-    network: z.boolean().optional(),
+    /** false (default): no network; true: the host's network; a list of hosts: only those, through the allow-list proxy. */
+    network: z
+      .union([z.boolean(), z.array(z.string()).min(1)])
+      .optional()
+      .superRefine((v, ctx) => {
+        if (!Array.isArray(v)) return;
+        v.forEach((entry, i) => {
+          try {
+            parseEgressRule(entry);
+          } catch (e) {
+            ctx.addIssue({ code: 'custom', path: [i], message: (e as Error).message });
+          }
+        });
+      }),
     /** The one host directory the server may write (created 0700); default `.mcp-bastion/sandbox/<name>`. */
     writableDir: z.string().min(1).optional(),
     /** Names of the gateway's environment variables passed through (besides the entry's own `env`). */

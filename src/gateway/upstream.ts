@@ -15,6 +15,7 @@ import { listAll } from '../security/connect/collect.js';
 import type { PromptDef, ResourceDef, ToolDef } from '../security/types.js';
 import type { UpstreamConfig } from './config.js';
 import { fetchWithRequestSignal } from '../net/request-signal.js';
+import { parseEgressRules, startEgressProxy, type EgressProxy } from '../security/connect/egress.js';
 
 const upstreamFetch = fetchWithRequestSignal();
 
@@ -81,6 +82,9 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
   let timer: NodeJS.Timeout | undefined;
   let connecting: Promise<void> | undefined;
 
+  let egress: EgressProxy | undefined;
+  const allowList = config.sandbox && Array.isArray(config.sandbox.network) ? config.sandbox.network : undefined;
+
   const transportFor = (headers: Record<string, string> | undefined): Transport => {
     if (config.command) {
       const sb = config.sandbox === false ? undefined : (config.sandbox ?? {});
@@ -104,6 +108,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
             : {}),
         },
         { home: process.env.HOME ?? '/root' },
+        egress,
       );
       stdio = new GroupStdioTransport(
         buildLaunch(
@@ -143,6 +148,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     const c = newClient();
     let transport: Transport;
     try {
+      // The allow-list proxy lives as long as the upstream, across restarts.
+      if (allowList && config.sandbox !== false) egress ??= await startEgressProxy({ name, rules: parseEgressRules(allowList), logger });
       transport = transportFor(config.headers);
     } catch (e) {
       markRefused(describe(e));
@@ -322,6 +329,8 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
       client = undefined;
       await c?.close().catch(() => undefined);
       stdio?.kill();
+      await egress?.close();
+      egress = undefined;
     },
   };
 }

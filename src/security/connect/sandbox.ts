@@ -8,6 +8,7 @@
 import { accessSync, chmodSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { ServerConfig } from '../types.js';
+import { FORWARDER_PORT } from './egress.js';
 
 export interface LaunchSpec {
   command: string;
@@ -39,6 +40,11 @@ export interface SandboxOptions {
   limits?: ResourceLimits;
   /** Resolved prlimit binary; required when limits are set. */
   prlimit?: string;
+  /**
+   * Network through an allow-list proxy (egress.ts): the server keeps its empty network namespace,
+   * and a forwarder inside it passes 127.0.0.1:FORWARDER_PORT to the proxy's Unix socket.
+   */
+  egress?: { dir: string; socketPath: string; forwarderPath: string };
 }
 
 export interface ResourceLimits {
@@ -143,6 +149,13 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
   if (!o.bwrap)
     throw new SandboxUnavailableError(`server "${cfg.name}" cannot be sandboxed: ${sandboxUnavailableReason(process.platform, undefined)}`);
   const workdir = cfg.cwd ?? o.writableDir;
+  const egress = o.egress;
+  if (egress && o.net) throw new SandboxUnavailableError(`server "${cfg.name}": a network allow-list and full network exclude each other`);
+  const proxyUrl = `http://127.0.0.1:${FORWARDER_PORT}`;
+  const proxyEnv = egress
+    ? Object.fromEntries(['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy'].map((k) => [k, proxyUrl]))
+    : {};
+  const nodeDir = dirname(realpathSync(process.execPath));
   const args = [
     '--ro-bind',
     '/',
@@ -158,15 +171,18 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
     ...visiblePaths(cfg).flatMap((p) => ['--ro-bind', p, p]),
     // After the tmpfs mounts, so a directory under /tmp or home is still the real one.
     ...(o.writableDir ? ['--bind', o.writableDir, o.writableDir] : []),
+    // The forwarder runs on this node; its script and the proxy socket are in the egress directory.
+    ...(egress ? ['--ro-bind', nodeDir, nodeDir, '--ro-bind', egress.dir, egress.dir] : []),
     '--unshare-all',
     ...(o.net ? ['--share-net'] : []),
     '--die-with-parent',
     '--new-session',
     '--clearenv',
-    ...Object.entries(env).flatMap(([k, v]) => ['--setenv', k, v]),
+    ...Object.entries({ ...env, ...proxyEnv }).flatMap(([k, v]) => ['--setenv', k, v]),
     ...(workdir ? ['--chdir', workdir] : []),
     '--',
     ...limited,
+    ...(egress ? [process.execPath, egress.forwarderPath, egress.socketPath, String(FORWARDER_PORT)] : []),
     cfg.command,
     ...(cfg.args ?? []),
   ];
@@ -207,8 +223,12 @@ export function visiblePaths(cfg: ServerConfig): string[] {
 export interface UpstreamSandboxConfig {
   /** Default true. `false` runs the server with the user's full rights: the documented opt-out for macOS and Windows. */
   sandbox?: boolean;
-  /** Default false: the server gets an empty network namespace (no loopback services, no internet). */
-  network?: boolean;
+  /**
+   * Default false: the server gets an empty network namespace (no loopback services, no internet).
+   * `true`: the host's full network. A list of hosts (`api.github.com`, `*.example.com`, `host:8443`):
+   * only those, through the allow-list proxy (egress.ts).
+   */
+  network?: boolean | readonly string[];
   writableDir?: string;
   limits?: ResourceLimits;
   passEnv?: string[];
@@ -224,7 +244,10 @@ export function sandboxOptionsFor(
   name: string,
   entry: UpstreamSandboxConfig,
   env: { platform?: NodeJS.Platform; home: string },
+  egress?: SandboxOptions['egress'],
 ): SandboxOptions {
+  if (Array.isArray(entry.network) && !egress)
+    throw new Error(`upstream "${name}": a network allow-list needs its egress proxy started first`);
   const sandbox = entry.sandbox !== false;
   const bwrap = sandbox ? which('bwrap') : undefined;
   if (sandbox) {
@@ -239,5 +262,6 @@ export function sandboxOptionsFor(
     ...(entry.writableDir ? { writableDir: entry.writableDir } : {}),
     ...(entry.passEnv ? { passEnv: entry.passEnv } : {}),
     ...(entry.limits ? { limits: entry.limits, prlimit: which('prlimit') } : {}),
+    ...(Array.isArray(entry.network) && egress ? { egress } : {}),
   };
 }

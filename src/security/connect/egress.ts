@@ -1,0 +1,272 @@
+/**
+ * Network allow-list for sandboxed stdio servers: `sandbox: { network: ["api.github.com", …] }`.
+ *
+ * The server keeps its own empty network namespace (no route anywhere). Inside it, a small
+ * forwarder listens on 127.0.0.1 and passes each connection through a Unix socket, bound into the
+ * sandbox, to an HTTP proxy that runs here, in the gateway. The server gets HTTP_PROXY and
+ * HTTPS_PROXY pointing at the forwarder, so any proxy-aware client (curl, Python requests and
+ * httpx, Go's net/http, most SDKs) works for the hosts on the list and for nothing else. A client
+ * that ignores the proxy variables has no network at all: the allow-list fails closed.
+ *
+ * The proxy checks each CONNECT (HTTPS) or absolute-URI request (plain HTTP) against the list,
+ * then resolves the name itself and refuses loopback, private, link-local (cloud metadata) and
+ * other internal addresses unless the list names that IP address literally, so an allowed name
+ * that resolves (or is rebound) to an internal address gets nowhere.
+ */
+
+import { lookup } from 'node:dns/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, isIP, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from '../../log.js';
+import { isBlockedAddress } from '../../net/safe-fetch.js';
+
+/** One allow-list entry: a host name (or `*.domain` for its subdomains) or an IP address, with an optional port. */
+export interface EgressRule {
+  readonly host: string;
+  readonly wildcard: boolean;
+  readonly ip: boolean;
+  /** undefined: the default web ports 80 and 443. */
+  readonly port?: number | undefined;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const DEFAULT_PORTS = new Set([80, 443]);
+
+/** Parses one entry; throws an Error whose message says what is wrong with it. */
+export function parseEgressRule(entry: string): EgressRule {
+  const raw = entry.trim().toLowerCase();
+  if (raw.includes('://') || raw.includes('/'))
+    throw new Error(`"${entry}" must be a host name or IP address with an optional :port, not a URL`);
+  let host = raw;
+  let port: number | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
+  if (bracketed) {
+    host = bracketed[1]!;
+    if (bracketed[2]) port = Number(bracketed[2]);
+  } else if (/:\d+$/.test(raw) && raw.split(':').length === 2) {
+    const i = raw.lastIndexOf(':');
+    host = raw.slice(0, i);
+    port = Number(raw.slice(i + 1));
+  }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`"${entry}" has a port outside 1-65535`);
+  host = host.replace(/\.$/, '');
+  const ip = isIP(host) !== 0;
+  const wildcard = host.startsWith('*.');
+  const name = wildcard ? host.slice(2) : host;
+  if (!ip && !HOST_NAME.test(name)) throw new Error(`"${entry}" is not a host name, \`*.domain\`, or IP address`);
+  if (wildcard && !name.includes('.')) throw new Error(`"${entry}" is too broad: a wildcard needs a domain with a dot (\`*.example.com\`)`);
+  return { host: name, wildcard, ip, port };
+}
+
+export function parseEgressRules(entries: readonly string[]): EgressRule[] {
+  return entries.map(parseEgressRule);
+}
+
+/** The rule that lets `host:port` through, if any. */
+export function egressRuleFor(rules: readonly EgressRule[], host: string, port: number): EgressRule | undefined {
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  return rules.find((r) => {
+    if (r.port === undefined ? !DEFAULT_PORTS.has(port) : r.port !== port) return false;
+    if (r.wildcard) return h.endsWith(`.${r.host}`);
+    return h === r.host;
+  });
+}
+
+/** The code the forwarder runs inside the sandbox: 127.0.0.1:<port> → the proxy's Unix socket, then the server itself. */
+const FORWARDER = `'use strict';
+const net = require('node:net');
+const { spawn } = require('node:child_process');
+const [sock, port, ...cmd] = process.argv.slice(2);
+const server = net.createServer((c) => {
+  const u = net.connect(sock);
+  c.pipe(u);
+  u.pipe(c);
+  c.on('error', () => u.destroy());
+  u.on('error', () => c.destroy());
+});
+server.on('error', (e) => {
+  process.stderr.write('mcp-bastion egress forwarder: ' + e.message + '\\n');
+  process.exit(1);
+});
+server.listen(Number(port), '127.0.0.1', () => {
+  const child = spawn(cmd[0], cmd.slice(1), { stdio: 'inherit' });
+  for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(s, () => child.kill(s));
+  child.on('error', (e) => {
+    process.stderr.write('mcp-bastion egress forwarder: cannot start ' + cmd[0] + ': ' + e.message + '\\n');
+    process.exit(127);
+  });
+  child.on('exit', (code, signal) => process.exit(code === null ? 128 + (require('node:os').constants.signals[signal] || 1) : code));
+});
+`;
+
+/** Port the forwarder listens on inside the sandbox's own network namespace (nothing else is there). */
+export const FORWARDER_PORT = 3128;
+
+export interface EgressProxy {
+  /** Directory (0700) holding the socket and the forwarder script; bound into the sandbox read-only. */
+  readonly dir: string;
+  readonly socketPath: string;
+  readonly forwarderPath: string;
+  /** Connections let through and refused so far (for tests and the audit). */
+  readonly counts: { allowed: number; denied: number };
+  close(): Promise<void>;
+}
+
+export interface EgressProxyOptions {
+  /** The upstream's name, for log lines. */
+  readonly name: string;
+  readonly rules: readonly EgressRule[];
+  readonly logger: Logger;
+  /** Connect timeout to the destination (default 10 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+class Denied extends Error {}
+
+/** Resolves and checks a destination; throws Denied with the reason. */
+async function destination(opts: EgressProxyOptions, host: string, port: number): Promise<string> {
+  const rule = egressRuleFor(opts.rules, host, port);
+  if (!rule) throw new Denied(`${host}:${port} is not on the allow-list`);
+  const bare = host.replace(/^\[|\]$/g, '');
+  // An IP address named on the list is the operator's explicit choice, internal or not.
+  if (isIP(bare)) return bare;
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(bare, { all: true });
+  } catch {
+    throw new Denied(`${host} does not resolve`);
+  }
+  const usable = addresses.find((a) => !isBlockedAddress(a.address));
+  if (!usable) throw new Denied(`${host} resolves to an internal or reserved address (${addresses.map((a) => a.address).join(', ')})`);
+  return usable.address;
+}
+
+function splitHostPort(authority: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
+  if (!m) return undefined;
+  return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
+}
+
+/** Starts the allow-list proxy for one upstream, listening on a Unix socket in a fresh private directory. */
+export async function startEgressProxy(opts: EgressProxyOptions): Promise<EgressProxy> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpb-egress-'));
+  const socketPath = join(dir, 'proxy.sock');
+  const forwarderPath = join(dir, 'forwarder.cjs');
+  writeFileSync(forwarderPath, FORWARDER, { mode: 0o600 });
+  const counts = { allowed: 0, denied: 0 };
+  const timeout = opts.connectTimeoutMs ?? 10_000;
+  const sockets = new Set<Socket>();
+
+  const deny = (host: string, port: number, reason: string) => {
+    counts.denied++;
+    opts.logger.warn(
+      { event: 'egress_denied', server: opts.name, host, port, reason },
+      `upstream ${opts.name}: egress to ${host}:${port} refused (${reason})`,
+    );
+  };
+  const allow = (host: string, port: number) => {
+    counts.allowed++;
+    opts.logger.info({ event: 'egress_allowed', server: opts.name, host, port }, `upstream ${opts.name}: egress to ${host}:${port}`);
+  };
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Plain HTTP through a proxy: an absolute URI in the request line.
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end('mcp-bastion egress: expected an absolute http:// URL\n');
+      return;
+    }
+    if (url.protocol !== 'http:') {
+      res.writeHead(400).end('mcp-bastion egress: only http:// is proxied this way; use CONNECT for https\n');
+      return;
+    }
+    const port = url.port ? Number(url.port) : 80;
+    destination(opts, url.hostname, port).then(
+      (address) => {
+        allow(url.hostname, port);
+        const headers = { ...req.headers };
+        delete headers['proxy-authorization'];
+        delete headers['proxy-connection'];
+        const upstream = httpRequest(
+          { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, timeout },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
+        upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+        upstream.on('error', () => {
+          if (!res.headersSent) res.writeHead(502).end('mcp-bastion egress: destination unreachable\n');
+          else res.destroy();
+        });
+        req.pipe(upstream);
+      },
+      (e: unknown) => {
+        const reason = e instanceof Denied ? e.message : 'error';
+        deny(url.hostname, port, reason);
+        res.writeHead(403, { 'content-type': 'text/plain' }).end(`mcp-bastion egress: ${reason}\n`);
+      },
+    );
+  });
+
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => client.destroy());
+    const target = splitHostPort(req.url ?? '', 443);
+    if (!target) {
+      client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    destination(opts, target.host, target.port).then(
+      (address) => {
+        const out = connect({ host: address, port: target.port, timeout });
+        sockets.add(out);
+        out.on('close', () => sockets.delete(out));
+        out.once('connect', () => {
+          out.setTimeout(0);
+          allow(target.host, target.port);
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          if (head.length) out.write(head);
+          out.pipe(client);
+          client.pipe(out);
+        });
+        out.on('timeout', () => out.destroy(new Error('timed out')));
+        out.on('error', () => {
+          if (client.writable) client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+          client.destroy();
+        });
+      },
+      (e: unknown) => {
+        const reason = e instanceof Denied ? e.message : 'error';
+        deny(target.host, target.port, reason);
+        client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nmcp-bastion egress: ${reason}\n`);
+      },
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => resolve());
+  });
+
+  return {
+    dir,
+    socketPath,
+    forwarderPath,
+    counts,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

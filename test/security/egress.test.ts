@@ -1,0 +1,116 @@
+/**
+ * The allow-list proxy on its own (no sandbox): rule parsing, matching, and the proxy's answers to
+ * CONNECT and absolute-URI requests, from the side of a server trying to get out.
+ */
+import { createServer, request, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configError } from '../helpers/errors.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { egressRuleFor, parseEgressRule, parseEgressRules, startEgressProxy, type EgressProxy } from '../../src/security/connect/egress.js';
+import { capturingLogger } from '../gateway/helpers.js';
+
+describe('egress allow-list rules', () => {
+  it('matches names exactly, wildcards on subdomains only, and the web ports unless a port is given', () => {
+    const rules = parseEgressRules(['api.github.com', '*.example.com', 'db.internal.example:5432', '10.0.0.7:8080', '[::1]:9000']);
+    expect(egressRuleFor(rules, 'api.github.com', 443)).toBeDefined();
+    expect(egressRuleFor(rules, 'API.GitHub.com.', 80)).toBeDefined();
+    expect(egressRuleFor(rules, 'api.github.com', 22)).toBeUndefined();
+    expect(egressRuleFor(rules, 'evil-api.github.com', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'github.com', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'a.b.example.com', 443)).toBeDefined();
+    expect(egressRuleFor(rules, 'example.com', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'example.com.evil.net', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'db.internal.example', 5432)).toBeDefined();
+    expect(egressRuleFor(rules, 'db.internal.example', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, '10.0.0.7', 8080)).toBeDefined();
+    expect(egressRuleFor(rules, '[::1]', 9000)).toBeDefined();
+  });
+
+  it('refuses entries that are URLs, too broad, or not host names, saying why', () => {
+    expect(() => parseEgressRule('https://api.github.com')).toThrow(/not a URL/);
+    expect(() => parseEgressRule('*')).toThrow(/not a host name/);
+    expect(() => parseEgressRule('*.com')).toThrow(/too broad/);
+    expect(() => parseEgressRule('bad host')).toThrow(/not a host name/);
+    expect(() => parseEgressRule('host:70000')).toThrow(/port/);
+  });
+
+  it('a bad entry in the gateway config fails at start naming the field', () => {
+    const e = configError(() =>
+      parseGatewayConfig({ mcpServers: { fs: { command: 'node', sandbox: { network: ['api.github.com', 'https://x.example'] } } } }),
+    );
+    expect(e.message).toMatch(/mcpServers\.fs\.sandbox\.network\.1.*not a URL/);
+  });
+});
+
+describe('egress proxy', () => {
+  let target: Server;
+  let port: number;
+  let hits = 0;
+  let proxy: EgressProxy;
+  const log = capturingLogger();
+
+  beforeAll(async () => {
+    target = createServer((_req, res) => {
+      hits++;
+      res.end('reached');
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    port = (target.address() as { port: number }).port;
+    proxy = await startEgressProxy({ name: 'up', rules: parseEgressRules([`127.0.0.1:${port}`, `localhost:${port}`]), logger: log.logger });
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    target.close();
+  });
+
+  /** A plain-HTTP proxy request (absolute URI) through the proxy's socket. */
+  const viaProxy = (url: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ socketPath: proxy.socketPath, path: url, method: 'GET', headers: { host: 'proxy' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  /** A CONNECT through the proxy; resolves with the status line. */
+  const tunnel = (authority: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request({ socketPath: proxy.socketPath, method: 'CONNECT', path: authority });
+      req.on('connect', (res, socket) => {
+        socket.destroy();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('lets a listed destination through, and only that one', async () => {
+    expect(await viaProxy(`http://127.0.0.1:${port}/x`)).toEqual({ status: 200, body: 'reached' });
+    expect(await tunnel(`127.0.0.1:${port}`)).toBe(200);
+    const before = hits;
+    expect((await viaProxy(`http://127.0.0.1:${port + 1}/x`)).status).toBe(403);
+    expect(await tunnel(`127.0.0.1:${port + 1}`)).toBe(403);
+    expect(await tunnel(`169.254.169.254:80`)).toBe(403);
+    expect(hits).toBe(before);
+  });
+
+  it('refuses a listed name that resolves to an internal address (DNS pointing inside)', async () => {
+    const before = hits;
+    const r = await viaProxy(`http://localhost:${port}/x`);
+    expect(r.status).toBe(403);
+    expect(r.body).toMatch(/internal or reserved address/);
+    expect(await tunnel(`localhost:${port}`)).toBe(403);
+    expect(hits).toBe(before);
+  });
+
+  it('answers malformed requests with an error, not a crash', async () => {
+    expect((await viaProxy('/relative')).status).toBe(400);
+    expect((await viaProxy('ftp://127.0.0.1/x')).status).toBe(400);
+    expect(await tunnel('no-port-here:')).toBe(400);
+    expect(await tunnel(`127.0.0.1:${port}`)).toBe(200);
+  });
+});
