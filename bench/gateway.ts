@@ -7,6 +7,7 @@
  */
 import { which } from '../src/security/connect/sandbox.js';
 import { load, startTarget, type LoadResult, type Target } from './http.js';
+import { IO_MS } from './io.js';
 import {
   callLoop,
   directEverything,
@@ -103,7 +104,7 @@ function table(unit: string, rows: readonly [string, Row][]): Row {
 
 const httpPath = (name: string, t: Target, upstream: Target): Path => ({
   name,
-  gatewayPids: t === upstream || !t.pid ? [] : [t.pid],
+  gatewayPids: t.pid === upstream.pid || !t.pid ? [] : [t.pid],
   upstreamPids: upstream.pid ? [upstream.pid] : [],
   run: async (seconds) => {
     const r: LoadResult = await load(t, seconds);
@@ -159,6 +160,42 @@ async function httpUpstream(seconds: number): Promise<void> {
     );
     table('req/s', rows);
     summary('HTTP', rows, 'gateway warn', 'gateway off');
+  } finally {
+    for (const g of gateways) g.stop();
+    upstream.stop();
+  }
+  await httpUpstreamWithIo(seconds);
+}
+
+/**
+ * The same comparison for a tool that spends its time waiting (IO_MS of I/O, like a database or an
+ * API call) rather than computing: what the gateway's cost means for a typical real tool.
+ */
+async function httpUpstreamWithIo(seconds: number): Promise<void> {
+  console.log(
+    `\nSame, for an upstream tool that waits ${IO_MS} ms (a database or API call) before answering (tools/call lookup), 10 connections:`,
+  );
+  const upstream = await startTarget('bastion-io');
+  const gateways: Target[] = [];
+  try {
+    const mcpServers: Upstreams = { up: { url: upstream.url } };
+    gateways.push(await startGatewayTarget(mcpServers, 'warn', 'up__lookup'));
+    const targets: [string, Target][] = [
+      ['direct (I/O tool)', { ...upstream, tool: 'lookup' }],
+      ['gateway warn (I/O tool)', gateways[0]!],
+    ];
+    for (const [, t] of targets) await probeHttp(t, 'found');
+    for (const [, t] of targets) await load(t, 1);
+    const rows = await alternate(
+      targets.map(([k, t]) => httpPath(k, t, upstream)),
+      seconds,
+    );
+    const direct = table('req/s', rows);
+    const gw = rows[1]![1];
+    console.log(
+      `ratio gateway/direct (HTTP upstream, tool with ${IO_MS} ms of I/O, warn): ${fmt(gw.rps / direct.rps, 2)} (target >= 0.8); ` +
+        `added latency per call ≈ ${fmt(10_000 / gw.rps - 10_000 / direct.rps, 2)} ms at 10 connections`,
+    );
   } finally {
     for (const g of gateways) g.stop();
     upstream.stop();

@@ -40,7 +40,7 @@ export interface Target {
   stop(): void;
 }
 
-export async function startTarget(kind: 'bastion' | 'bastion-auth' | 'bare'): Promise<Target> {
+export async function startTarget(kind: 'bastion' | 'bastion-auth' | 'bastion-io' | 'bare'): Promise<Target> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', kind, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],

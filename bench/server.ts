@@ -1,6 +1,8 @@
 /**
  * A benchmark target in its own process, so the load generator does not share its event loop.
- *   node --import tsx bench/server.ts <bastion|bastion-auth|bare> <port>
+ *   node --import tsx bench/server.ts <bastion|bastion-auth|bastion-io|bare> <port>
+ * bastion-io serves one tool, `lookup`, that waits IO_MS before answering: a tool backed by a
+ * database or an API, where the time is spent waiting, not computing.
  * Prints `ready <port>` on stdout when listening.
  */
 import { createServer } from 'node:http';
@@ -8,6 +10,10 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
+import { initTRPC } from '@trpc/server';
+import type { Principal } from '../src/auth/principal.js';
+import type { BastionMeta } from '../src/server/meta.js';
+import { IO_MS } from './io.js';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { pino } from 'pino';
@@ -17,6 +23,19 @@ import { JwtVerifier } from '../src/auth/verifiers/jwt.js';
 import { generateKeyPair, mintToken } from '../src/testing/index.js';
 
 const [kind, portArg] = process.argv.slice(2);
+
+function ioRouter() {
+  const t = initTRPC.context<{ auth: Principal }>().meta<BastionMeta>().create();
+  return t.router({
+    lookup: t.procedure
+      .meta({ mcp: { description: 'Looks a record up in the slow backend.', annotations: { readOnlyHint: true } } })
+      .output(z.object({ found: z.boolean() }))
+      .query(async () => {
+        await new Promise((r) => setTimeout(r, IO_MS));
+        return { found: true };
+      }),
+  });
+}
 const port = Number(portArg);
 
 if (kind === 'bare') {
@@ -51,8 +70,7 @@ if (kind === 'bare') {
   const server = createMcpServer({
     name: 'bench',
     version: '1',
-    router: createDemoRouter(),
-    rules: demoRules,
+    ...(kind === 'bastion-io' ? { router: ioRouter() } : { router: createDemoRouter(), rules: demoRules }),
     logger: silent,
     http: { port },
     ...(auth ? { auth } : {}),

@@ -159,7 +159,12 @@ export const gatewayConfigSchema = z.strictObject({
   requestRateLimit: rateSchema.optional(),
   scan: z.strictObject({ blockAt: severitySchema.default('high') }).default({ blockAt: 'high' }),
   output: z
-    .strictObject({ mode: z.enum(['off', 'warn', 'block']).default('warn'), redactSecrets: z.boolean().default(true) })
+    .strictObject({
+      mode: z.enum(['off', 'warn', 'block']).default('warn'),
+      redactSecrets: z.boolean().default(true),
+      /** Characters of each result scored for injections (the rest is still redacted, and marked OI003). Default 256 KiB. */
+      maxScanChars: z.number().int().positive().optional(),
+    })
     .default({ mode: 'warn', redactSecrets: true }),
   pins: z
     .strictObject({

@@ -236,7 +236,12 @@ export function guardSettings(config: GatewayConfig, env: NodeJS.ProcessEnv = pr
       ...(r.perPrincipal ? { perPrincipal: r.perPrincipal } : {}),
       ...(r.total ? { total: r.total } : {}),
     })),
-    output: { mode: config.output.mode, redactSecrets: config.output.redactSecrets, blockAt: config.scan.blockAt },
+    output: {
+      mode: config.output.mode,
+      redactSecrets: config.output.redactSecrets,
+      blockAt: config.scan.blockAt,
+      ...(config.output.maxScanChars ? { maxScanChars: config.output.maxScanChars } : {}),
+    },
     audit: config.audit,
     secretValues,
   };

@@ -15,7 +15,12 @@ import { secretEnvValues } from './secret-env.js';
 
 export interface CallGuardSettings {
   readonly rateLimits: readonly RateLimitRule[];
-  readonly output: { readonly mode: GuardMode; readonly redactSecrets: boolean; readonly blockAt: Severity };
+  readonly output: {
+    readonly mode: GuardMode;
+    readonly redactSecrets: boolean;
+    readonly blockAt: Severity;
+    readonly maxScanChars?: number;
+  };
   /** Audit destination: a file, or else the logger (one `audit` event per call). */
   readonly audit: { readonly file?: string | undefined; readonly includeArguments: boolean };
   /** Exact secret values to mask besides the built-in formats. */
@@ -41,6 +46,7 @@ export function createCallGuards(settings: CallGuardSettings, store: Store, logg
     redact: settings.output.redactSecrets,
     extraSecretValues: secrets,
     toolName,
+    maxScanChars: settings.output.maxScanChars,
   });
   const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
   const count = (r: readonly { count: number }[]) => r.reduce((n, x) => n + x.count, 0);

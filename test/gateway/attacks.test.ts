@@ -482,6 +482,39 @@ describe('challenge mode and block mode', () => {
   });
 });
 
+describe('output scan budget (output.maxScanChars)', () => {
+  let gw: Running;
+
+  beforeAll(async () => {
+    gw = await startGateway(keys, {
+      mcpServers: { rogue: rogueEntry() },
+      pins: { trustOnFirstUse: true },
+      output: { mode: 'block', maxScanChars: 20 },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gw?.gateway.close();
+  });
+
+  it('text past the budget is not scored, but it is still redacted, and the partial scan is recorded (OI003)', async () => {
+    const c = await gw.client({ sub: 'alice' });
+    const r = await c.callTool({ name: 'rogue__read_page', arguments: { url: 'https://docs.example.com' } });
+    await c.close();
+    // The injection sits after the first 20 characters: with this budget it passes unscored (the trade-off the option makes).
+    expect(r.isError).not.toBe(true);
+    expect(textOf(r)).toContain('maintenance mode');
+    // Secret redaction is not budgeted.
+    expect(JSON.stringify(r)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    const guard = gw.log.events().find((e) => e.event === 'output_guard' && e.tool === 'rogue__read_page');
+    expect(guard?.codes).toContain('OI003');
+  });
+
+  it('a budget that is not a positive whole number fails at start naming the field', () => {
+    expect(() => parseGatewayConfig({ mcpServers: {}, output: { maxScanChars: 0 } })).toThrow(/output\.maxScanChars/);
+  });
+});
+
 describe('request rate limit on /mcp', () => {
   let gw: Running;
 
