@@ -3,6 +3,7 @@
  * CONNECT and absolute-URI requests, from the side of a server trying to get out.
  */
 import { createServer, request, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configError } from '../helpers/errors.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
@@ -46,12 +47,14 @@ describe('egress proxy', () => {
   let target: Server;
   let port: number;
   let hits = 0;
+  const hosts: string[] = [];
   let proxy: EgressProxy;
   const log = capturingLogger();
 
   beforeAll(async () => {
-    target = createServer((_req, res) => {
+    target = createServer((req, res) => {
       hits++;
+      hosts.push(req.headers.host ?? '');
       res.end('reached');
     });
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
@@ -98,6 +101,22 @@ describe('egress proxy', () => {
     expect(hits).toBe(before);
   });
 
+  it('asks the checked host, whatever Host header the server sent (no other virtual host behind the address)', async () => {
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { socketPath: proxy.socketPath, path: `http://127.0.0.1:${port}/x`, headers: { host: 'internal-admin.example' } },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(res).toBe(200);
+    expect(hosts.at(-1)).toBe(`127.0.0.1:${port}`);
+  });
+
   it('refuses a listed name that resolves to an internal address (DNS pointing inside)', async () => {
     const before = hits;
     const r = await viaProxy(`http://localhost:${port}/x`);
@@ -105,6 +124,37 @@ describe('egress proxy', () => {
     expect(r.body).toMatch(/internal or reserved address/);
     expect(await tunnel(`localhost:${port}`)).toBe(403);
     expect(hits).toBe(before);
+  });
+
+  it('caps the connections one server may hold open, and serves again when they close', async () => {
+    const small = await startEgressProxy({
+      name: 'up',
+      rules: parseEgressRules([`127.0.0.1:${port}`]),
+      logger: log.logger,
+      maxConnections: 2,
+    });
+    const open = (): Promise<Socket | undefined> =>
+      new Promise((resolve) => {
+        const req = request({ socketPath: small.socketPath, method: 'CONNECT', path: `127.0.0.1:${port}` });
+        req.on('connect', (_res, socket) => resolve(socket));
+        req.on('error', () => resolve(undefined));
+        req.on('close', () => resolve(undefined));
+        req.end();
+      });
+    try {
+      const a = await open();
+      const b = await open();
+      expect(a && b).toBeTruthy();
+      expect(await open()).toBeUndefined();
+      a!.destroy();
+      await new Promise((r) => setTimeout(r, 50));
+      const c = await open();
+      expect(c).toBeTruthy();
+      b!.destroy();
+      c!.destroy();
+    } finally {
+      await small.close();
+    }
   });
 
   it('answers malformed requests with an error, not a crash', async () => {

@@ -125,6 +125,10 @@ export interface EgressProxyOptions {
   readonly logger: Logger;
   /** Connect timeout to the destination (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** A tunnel or request with no traffic this long is closed (default 5 min). */
+  readonly idleTimeoutMs?: number;
+  /** Connections from the server open at once (default 256): a server cannot exhaust the gateway's descriptors. */
+  readonly maxConnections?: number;
 }
 
 class Denied extends Error {}
@@ -161,6 +165,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   writeFileSync(forwarderPath, FORWARDER, { mode: 0o600 });
   const counts = { allowed: 0, denied: 0 };
   const timeout = opts.connectTimeoutMs ?? 10_000;
+  const idle = opts.idleTimeoutMs ?? 300_000;
   const sockets = new Set<Socket>();
 
   const deny = (host: string, port: number, reason: string) => {
@@ -195,6 +200,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         const headers = { ...req.headers };
         delete headers['proxy-authorization'];
         delete headers['proxy-connection'];
+        // The host that was checked is the host that is asked: no other virtual host behind the same address.
+        headers.host = url.host;
         const upstream = httpRequest(
           { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, timeout },
           (r) => {
@@ -232,7 +239,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         sockets.add(out);
         out.on('close', () => sockets.delete(out));
         out.once('connect', () => {
-          out.setTimeout(0);
+          out.setTimeout(idle, () => out.destroy());
+          client.setTimeout(idle, () => client.destroy());
+          out.on('close', () => client.destroy());
+          client.on('close', () => out.destroy());
           allow(target.host, target.port);
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
           if (head.length) out.write(head);
@@ -253,6 +263,8 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     );
   });
 
+  server.maxConnections = opts.maxConnections ?? 256;
+  server.requestTimeout = idle;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
