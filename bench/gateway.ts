@@ -20,6 +20,7 @@ import {
   descendants,
   PROSE_4K,
   type CallLoopResult,
+  type OutputMode,
   type StdioTarget,
   type Upstreams,
 } from './gateway-targets.js';
@@ -137,69 +138,54 @@ function summary(kind: string, rows: readonly [string, Row][], warnRow: string, 
     );
 }
 
+/** An HTTP upstream of `kind`, one gateway per output mode in front of it, each loaded in alternation with the direct path. */
+async function httpRows(
+  kind: 'bastion' | 'bastion-io',
+  tool: string,
+  expect: string,
+  modes: readonly OutputMode[],
+  seconds: number,
+  label = '',
+): Promise<[string, Row][]> {
+  const upstream = await startTarget(kind);
+  const gateways: Target[] = [];
+  try {
+    for (const mode of modes) gateways.push(await startGatewayTarget({ up: { url: upstream.url } }, mode, `up__${tool}`));
+    const targets: [string, Target][] = [
+      [`direct${label}`, { ...upstream, tool }],
+      ...gateways.map((g, i): [string, Target] => [`gateway ${modes[i]}${label}`, g]),
+    ];
+    for (const [, t] of targets) await probeHttp(t, expect);
+    for (const [, t] of targets) await load(t, 1);
+    return await alternate(
+      targets.map(([k, t]) => httpPath(k, t, upstream)),
+      seconds,
+    );
+  } finally {
+    for (const g of gateways) g.stop();
+    upstream.stop();
+  }
+}
+
 async function httpUpstream(seconds: number): Promise<void> {
   console.log(
     `\n### HTTP upstream (our createMcpServer, demo router, tools/call notes_list), 2026-07-28 stateless POSTs, autocannon, 10 connections, ${seconds}s runs, ${ROUNDS} rounds alternated`,
   );
-  const upstream = await startTarget('bastion');
-  const gateways: Target[] = [];
-  try {
-    const mcpServers: Upstreams = { up: { url: upstream.url } };
-    gateways.push(await startGatewayTarget(mcpServers, 'warn', 'up__notes_list'));
-    gateways.push(await startGatewayTarget(mcpServers, 'off', 'up__notes_list'));
-    const targets: [string, Target][] = [
-      ['direct', upstream],
-      ['gateway warn', gateways[0]!],
-      ['gateway off', gateways[1]!],
-    ];
-    for (const [, t] of targets) await probeHttp(t, 'notes');
-    for (const [, t] of targets) await load(t, 1);
-    const rows = await alternate(
-      targets.map(([k, t]) => httpPath(k, t, upstream)),
-      seconds,
-    );
-    table('req/s', rows);
-    summary('HTTP', rows, 'gateway warn', 'gateway off');
-  } finally {
-    for (const g of gateways) g.stop();
-    upstream.stop();
-  }
-  await httpUpstreamWithIo(seconds);
-}
+  const rows = await httpRows('bastion', 'notes_list', 'notes', ['warn', 'off'], seconds);
+  table('req/s', rows);
+  summary('HTTP', rows, 'gateway warn', 'gateway off');
 
-/**
- * The same comparison for a tool that spends its time waiting (IO_MS of I/O, like a database or an
- * API call) rather than computing: what the gateway's cost means for a typical real tool.
- */
-async function httpUpstreamWithIo(seconds: number): Promise<void> {
+  // A tool that spends its time waiting (a database or an API call) rather than computing: what the gateway's cost means for a typical real tool.
   console.log(
     `\nSame, for an upstream tool that waits ${IO_MS} ms (a database or API call) before answering (tools/call lookup), 10 connections:`,
   );
-  const upstream = await startTarget('bastion-io');
-  const gateways: Target[] = [];
-  try {
-    const mcpServers: Upstreams = { up: { url: upstream.url } };
-    gateways.push(await startGatewayTarget(mcpServers, 'warn', 'up__lookup'));
-    const targets: [string, Target][] = [
-      ['direct (I/O tool)', { ...upstream, tool: 'lookup' }],
-      ['gateway warn (I/O tool)', gateways[0]!],
-    ];
-    for (const [, t] of targets) await probeHttp(t, 'found');
-    for (const [, t] of targets) await load(t, 1);
-    const rows = await alternate(
-      targets.map(([k, t]) => httpPath(k, t, upstream)),
-      seconds,
-    );
-    const direct = table('req/s', rows);
-    const gw = rows[1]![1];
-    console.log(
-      `ratio gateway/direct (HTTP upstream, tool with ${IO_MS} ms of I/O, warn): ${fmt(gw.rps / direct.rps, 2)} (target >= 0.8); ` +
-        `added latency per call ≈ ${fmt(10_000 / gw.rps - 10_000 / direct.rps, 2)} ms at 10 connections`,
-    );
-  } finally {
-    for (const g of gateways) g.stop();
-    upstream.stop();
-  }
+  const io = await httpRows('bastion-io', 'lookup', 'found', ['warn'], seconds, ' (I/O tool)');
+  const direct = table('req/s', io);
+  const gw = io[1]![1];
+  console.log(
+    `ratio gateway/direct (HTTP upstream, tool with ${IO_MS} ms of I/O, warn): ${fmt(gw.rps / direct.rps, 2)} (target >= 0.8); ` +
+      `added latency per call ≈ ${fmt(10_000 / gw.rps - 10_000 / direct.rps, 2)} ms at 10 connections`,
+  );
 }
 
 async function stdioUpstream(seconds: number): Promise<void> {
