@@ -11,10 +11,9 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { createGateway, type Gateway } from '../../src/gateway/index.js';
-import { createStore } from '../../src/storage/index.js';
+import type { Gateway } from '../../src/gateway/index.js';
 import { which } from '../../src/security/connect/sandbox.js';
-import { capturingLogger, gatewayClient, ROOT, textOf } from './helpers.js';
+import { capturingLogger, ROOT, startTestGateway, textOf } from './helpers.js';
 
 const PROBE = join(ROOT, 'test/fixtures/sandbox/probe-server.ts');
 
@@ -50,8 +49,8 @@ describe('gateway: a sandboxed upstream with a network allow-list', () => {
     expect(which('curl'), 'curl must be installed (the probe server uses it as a proxy-aware client)').toBeTruthy();
     allowed = await site('hello from the allowed site');
     other = await site('secret internal page');
-    gateway = await createGateway({
-      config: {
+    ({ gateway, client } = await startTestGateway(
+      {
         mcpServers: {
           probe: {
             command: process.execPath,
@@ -64,12 +63,8 @@ describe('gateway: a sandboxed upstream with a network allow-list', () => {
         pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
         output: { mode: 'off' },
       },
-      store: await createStore({ type: 'memory' }),
-      logger: log.logger,
-      http: { port: 0 },
-    });
-    await gateway.start();
-    client = await gatewayClient((await gateway.listen()).url);
+      { logger: log.logger },
+    ));
   }, 60_000);
 
   afterAll(async () => {

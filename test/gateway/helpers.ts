@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createLogger, type Logger } from '../../src/log.js';
+import { createGateway, type Gateway, type GatewayConfigInput } from '../../src/gateway/index.js';
+import { createStore } from '../../src/storage/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 // Real paths: bubblewrap cannot bind a directory reached through a symlinked node_modules (a git worktree's, pnpm's).
@@ -37,6 +39,26 @@ export async function gatewayClient(url: string, headers: Record<string, string>
   const client = new Client({ name: 'gateway-test', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
   return client;
+}
+
+/**
+ * A started gateway (memory store, ephemeral port, no auth in front) with the real MCP client
+ * connected to it: the setup most e2e tests share.
+ */
+export async function startTestGateway(
+  config: GatewayConfigInput,
+  options: { logger?: Logger; backoff?: { initialMs: number; maxMs: number } } = {},
+): Promise<{ gateway: Gateway; client: Client; url: string }> {
+  const gateway = await createGateway({
+    config,
+    store: await createStore({ type: 'memory' }),
+    logger: options.logger ?? capturingLogger().logger,
+    http: { port: 0 },
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  await gateway.start();
+  const { url } = await gateway.listen();
+  return { gateway, client: await gatewayClient(url), url };
 }
 
 /** Polls until `check` holds (bounded: 200 tries 50 ms apart); returns its last value. */

@@ -8,9 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { createGateway, type Gateway } from '../../src/gateway/index.js';
-import { createStore } from '../../src/storage/index.js';
-import { capturingLogger, eventually, gatewayClient, namesOf, ROGUE, ROOT, textOf } from './helpers.js';
+import type { Gateway } from '../../src/gateway/index.js';
+import { eventually, namesOf, ROGUE, ROOT, startTestGateway, textOf } from './helpers.js';
 
 describe('gateway: a rug pull by an HTTP upstream', () => {
   let rogue: ChildProcess;
@@ -28,18 +27,11 @@ describe('gateway: a rug pull by an HTTP upstream', () => {
       });
       rogue.once('exit', (code) => reject(new Error(`rogue HTTP server exited ${code}`)));
     });
-    gateway = await createGateway({
-      config: {
-        mcpServers: { rogue: { url: `http://127.0.0.1:${port}/mcp` } },
-        // No periodic re-list: the list_changed notification is the only signal.
-        pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
-      },
-      store: await createStore({ type: 'memory' }),
-      logger: capturingLogger().logger,
-      http: { port: 0 },
-    });
-    await gateway.start();
-    client = await gatewayClient((await gateway.listen()).url);
+    ({ gateway, client } = await startTestGateway({
+      mcpServers: { rogue: { url: `http://127.0.0.1:${port}/mcp` } },
+      // No periodic re-list: the list_changed notification is the only signal.
+      pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
+    }));
   }, 60_000);
 
   afterAll(async () => {

@@ -10,10 +10,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
-import { createGateway, type Gateway } from '../../src/gateway/index.js';
-import { createStore } from '../../src/storage/index.js';
+import type { Gateway } from '../../src/gateway/index.js';
 import { which } from '../../src/security/connect/sandbox.js';
-import { capturingLogger, everythingEntry, gatewayClient, ROOT, textOf } from './helpers.js';
+import { everythingEntry, ROOT, startTestGateway, textOf } from './helpers.js';
 
 const PROBE = join(ROOT, 'test/fixtures/sandbox/probe-server.ts');
 
@@ -32,21 +31,14 @@ describe('gateway: sandboxed stdio upstreams', () => {
     listener = createServer((s) => s.end('hello')).listen(0, '127.0.0.1');
     await new Promise((r) => listener.once('listening', r));
     port = (listener.address() as { port: number }).port;
-    gateway = await createGateway({
-      config: {
-        mcpServers: {
-          probe: { command: process.execPath, args: ['--import', 'tsx', PROBE], cwd: ROOT, sandbox: { writableDir: own } },
-          everything: everythingEntry(),
-        },
-        pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
-        output: { mode: 'off', redactSecrets: true },
+    ({ gateway, client } = await startTestGateway({
+      mcpServers: {
+        probe: { command: process.execPath, args: ['--import', 'tsx', PROBE], cwd: ROOT, sandbox: { writableDir: own } },
+        everything: everythingEntry(),
       },
-      store: await createStore({ type: 'memory' }),
-      logger: capturingLogger().logger,
-      http: { port: 0 },
-    });
-    await gateway.start();
-    client = await gatewayClient((await gateway.listen()).url);
+      pins: { trustOnFirstUse: true, relistIntervalSeconds: 0 },
+      output: { mode: 'off', redactSecrets: true },
+    }));
   }, 60_000);
 
   afterAll(async () => {
