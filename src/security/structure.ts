@@ -3,7 +3,7 @@
  * description talks about the tool's own function. An attack addresses the model about
  * something else: other tools' calls, the user's secrets or conversation, an outside
  * destination, or keeping the user uninformed. Each sentence is reduced to a handful of
- * features drawn from small multilingual vocabularies (EN/DE/FR/ES/PT/IT/ZH/JA/RU/AR/KO) and
+ * features drawn from small multilingual vocabularies (detect/lexicon/) and
  * only *combinations* of features become signals, so one word never decides anything.
  *
  * Also here: de-obfuscation of spaced-out ("i g n o r e") and leetspeak ("1gn0r3") text,
@@ -11,10 +11,33 @@
  */
 
 import type { Signal } from './rules.js';
-import { lexiconSource } from './detect/engine.js';
+import { lexiconSource, type Lexicon } from './detect/engine.js';
+import { MODEL_NOUNS, OTHER_AGENTS, SECOND_PERSON } from './detect/lexicon/addressee.js';
+import { ALWAYS_WORDS } from './detect/lexicon/always.js';
+import { BENEFIT_CLAIMS } from './detect/lexicon/benefit.js';
+import { CAPTURE_HOSTS } from './detect/lexicon/capture-hosts.js';
+import { DIRECTIVE_MODALS } from './detect/lexicon/directive.js';
+import { IMPERATIVE_VERBS } from './detect/lexicon/imperative.js';
+import { MODEL_OWNED_THINGS } from './detect/lexicon/model-owned.js';
+import { MODIFY_VERBS } from './detect/lexicon/modify.js';
+import { OFFERED_WORDS } from './detect/lexicon/offered.js';
+import { OPERATION_DOMAINS, OPERATION_KINDS, OTHER_TOOL_PHRASES, OTHER_TOOL_QUALIFIERS, TOOL_KINDS } from './detect/lexicon/other-tools.js';
+import { OVERRIDE_PHRASES } from './detect/lexicon/override.js';
+import { PARAM_SLOTS } from './detect/lexicon/param-slots.js';
+import { PAYMENT_WORDS } from './detect/lexicon/payment.js';
+import { NO_LIMITS_CLAIMS, PERSONA_CUES } from './detect/lexicon/persona.js';
+import { PLANT_ORDER_VERBS, PLANT_TARGETS, PLANT_VERBS, TRACKING_PARAMS } from './detect/lexicon/planted-values.js';
+import { REFERENTS, REFERENTS_UNBOUNDED } from './detect/lexicon/referents.js';
+import { ROUTING_FIELDS } from './detect/lexicon/routing-fields.js';
 import { SECRECY as SECRECY_LEX } from './detect/lexicon/secrecy.js';
+import { SELF_REFERENCE } from './detect/lexicon/self-reference.js';
 import { SENSITIVE_DATA_LATIN, SENSITIVE_DATA_OTHER_SCRIPTS } from './detect/lexicon/sensitive-data.js';
+import { STORE_VERBS } from './detect/lexicon/store.js';
+import { STRONG_TARGETS } from './detect/lexicon/strong-targets.js';
 import { TRANSFER_INTO } from './detect/lexicon/transfer-into.js';
+import { TRIGGERS } from './detect/lexicon/trigger.js';
+import { OBEY_VERBS, TRUST_NEGATIONS, TRUST_OBJECTS, TRUST_TRANSFER_PHRASES } from './detect/lexicon/trust-transfer.js';
+import { UNIVERSAL_WORDS } from './detect/lexicon/universal.js';
 
 export interface StructureContext {
   /** The tool's own name (lower-case). */
@@ -27,13 +50,25 @@ export interface StructureContext {
   raw?: string;
 }
 
+// Every lexicon here compiles in its listed order: the alternation order decides what a match reports.
+const group = (lex: Lexicon): string => lexiconSource(lex, { sort: false });
+// A lexicon as top-level alternatives of the pattern it is part of (no enclosing group).
+const alternatives = (lex: Lexicon): string => lexiconSource(lex, { sort: false, group: false });
+// The English entries of a lexicon, or all the others.
+const english = (lex: Lexicon): Lexicon => ({ ...lex, entries: { en: lex.entries.en ?? [] } });
+const nonEnglish = (lex: Lexicon): Lexicon => ({
+  ...lex,
+  entries: Object.fromEntries(Object.entries(lex.entries).filter(([lang]) => lang !== 'en')),
+});
+// English entries as whole words, then every other language's entries, which carry their own boundaries.
+const wordsThenStems = (lex: Lexicon): string => `\\b${group(english(lex))}\\b|${alternatives(nonEnglish(lex))}`;
+
 // A non-loopback address a tool could ship data to (URL, e-mail, IPv4).
 const DEST =
   /\bto @[a-z][\w.-]{2,}|\b(?:https?|s?ftp|wss?):\/\/(?!(?:localhost|127\.0\.0\.1|\[::1\])\b)[^\s'"<>)]+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b(?!127\.)\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/;
 
 // Services whose only purpose is to capture whatever is sent to them.
-const CAPTURE_HOST =
-  /(?:webhook\.site|requestbin\.(?:com|net|io)|pipedream\.net|burpcollaborator\.net|\.oast\.(?:fun|pro|live|site|me|online)|interact\.sh|requestcatcher\.com|hookbin\.com|beeceptor\.com|canarytokens\.com|ngrok(?:-free)?\.(?:io|app))\b/;
+const CAPTURE_HOST = new RegExp(`${group(CAPTURE_HOSTS)}\\b`);
 
 // Data an attacker wants: secrets, credentials, the conversation, personal data.
 const SENSITIVE_LATIN = new RegExp(lexiconSource(SENSITIVE_DATA_LATIN, { sort: false }));
@@ -50,24 +85,36 @@ export function sensitiveMatch(s: string): RegExpExecArray | null {
 // Verbs that move data into a call, a message or somewhere else.
 const TRANSFER = new RegExp(lexiconSource(TRANSFER_INTO, { sort: false }));
 
-// Naming the model as the one who acts.
-const ADDRESSEE =
-  /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|\byou(?:r)?\b|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\bjij\b|\bjouw\b|\basistan\b|yapay zeka|\bsen\b|\basystent\w*|\basisten\b|\banda\b|\bkamu\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|\bdu (?:ska|måste|bör|behöver|får)\b|सहायक|मॉडल|आप(?:को|का|की|के)?(?=[\s,.]|$)|trợ lý|mô hình|\bbạn\b/;
+// Naming the model as the one who acts: per language, its nouns for the model, then its second person.
+// English nouns are whole words, and "ssh agent", "user agent", "build agent" are not the model.
+const MODEL_EN = `\\b${group(english(MODEL_NOUNS))}\\b(?<!\\b${group(OTHER_AGENTS)}[ -](?:agents?))`;
+const ADDRESSEE = new RegExp(
+  alternatives({
+    ...MODEL_NOUNS,
+    entries: Object.fromEntries(
+      [...new Set([...Object.keys(MODEL_NOUNS.entries), ...Object.keys(SECOND_PERSON.entries)])].map((lang) => [
+        lang,
+        [...(lang === 'en' ? [MODEL_EN] : (MODEL_NOUNS.entries[lang] ?? [])), ...(SECOND_PERSON.entries[lang] ?? [])],
+      ]),
+    ),
+  }),
+);
 
 // Keeping the user (or anyone) uninformed.
 const SECRECY = new RegExp(lexiconSource(SECRECY_LEX, { sort: false }));
 
 // "Before any file operation", "when calling transfer_funds", "wenn ein anderes Werkzeug".
-const TRIGGER =
-  /\b(?:before|prior to|after|afterwards|when|whenever|once|each time|every time|while|as soon as|until)\b|bevor|\bvor jede|\bwenn\b|sobald|\bnach jede|\bavant\b|lorsque|\bquand\b|\baprès\b|chaque fois|\bantes\b|cuando|siempre que|después|\bquando\b|sempre que|depois|之前|之后|每次|前に|たびに|際に|перед|когда|после|каждый раз|قبل|عند|بعد|كلما|전에|마다|\bvoordat\b|\bwanneer\b|\btelkens\b|\bzodra\b|önce(?:si)?\b|\bsonra\b|her (?:sefer|çağrı)|\bprzed\b|\bkiedy\b|\bgdy\b|za każdym razem|\bsebelum\b|\bketika\b|\bsetiap kali\b|\bsetelah\b|prima di|ogni volta|\binnan\b|\bnär\b|varje gång|से पहले|के बाद|हर बार|जब |trước khi|sau khi|mỗi (?:khi|lần)/;
+const TRIGGER = new RegExp(wordsThenStems(TRIGGERS));
 
 // Other tools in general terms.
-const OTHER_TOOL =
-  /\b(?:any|every|all|some|another|other|whatever|whichever|separate|different|third[- ]party|external|standard|built-in|default|original|real)\b(?: [\w-]+){0,2} (?:tools?|functions?|servers?|integrations?|plugins?|connectors?|extensions?)\b|\b(?:any|every|all|each) (?:\w+ )?(?:file|web|network|http|shell|email|mail|database|payment|wallet|git) (?:operations?|requests?|calls?|actions?|commands?|writes?|reads?)\b|(?:ander|sonstig|jede|alle)\S* (?:werkzeug|tool|funktion|server)|(?:autres?|tout|tous les|n'importe quel) (?:outil|fonction|serveur)|(?:otra|otro|otras|otros|cualquier) (?:\S+ ){0,2}(?:herramienta|función|servidor)|(?:outra|outro|qualquer) (?:ferramenta|função|servidor)|(?:其他|其它|任何|所有)的?(?:工具|函数|服务)|(?:他の|別の|すべての|任意の)(?:ツール|関数|サーバー)|(?:друг|любо|все|каждо)\S* (?:инструмент|функци|сервер)|أداة أخرى|أدوات أخرى|أي أداة|جميع الأدوات|(?:다른|모든) (?:도구|툴|함수|서버)|(?:andere|elke|alle|ieder)\S* (?:tool|functie|server)|(?:diğer|başka|herhangi bir|tüm|her) (?:araç|fonksiyon|sunucu)|(?:inn|dowoln|wszystk|każd)\S* (?:narzędzi|funkcj|serwer)|(?:alat|fungsi|server|tool) (?:lain|apa pun|apapun)|(?:semua|setiap) (?:alat|tool|fungsi)|(?:altr[oi]|qualsiasi|ogni|tutti gli) (?:strument|funzion|server|tool)|(?:andra|annat|alla|varje|något) (?:verktyg|funktion|server)|(?:अन्य|किसी भी|हर|दूसरे|सभी) (?:टूल|उपकरण|सर्वर)|(?:công cụ|hàm|máy chủ) (?:khác|nào)|(?:mọi|tất cả (?:các )?)(?:công cụ|hàm)/;
+const OTHER_TOOL = new RegExp(
+  `\\b${group(OTHER_TOOL_QUALIFIERS)}\\b(?: [\\w-]+){0,2} ${group(TOOL_KINDS)}\\b|` +
+    `\\b(?:any|every|all|each) (?:\\w+ )?${group(OPERATION_DOMAINS)} ${group(OPERATION_KINDS)}\\b|` +
+    alternatives(OTHER_TOOL_PHRASES),
+);
 
 // Changing an argument or result.
-const MODIFY =
-  /\b(?:set|sets|put|replace[ds]?|change[ds]?|alter(?:ed|s)?|becomes?|multipl(?:y|ied)|double[ds]?|inflate[ds]?|flip|switch(?:ed)?|rewrite|rewritten|swap(?:ped)?|point(?:s)? to|redirect(?:ed)?|override|overwrite|add|adds|insert|make)\b|einzutragen|eintragen|ersetz|ändern|remplac|modifi|cambia|reemplaz|substitu|alter|替换|改为|改成|设为|変更|置き換|замен|измени|استبدل|غيّر|변경|바꿔|vervang|wijzig|verander|değiştir|yerine|zamień|zmień|podmień|zastąp|\bganti|\bubah|sostitu|cambia|ersätt|ändra|\bbyt\b|बदल|thay (?:thế|đổi)|đổi thành/;
+const MODIFY = new RegExp(wordsThenStems(MODIFY_VERBS));
 
 // A concrete value an attacker would plant: an address, an account, a quoted string.
 const LITERAL =
@@ -77,8 +124,7 @@ const LITERAL =
 const ADDRESS_LITERAL =
   /\b(?:https?|s?ftp):\/\/\S+|\b[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b|\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,7}\b|\b0x[0-9a-f]{20,}\b|\b\d{1,5} [a-z]+ (?:rd|road|st|street|ave|avenue|blvd|lane|ln|drive|way)\b/;
 // Fields whose value decides who receives something or how much.
-const ROUTING_FIELD =
-  /\b(?:recipients?|destination|payee|beneficiary|account|iban|reviewers?|assignees?|wallet|owner|collaborators?|amount|quantity|total|bcc|cc|to[- ](?:address|field))\b|empfänger|destinataire|destinatario|收款|受取人|получател|المستلم|수신자|zielkonto|\bkonto\b|\bbetrag\b|ontvanger|rekening|begunstigde|bedrag|alıcı|\bhesap|tutar|odbiorc|\bkwot|penerima|\bjumlah\b|destinatari|\bconto\b|importo|beneficiari|mottagare|belopp|प्राप्तकर्ता|खाता|राशि|người nhận|tài khoản|số tiền/;
+const ROUTING_FIELD = new RegExp(wordsThenStems(ROUTING_FIELDS));
 
 // The user steering the flow is a workflow note, not a hijack.
 const USER_DRIVEN =
@@ -89,8 +135,7 @@ export const PROTECTIVE =
   /\bnot (?:echoed|shown|displayed|logged|stored|returned|exposed|printed)\b|\b(?:are|is|were|was) (?:never|not) (?:read|returned|sent|shown|logged|stored|echoed|included|exposed|displayed)\b|\bnever (?:read|returned|sent|shown|logged|stored|echoed|exposed)\b|\b(?:rejected|refused|redact(?:ed|s)?|masked|blocked|not allowed|forbidden|untrusted)\b|\b(?:do not|don'?t|never) (?:paste|share|send|upload|commit|include)\b/;
 
 // Parameter slots: "in the q field", "au paramètre q", "im Feld q".
-const PARAM_SLOT =
-  /\b(?:field|parameter|param|argument|arg|payload|query string|header)\b|\bfeld\b|champ|paramètre|\bcampo\b|parámetro|поле|параметр|字段|参数|欄|フィールド|필드|الحقل|الوسيط|\bveld\b|\bparametre|\balan(?:ın|ına|a)?\b|\bpol[ua]\b|\bparametr|\bkolom\b|\bbidang\b|\bparametro\b|\bfält\w*|फ़ील्ड|फील्ड|पैरामीटर|trường|tham số/;
+const PARAM_SLOT = new RegExp(wordsThenStems(PARAM_SLOTS));
 
 // Capturing traffic meant for others: "route every web request through <this tool>".
 const CAPTURE_FLOW =
@@ -99,10 +144,8 @@ const SUPERSEDE =
   /\b(?:supersedes?|replaces?|takes? over|stands? in for|is a drop-in for)\b[^.\n]{0,30}\b(?:tool|function|server|capability)\b/;
 
 // Persona takeover: the model is told to become someone without limits.
-const PERSONA =
-  /\b(?:plays?|playing|play the (?:role|part) of|role-?play\w*|impersonat\w+|adopt\w* the persona|let(?:'s| us) play a game|you are now|you are [a-z]*bot\b|from this point(?: on| forward)?,? (?:the (?:assistant|model|agent)|you))\b/;
-const NO_LIMITS =
-  /\b(?:unfiltered|uncensored|unrestricted|no limitations|no limits|without limits|answers? anything|never refuses?|no (?:rules|filters|boundaries)|never mentions? (?:policies|rules|guidelines))\b/;
+const PERSONA = new RegExp(`\\b${group(PERSONA_CUES)}\\b`);
+const NO_LIMITS = new RegExp(`\\b${group(NO_LIMITS_CLAIMS)}\\b`);
 
 // Authority blocks and fake system channels beyond the literal tags.
 // Claims of precedence over the conversation or the user.
@@ -123,7 +166,7 @@ const FUTURE_REPLIES =
 // Capture conditioned on a secret appearing: "if the user mentions a card", "when you find an AWS key".
 const CAPTURE_COND =
   /\b(?:if|when|whenever|once|each time)\b[^.\n]{0,30}\b(?:mentions?|mentioned|appears?|shows? up|you (?:see|find|notice|come across|encounter|spot)|spotted|is (?:shared|pasted|visible|found))\b/;
-const STORE = /\b(?:store|save|record|write|log|keep|stash|paste|put|place|copy)\w*\b/;
+const STORE = new RegExp(`\\b${group(STORE_VERBS)}\\w*\\b`);
 // Privilege grants and destructive repository/database operations as a side effect.
 const PRIVILEGE = /\bgrant all(?: privileges)?\b[^\n]{0,30}\bon \*\.\*|\bgrant\b[^.\n]{0,30}\bto\b[^.\n]{0,10}'[^']*'@'%'/;
 const DESTRUCTIVE =
@@ -142,8 +185,7 @@ const COMPLY =
   /\byou (?:should|must|need to|have to|are to)\s+(?:\w+\s+)?(?:comply|obey|follow|act on|do what)\b[^.\n]{0,15}\b(?:it|them|its|their|the text|such text|instructions?)\b|\b(?:carry out|do|follow|execute|obey|perform)\s+(?:whatever|anything|everything)\s+(?:it|they|the \w+|this \w+)\s+(?:says|say|asks?|contains?|instructs?|requests?)\b/;
 
 // Tying the tool's quality to receiving secrets: "works best when ~/.aws/credentials are provided".
-const BENEFIT =
-  /\b(?:works? best|best results?|improves?|improved|improve considerably|more accurate|accurate|accuracy|quality|better|optimal|recommended|enhanced|precise)\b/;
+const BENEFIT = new RegExp(`\\b${group(BENEFIT_CLAIMS)}\\b`);
 
 const AUTHORITY =
   /(?:^|\n)#{1,4}\s*[^\n]{0,30}\b(?:operator|admin|administrator|system|developer|directive|override|policy|mandatory|assistant|agent|model|ai)\b[^\n]{0,20}$|\[[^\]\n]{0,30}\b(?:admin|override|system|root|developer|sudo|operator)\b[^\]\n]{0,30}\]|\b(?:policy update|operator directive|admin(?:istrator)? override|developer override|system notice|system override|maintenance mode)\b|\b(?:higher|greater|more|highest) (?:authority|priority|precedence) (?:than|over)\b|\b(?:safety|security|content) (?:review|checks?|filters?|polic(?:y|ies)|moderation)\b[^.\n]{0,15}\b(?:switched off|turned off|disabled|suspended|lifted|off)\b/m;
@@ -153,71 +195,45 @@ const FAKE_ERROR =
   /\b(?:error|err)[ _:-]?(?:\d{3}|[a-z]+_[a-z_]+)\b[^\n]{0,80}\b(?:must|should|needs? to|has to|is to|the fix is|to continue|to proceed|to re-?authori[sz]e|retry)\b|\b(?:warning|alert)\b[^.\n]{0,10}\b(?:session|license|token|authori[sz]ation) (?:invalid|expired|revoked)\b/;
 
 // Overriding the instructions, in wording and languages the phrase rules do not spell out.
-const OVERRIDE =
-  /\b(?:ignore|disregard|forget|override|set aside|discard)\w*\b (?:the |any |all |whatever )?(?:guidance|instructions?|rules|directions|guidelines|directives|constraints) (?:you (?:were|have been|got) (?:given|told|handed)|(?:given|set) to you|from (?:your|the) (?:operator|developer|system|user))\b|\b(?:ignore|disregard|forget|override|bypass|discard|drop|abandon|set aside|skip|nullify|supersede)\w*\b[^.\n]{0,30}\b(?:previous|prior|earlier|above|preceding|original|existing|all|any|other|former)\b[^.\n]{0,20}\b(?:instructions?|guidance|directions?|rules|prompts?|guidelines|directives|polic(?:y|ies)|constraints|restrictions|commands|orders|context)\b|(?:frühere|vorherige|bisherige)n? (?:anweisungen|vorgaben|regeln)[^.\n]{0,20}(?:ungültig|aufgehoben|gelten nicht|hinfällig)|(?:instructions|consignes) (?:précédentes|antérieures)[^.\n]{0,20}(?:caduques|annulées|ne s'appliquent plus)|(?:ignore|esqueça|desconsidere|ignora|desconsidera)[^.\n]{0,30}(?:instruções|regras|orientações|instrucciones|indicaciones)|instruções anteriores[^.\n]{0,20}(?:inválidas|não valem|anuladas)|(?:之前|以前|先前|上述|此前)的?(?:所有)?(?:指令|指示|命令|规则)[^。\n]{0,8}(?:无效|作废|忽略)|(?:前の|以前の|これまでの|先の|上記の|これより前の)[^。\n]{0,6}(?:指示|命令|指令|ルール)[^。\n]{0,10}(?:無効|無視|忘れ|取り消)|(?:прежн|предыдущ|прошл|ранн)\S* (?:указани|инструкци|правил)\S*[^.\n]{0,20}(?:утратил|не действ|отмен|недействительн|игнорир)|(?:تجاهل|انس|تجاوز)[^.\n]{0,20}(?:التعليمات|الأوامر|الإرشادات)|(?:이전|앞의|기존)[^.\n]{0,6}(?:지시|명령|지침|규칙)[^.\n]{0,10}(?:무시|무효|잊)|(?:negeer|vergeet)[^.\n]{0,15}(?:alle|eerdere|vorige|voorgaande|bovenstaande|systeem)\S*[^.\n]{0,15}(?:instructies|richtlijnen|aanwijzingen)|(?:eerdere|vorige) (?:instructies|richtlijnen)[^.\n]{0,20}(?:ongeldig|vervallen|gelden niet)|(?:önceki|tüm|bütün)[^.\n]{0,15}(?:talimat|yönerge)\S*[^.\n]{0,20}(?:yok say|görmezden gel|unut|geçersiz)|(?:zignoruj|zapomnij|pomiń)[^.\n]{0,15}(?:wszystkie|poprzednie|wcześniejsze|dotychczasowe|systemowe)\S*[^.\n]{0,15}(?:instrukcj|polece)|(?:poprzednie|wcześniejsze) (?:instrukcje|polecenia)[^.\n]{0,20}(?:nieważne|nie obowiązują|anulowane)|(?:abaikan|lupakan)[^.\n]{0,20}(?:instruksi|petunjuk) (?:sebelumnya|terdahulu|sistem|di atas)|(?:abaikan|lupakan) (?:semua|seluruh) (?:instruksi|petunjuk)|(?:instruksi|petunjuk) sebelumnya[^.\n]{0,20}(?:tidak berlaku|batal)|(?:ignora|dimentica)[^.\n]{0,20}(?:tutte le|precedenti|di sistema)[^.\n]{0,15}istruzioni|(?:ignora|dimentica)[^.\n]{0,15}istruzioni (?:precedenti|ricevute|di sistema)|istruzioni precedenti[^.\n]{0,20}(?:non valgono|annullate|non sono più valide)|(?:ignorera|glöm)[^.\n]{0,15}(?:alla|tidigare|föregående|ovanstående|system)\S*[^.\n]{0,15}(?:instruktioner|anvisningar)|(?:tidigare|föregående) (?:instruktioner|anvisningar)[^.\n]{0,20}(?:ogiltiga|gäller inte)|(?:पिछले|पहले के|सभी)[^।.\n]{0,15}निर्देश[^।.\n]{0,25}(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल|अमान्य)|(?:bỏ qua|phớt lờ|quên)[^.\n]{0,15}(?:mọi|tất cả|các)[^.\n]{0,10}(?:hướng dẫn|chỉ dẫn|chỉ thị)[^.\n]{0,15}(?:trước|hệ thống|ở trên)|(?:hướng dẫn|chỉ thị) trước[^.\n]{0,20}(?:không còn hiệu lực|vô hiệu)/;
+const OVERRIDE = new RegExp(alternatives(OVERRIDE_PHRASES));
 
 const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
 
 // "for any purpose", "whenever", "every web request": a hook on all calls, not a one-off prerequisite.
-const UNIVERSAL =
-  /\b(?:any|every|each|all)\b|\bwhenever\b|\beach time\b|\bevery time\b|jede|chaque|cualquier|qualquer|任何|すべて|кажд|любо/;
+const UNIVERSAL = new RegExp(wordsThenStems(UNIVERSAL_WORDS));
 // Data flowing into this tool: "with q set to the complete body", "passes the path and content here".
 const DATA_INTO =
   /\b(?:with|pass(?:es)?|send(?:s)?|forward(?:s)?|set to|including|along with|hand(?:s)?)\b[^.\n]{0,40}\b(?:content|contents|body|text|arguments?|parameters?|path|url|cookies?|message|draft|query|request|result|output)s?\b/;
 // Targets no honest tool asks to be put into a parameter or header (API keys and tokens are, in setup notes).
-const STRONG_TARGET =
-  /the user (?:has )?(?:asked|said|typed|wrote)|~\/|\.ssh\b|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|system prompt|conversation|chat history|dialog|transcript|keychain|private key|ssh key|seed phrase|私钥|秘密鍵|приватн|개인 키/;
-const MODEL_NOUN =
-  /\b(?:assistants?|agents?|models?|ai|llms?|chatbot|copilot|claude|gpt)\b(?<!\b(?:ssh|user|build|ci|test|deploy|browser|monitoring)[ -](?:agents?))|assistent|modell|l'assistant|le modèle|l'agent|asistente|el modelo|assistente|o modelo|助手|模型|智能体|アシスタント|モデル|エージェント|ассистент|модел|агент|المساعد|النموذج|الوكيل|어시스턴트|모델|에이전트|\bhet model\b|\basistan\b|yapay zeka|\basystent\w*|\basisten\b|l'assistente|il modello|\bassistenten\b|\bmodellen\b|सहायक|मॉडल|trợ lý|mô hình/;
-const MODEL_OWNED =
-  /system prompt|instructions? you (?:were|have been|are)|configured with|(?:hidden|internal|initial) (?:configuration|config|setup|prompt)/;
-const YOU_DIRECTIVE = /\byou (?:must|should|need to|have to|are (?:required|expected|asked) to|shall|will now|are to)\b|\byou'll\b/;
+const STRONG_TARGET = new RegExp(alternatives(STRONG_TARGETS));
+const MODEL_NOUN = new RegExp(`${MODEL_EN}|${alternatives(nonEnglish(MODEL_NOUNS))}`);
+const MODEL_OWNED = new RegExp(alternatives(MODEL_OWNED_THINGS));
+const YOU_DIRECTIVE = new RegExp(`\\byou ${group(DIRECTIVE_MODALS)}\\b|\\byou'll\\b`);
 const IDENT_HINT = /[a-z0-9]_[a-z]|[a-z][A-Z]/;
 const REGARDLESS =
   /\bregardless of (?:what|whatever|which|who)\b[^.\n]{0,20}\b(?:requested|asked|wants?|says|specified|chose|typed)\b|\bno matter what the user\b/;
-const ALWAYS =
-  /\bregardless\b|\bno matter (?:what|which|who|how)\b|\bstets\b|\balways\b|\bimmer\b|toujours|siempre|sempre|всегда|总是|始终|常に|항상|دائما|\baltijd\b|\bzawsze\b|\bselalu\b|\balltid\b|her zaman|\bdaima\b|हमेशा|\bluôn\b/;
-const OFFERED = /\b(?:provided|supplied|given|included|attached|passed|present)\b/;
+const ALWAYS = new RegExp(alternatives(ALWAYS_WORDS));
+const OFFERED = new RegExp(`\\b${group(OFFERED_WORDS)}\\b`);
 
 // Trust transfer: orders are to be taken from what tools, pages or documents return.
-const TRUST_TRANSFER = new RegExp(
-  [
-    '\\b(?:follow|obey|execute|run|carry out|comply with|act on|perform|do|treat)\\w*\\b[^.\\n]{0,40}\\b(?:instructions?|commands?|directives?|orders?|whatever|anything|everything)\\b[^.\\n]{0,30}(?:\\b(?:(?:found|contained|embedded|written|included|given|provided|appearing|present|returned|listed|specified|that appear)\\s+(?:in|by|inside|within)|as (?:provided|given|written|specified|returned) (?:by|in))\\b[^.\\n]{0,12}\\b(?:tool (?:outputs?|results?|responses?)|(?:outputs?|results?|responses?) (?:of|from) (?:other |any |the |all )?(?:tools?|functions?|servers?|calls?)|(?:fetched|retrieved|returned|scraped|downloaded) (?:content|documents?|pages?|text|data)|web ?pages?|documents?|e-?mails?|search results|api responses|responses)|\\b(?:in|inside|within|from) (?:the |any |all )?(?:tool (?:outputs?|results?|responses?)|(?:outputs?|results?|responses?) (?:of|from) (?:other |any |the |all )?(?:tools?|functions?|servers?|calls?)|(?:fetched|retrieved|returned|scraped|downloaded) (?:content|documents|pages|text|data)))\\b',
-    '(?:befolg|folge|führe|gehorch)\\w*[^.\\n]{0,40}(?:anweisungen|befehle|anordnungen)[^.\\n]{0,30}(?:tool-?ausgaben|werkzeugausgaben|ergebniss|antworten|dokument|webseiten|e-mails)|(?:anweisungen|befehle)[^.\\n]{0,20}(?:in|aus) (?:den |der )?(?:tool-?ausgaben|ergebnissen|antworten|dokumenten|webseiten)[^.\\n]{0,30}(?:befolg|ausführ|gehorch)',
-    '(?:suivez|suis|suivre|exécutez|exécute|exécuter|obéissez|obéis|appliquez|applique)[^.\\n]{0,40}(?:instructions|commandes|ordres|consignes)[^.\\n]{0,30}(?:résultats|sorties|réponses|documents|pages web|e-mails|courriels)',
-    '(?:sigue|seguir|obedece|ejecuta|ejecutar|cumple|siga|obedeça|execute|executar|cumpra)[^.\\n]{0,40}(?:instrucciones|órdenes|comandos|instruções|ordens)[^.\\n]{0,30}(?:resultados|salidas|respuestas|documentos|páginas|correos|saídas|respostas|e-mails)',
-    '(?:segui|seguire|esegui|eseguire|obbedisci)[^.\\n]{0,40}(?:istruzioni|comandi|ordini)[^.\\n]{0,30}(?:risultati|output|risposte|documenti|pagine)',
-    '(?:volg|voer|gehoorzaam)[^.\\n]{0,40}(?:instructies|opdrachten|commando)[^.\\n]{0,30}(?:uitvoer|resultaten|antwoorden|documenten|pagina)',
-    '(?:wykonuj|wykonaj|stosuj|słuchaj|postępuj)[^.\\n]{0,40}(?:instrukcj|polece|komend)[^.\\n]{0,30}(?:wynik|odpowiedz|dokument|stron)',
-    '(?:ikuti|jalankan|patuhi|laksanakan)[^.\\n]{0,40}(?:instruksi|perintah|petunjuk)[^.\\n]{0,30}(?:hasil|keluaran|output|respons|dokumen|halaman)',
-    '(?:följ|utför|lyd)[^.\\n]{0,40}(?:instruktioner|kommandon|order)[^.\\n]{0,30}(?:utdata|resultat|svar|dokument|sidor)',
-    '(?:çıktı|sonuç|yanıt|belge)\\S*[^.\\n]{0,30}(?:talimat|komut)\\S*[^.\\n]{0,20}(?:uygula|yerine getir|izle|takip et|çalıştır)',
-    '(?:выполняй|выполни|следуй|подчиняйся|исполняй)[^.\\n]{0,40}(?:инструкци|команд|указани|распоряжени)[^.\\n]{0,30}(?:вывод|результат|ответ|документ|страниц)',
-    '(?:工具(?:的)?(?:输出|结果|返回)|返回(?:的)?(?:内容|结果)|文档|网页|邮件)[^。\\n]{0,20}(?:指令|命令|指示)[^。\\n]{0,10}(?:执行|遵循|服从|照做|遵守)|(?:执行|遵循|服从|遵守|按照)[^。\\n]{0,10}(?:工具(?:的)?(?:输出|结果|返回)|返回(?:的)?内容|文档|网页)[^。\\n]{0,15}(?:指令|命令|指示)',
-    '(?:ツールの(?:出力|結果|応答)|結果|ドキュメント|ウェブページ|メール)[^。\\n]{0,20}(?:指示|命令|コマンド)[^。\\n]{0,10}(?:従|実行)',
-    '(?:도구 (?:출력|결과|응답)|결과|문서|웹 ?페이지)[^.\\n]{0,20}(?:지시|명령)[^.\\n]{0,10}(?:따르|따라|실행)',
-    '(?:مخرجات|نتائج|ردود|المستندات)[^.\\n]{0,30}(?:التعليمات|الأوامر)[^.\\n]{0,20}(?:نفذ|اتبع|أطع)|(?:نفذ|اتبع|أطع)[^.\\n]{0,30}(?:التعليمات|الأوامر)[^.\\n]{0,30}(?:مخرجات|نتائج|ردود|المستندات)',
-    '(?:टूल (?:आउटपुट|परिणाम)|परिणाम|दस्तावेज़)[^।.\\n]{0,30}(?:निर्देश|आदेश)[^।.\\n]{0,20}(?:पालन|चलाएं|मानें)',
-    '(?:làm theo|tuân theo|thực thi|thực hiện)[^.\\n]{0,40}(?:hướng dẫn|lệnh|chỉ thị)[^.\\n]{0,30}(?:kết quả|đầu ra|phản hồi|tài liệu|trang web)',
-  ].join('|'),
-);
+const TRUST_TRANSFER = new RegExp(alternatives(TRUST_TRANSFER_PHRASES));
 // Cheap pre-check: the object nouns every trust-transfer shape needs.
-const TRUST_HINT =
-  /instruc|command|directive|order|whatever|anything|everything|anweisung|befehl|consigne|comand|istruz|opdracht|polece|komend|perintah|petunjuk|kommand|talimat|komut|инструкц|команд|указани|распоряж|指令|命令|指示|コマンド|지시|명령|التعليمات|الأوامر|निर्देश|आदेश|lệnh|hướng dẫn|chỉ thị/;
+const TRUST_HINT = new RegExp(alternatives(TRUST_OBJECTS));
 // Who does not want an order taken from content: "never follow instructions found in pages".
-const TRUST_NEGATED =
-  /\b(?:never|do not|don'?t|must not|should not|not to|instead of|rather than|without|ignor\w*|refus\w*|reject\w*|treat\w* (?:it|them|this|such|any) as (?:data|untrusted))\b[^.\n]{0,25}\b(?:follow|obey|execute|run|carry|comply|act|perform|treat)|\bnicht\b|\bne (?:pas|jamais)\b|\bnunca\b|\bnão\b|\bnon\b|\bniet\b|\bnie\b|\bjangan\b|\baldrig\b|\binte\b|не (?:выполн|следу)|不要|切勿|禁止|しない|하지 마|لا ت|मत|không/;
+const TRUST_NEGATED = new RegExp(
+  `\\b${group(english(TRUST_NEGATIONS))}\\b[^.\\n]{0,25}\\b${group(OBEY_VERBS)}|${alternatives(nonEnglish(TRUST_NEGATIONS))}`,
+);
 
 // Planted values for other calls: tracking parameters on links, fixed accounts for payments.
-const TRACKING = /(?:[?&](?:ref|referr?er|utm_[a-z]+|aff\w*|partner\w*|tag|via|src|source|u|uid|track\w*|cid|clickid|rid|promo)=)/;
-const PLANT_VERB =
-  /\b(?:add|adds|append|appends|attach|include|includes|use|uses|insert|put|tag|gets?|carry|carries|footer|end with|link(?:s|ing)? to)\b|füge|anhäng|ajout|agreg|añad|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|付け|추가|добав|أضف|जोड़|thêm/;
-const PLANT_TARGET =
-  /\b(?:links?|urls?|hrefs?|footers?|signatures?|bodies|body|messages?|issues?|e-?mails?|posts?|comments?|outputs?|answers?|responses?|calls?|requests?|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|orders?)\b|link|zahlung|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płatnoś|przelew|pembayaran|transfer|betalning|付款|支付|転送|支払|결제|송금|платеж|перевод|دفع|भुगतान|thanh toán/;
-const PAYMENT =
-  /\b(?:coins?|crypto|payments?|transfers?|payouts?|invoices?|deposits?|refunds?|purchases?|checkouts?|wires?)\b|zahl|bezahl|überweis|paiement|virement|pago|transferencia|pagamento|betaling|ödeme|płat|przelew|pembayaran|betalning|付款|支付|支払|결제|송금|плат|перевод|دفع|भुगतान|thanh toán/;
-const PLANT_ORDER =
-  /\b(?:always|never forget to) (?:add|append|attach|include|insert|put|tag|use)\b|\b(?:add|append|attach|insert|put|tag)\b[^.\n]{0,40}\b(?:to|on|onto) (?:every|all|each|any)\b|füge|ajout|añad|agreg|adicion|aggiung|voeg|ekle|dodaj|tambahkan|lägg till|添加|追加|加上|추가|добав|أضف|जोड़|thêm/;
+const TRACKING = new RegExp(`(?:[?&]${group(TRACKING_PARAMS)}=)`);
+const PLANT_VERB = new RegExp(wordsThenStems(PLANT_VERBS));
+const PLANT_TARGET = new RegExp(wordsThenStems(PLANT_TARGETS));
+const PAYMENT = new RegExp(wordsThenStems(PAYMENT_WORDS));
+const PLANT_ORDER = new RegExp(
+  `\\b(?:always|never forget to) (?:add|append|attach|include|insert|put|tag|use)\\b|` +
+    `\\b(?:add|append|attach|insert|put|tag)\\b[^.\\n]{0,40}\\b(?:to|on|onto) (?:every|all|each|any)\\b|` +
+    alternatives(PLANT_ORDER_VERBS),
+);
 // Another tool or server by role: "the github server", "the payment integration".
 const OTHER_REF =
   /\b(?:the|whichever|whatever|a|an) (?:[\w-]+ ){0,2}(?:server|integration|connector|plugin|extension|mcp)\b(?! (?:url|address|name|version|port|logs?)\b)|\bwhichever (?:[\w-]+ )?(?:tool|function)\b/;
@@ -236,11 +252,11 @@ function countSensitive(s: string): number {
 
 const CAPABILITY =
   /\b(?:you|users?|the user|they) (?:can|may|could|might)\b|\boptionally\b|\bif (?:you|the user|they) (?:want|wish|like|prefer)\b/;
-const IMPERATIVE =
-  /^(?:then |also |and |afterwards,? |next,? )?(?:send|post|upload|forward|include|attach|append|copy|put|paste|pass|submit|share|relay|repeat|transmit|mail|e-?mail)\b/;
+const IMPERATIVE = new RegExp(`^(?:then |also |and |afterwards,? |next,? )?${group(IMPERATIVE_VERBS)}\\b`);
 // Pronouns and referents that carry the subject of one sentence into the next.
-const REFERENT =
-  /\b(?:it|its|them|they|these|those|this|that|the (?:values?|data|contents?|results?|list|details|keys?|tokens?|file|output|text|lot|same))\b|\b(?:es|sie|ihn|diese[nsm]?|le|la|les|lui|leur|ceux-ci|celles-ci|lo|los|las|ellos|ellas|esto|eso|estes|estas|deze|die|bunu|bunları|je|ją|ich|itu|tersebut|lo|li|dem|dessa)\b|它|它们|这些|これ|それ|это|их|его|그것|이것|इसे|उन्हें|chúng|nó/;
+const REFERENT = new RegExp(
+  `\\b${group(english(REFERENTS))}\\b|\\b${group(nonEnglish(REFERENTS))}\\b|${alternatives(REFERENTS_UNBOUNDED)}`,
+);
 
 const ONCE: [RegExp, Signal['id'], number][] = [
   [SECRECY, 'secrecy', 2],
@@ -262,8 +278,11 @@ const ONCE: [RegExp, Signal['id'], number][] = [
 ];
 const ONCE_ANY = new RegExp([...ONCE.map(([re]) => re), PHISH].map((re) => `(?:${re.source})`).join('|'), 'm');
 
+// The tool speaking of itself: "this tool", "here", "ici".
+const SELF_REF = new RegExp(`\\b${group(SELF_REFERENCE)}\\b`);
+
 function refersToOwn(s: string, ctx: StructureContext): boolean {
-  if (/\b(?:this tool|this function|this one|here|hier|ici|aquí|aqui|この(?:ツール|関数)|此工具|этот инструмент)\b/.test(s)) return true;
+  if (SELF_REF.test(s)) return true;
   const own = ctx.ownName;
   return own !== undefined && own.length > 2 && s.includes(own);
 }

@@ -13,12 +13,14 @@ export interface Lexicon {
 
 /**
  * Alternation of every language's entries, longest first so "is never read" wins over "never";
- * `sort: false` keeps the listed order where a rule's match text depends on it.
+ * `sort: false` keeps the listed order where a rule's match text depends on it. The alternation
+ * comes in a non-capturing group; `group: false` leaves it bare, for a pattern that is a top-level
+ * alternation itself. A repeated entry is compiled once.
  */
-export function lexiconSource(lex: Lexicon, options: { sort?: boolean } = {}): string {
+export function lexiconSource(lex: Lexicon, options: { sort?: boolean; group?: boolean } = {}): string {
   const all = [...new Set(Object.values(lex.entries).flat())];
   if (options.sort !== false) all.sort((a, b) => b.length - a.length);
-  return `(?:${all.join('|')})`;
+  return options.group === false ? all.join('|') : `(?:${all.join('|')})`;
 }
 
 export interface Examples {
