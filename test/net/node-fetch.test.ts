@@ -1,4 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFetch } from '../../src/net/node-fetch.js';
 import { freePort } from '../helpers/mcp.js';
@@ -91,5 +93,63 @@ describe('nodeFetch (node:http for the gateway’s HTTP upstreams)', () => {
     });
     expect(await (await g(`${base}/json`, { method: 'POST', body: new Uint8Array([1]) })).text()).toBe('fallback');
     expect(calls).toEqual([`${base}/json`]);
+  });
+
+  describe('an upstream that does not speak HTTP well', () => {
+    let raw: TcpServer;
+    let rawBase: string;
+    const replies: Record<string, string | Buffer> = {
+      '/status600': 'HTTP/1.1 600 Nope\r\nContent-Length: 0\r\n\r\n',
+      '/badreason': 'HTTP/1.1 200 O\x7fK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+      '/upgrade': 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n',
+      '/gzip': Buffer.concat([
+        Buffer.from(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${gzipSync('{"ok":true}').length}\r\n\r\n`,
+        ),
+        gzipSync('{"ok":true}'),
+      ]),
+      '/unknown-encoding': 'HTTP/1.1 200 OK\r\nContent-Encoding: zstd-custom\r\nContent-Length: 2\r\n\r\n{}',
+      '/big': `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n${'x'.repeat(5000)}`,
+    };
+
+    beforeAll(async () => {
+      raw = createTcpServer((s) => {
+        s.on('error', () => undefined);
+        s.once('data', (d: Buffer) => {
+          const path = /^[A-Z]+ (\S+)/.exec(d.toString())?.[1] ?? '';
+          const reply = replies[path];
+          if (reply !== undefined) s.end(reply); // '/hang' and anything else: never answered
+        });
+      });
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', () => r()));
+      rawBase = `http://127.0.0.1:${(raw.address() as { port: number }).port}`;
+    });
+    afterAll(() => void raw.close());
+
+    const strict = nodeFetch(fetch, { idleTimeoutMs: 300, maxBodyBytes: 1000 });
+
+    it('rejects a status a Response cannot hold, and a protocol upgrade, instead of throwing from an event handler', async () => {
+      await expect(strict(`${rawBase}/status600`)).rejects.toThrow(/fetch failed: status 600/);
+      await expect(strict(`${rawBase}/upgrade`)).rejects.toThrow(/switched protocols/);
+    });
+
+    it('drops a reason phrase a Response refuses, and keeps the body', async () => {
+      const res = await strict(`${rawBase}/badreason`);
+      expect(res.status).toBe(200);
+      expect(res.statusText).toBe('');
+      expect(await res.json()).toEqual({});
+    });
+
+    it('decodes a gzip body (as fetch does) and refuses an encoding it cannot read', async () => {
+      const res = await strict(`${rawBase}/gzip`);
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(await res.json()).toEqual({ ok: true });
+      await expect(strict(`${rawBase}/unknown-encoding`)).rejects.toThrow(/unsupported content-encoding/);
+    });
+
+    it('fails a stalled upstream after the idle timeout, and a body over the limit', async () => {
+      await expect(strict(`${rawBase}/hang`)).rejects.toThrow(/no data from/);
+      await expect(strict(`${rawBase}/big`)).rejects.toThrow(/larger than 1000 bytes/);
+    });
   });
 });
