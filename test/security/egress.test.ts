@@ -3,7 +3,7 @@
  * CONNECT and absolute-URI requests, from the side of a server trying to get out.
  */
 import { createServer, request, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { connect as connectUnix, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configError } from '../helpers/errors.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
@@ -25,6 +25,20 @@ describe('egress allow-list rules', () => {
     expect(egressRuleFor(rules, 'db.internal.example', 443)).toBeUndefined();
     expect(egressRuleFor(rules, '10.0.0.7', 8080)).toBeDefined();
     expect(egressRuleFor(rules, '[::1]', 9000)).toBeDefined();
+  });
+
+  it('one spelling per host: IPv6 zone ids and stray characters are refused, numeric IPv4 forms are addresses', () => {
+    const rules = parseEgressRules(['*.example.com', '127.0.0.1:8080']);
+    // Node's isIP accepts a zone id of any text and connect() ignores it: it must not pass for a subdomain.
+    expect(egressRuleFor(rules, '[::ffff:169.254.169.254%x.example.com]', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, '::ffff:127.0.0.1%a.example.com', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'a..example.com', 443)).toBeUndefined();
+    expect(egressRuleFor(rules, 'a_b.example.com', 443)).toBeUndefined();
+    // An address only matches an address rule, whatever its spelling.
+    expect(egressRuleFor(rules, '2130706433', 8080)).toBeDefined();
+    expect(egressRuleFor(rules, '0x7f.1', 8080)).toBeDefined();
+    expect(egressRuleFor(rules, '127.0.0.2', 8080)).toBeUndefined();
+    expect(egressRuleFor(parseEgressRules(['[0:0::1]:9000']), '[::1]', 9000)).toBeDefined();
   });
 
   it('refuses entries that are URLs, too broad, or not host names, saying why', () => {
@@ -101,6 +115,26 @@ describe('egress proxy', () => {
     expect(hits).toBe(before);
   });
 
+  it('a zone id under a wildcard rule does not reach an internal address', async () => {
+    const wild = await startEgressProxy({ name: 'up', rules: parseEgressRules([`*.example.com:${port}`]), logger: log.logger });
+    try {
+      const before = hits;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request({ socketPath: wild.socketPath, method: 'CONNECT', path: `[::ffff:127.0.0.1%x.example.com]:${port}` });
+        req.on('connect', (res, socket) => {
+          socket.destroy();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(403);
+      expect(hits).toBe(before);
+    } finally {
+      await wild.close();
+    }
+  });
+
   it('asks the checked host, whatever Host header the server sent (no other virtual host behind the address)', async () => {
     const res = await new Promise<number>((resolve, reject) => {
       const req = request(
@@ -154,6 +188,34 @@ describe('egress proxy', () => {
       c!.destroy();
     } finally {
       await small.close();
+    }
+  });
+
+  it('bounds requests in progress however a server pipelines them (one socket, 200 requests)', async () => {
+    let opened = 0;
+    const sink = createTcpServer((sock) => {
+      opened++;
+      sock.on('error', () => undefined); // accepts and never answers: every request stays in progress
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+    const sinkPort = (sink.address() as { port: number }).port;
+    const small = await startEgressProxy({
+      name: 'up',
+      rules: parseEgressRules([`127.0.0.1:${sinkPort}`]),
+      logger: log.logger,
+      maxConnections: 4,
+    });
+    const c = connectUnix(small.socketPath);
+    c.on('error', () => undefined);
+    try {
+      c.write(Array.from({ length: 200 }, (_, i) => `GET http://127.0.0.1:${sinkPort}/${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(opened).toBeGreaterThan(0);
+      expect(opened).toBeLessThanOrEqual(4);
+    } finally {
+      c.destroy();
+      await small.close();
+      sink.close();
     }
   });
 

@@ -5,7 +5,7 @@
  * control (same probe, sandbox relaxed) that succeeds, so the test cannot pass by accident.
  * Without bwrap these tests FAIL: the gateway's promise depends on it.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,34 @@ describe('sandboxed stdio upstream (real bubblewrap)', () => {
     expect(['ECONNREFUSED', 'ENETUNREACH', 'EADDRNOTAVAIL']).toContain(r.code);
     expect(connections).toBe(before);
     await alive(sandboxed);
+  });
+
+  it("cannot reach the host's Unix sockets under /run (databases, D-Bus), and the control can", async () => {
+    // A socket like /run/postgresql/.s.PGSQL.5432: connect() works on a read-only mount, so /run must be replaced.
+    const dir = mkdtempSync('/run/mcpb-sbx-');
+    const path = join(dir, 'service.sock');
+    let accepted = 0;
+    const unix = createServer((s) => {
+      accepted++;
+      s.end();
+    });
+    await new Promise<void>((r) => unix.listen(path, () => r()));
+    try {
+      const r = await sandboxed.call('connect', { path });
+      expect(r.ok).toBe(false);
+      expect(r.code).toBe('ENOENT');
+      expect(accepted).toBe(0);
+      const open = await launch({ sandbox: false });
+      try {
+        expect(await open.call('connect', { path })).toEqual({ ok: true });
+      } finally {
+        await open.close();
+      }
+      await alive(sandboxed);
+    } finally {
+      await new Promise<void>((r) => unix.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('control: with network: true the same probe connects', async () => {

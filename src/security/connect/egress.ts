@@ -16,7 +16,15 @@
 
 import { lookup } from 'node:dns/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent as HttpAgent,
+  createServer,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect, isIP, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +43,33 @@ export interface EgressRule {
 const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const DEFAULT_PORTS = new Set([80, 443]);
 
+/**
+ * One spelling per host, or undefined for anything that is neither a host name nor a plain IP
+ * address: IPv6 zone ids (`fe80::1%eth0`, which Node's isIP accepts and connect() ignores), stray
+ * characters, empty labels. IP addresses come back in the WHATWG URL parser's canonical form, so
+ * `127.1`, `0x7f.0.0.1` and `[0:0::1]` cannot pass for something else.
+ */
+export function canonicalHost(raw: string): { host: string; ip: boolean } | undefined {
+  let h = raw.trim().toLowerCase().replace(/\.$/, '');
+  const bracketed = h.startsWith('[') && h.endsWith(']');
+  if (bracketed) h = h.slice(1, -1);
+  if (h.includes('%')) return undefined;
+  if (bracketed || h.includes(':')) {
+    if (isIP(h) !== 6) return undefined;
+    return { host: new URL(`http://[${h}]`).hostname.slice(1, -1), ip: true };
+  }
+  if (/^[0-9a-fx.]+$/.test(h)) {
+    // Numeric forms the URL parser reads as IPv4 (decimal, octal, hex, short forms) are addresses, not names.
+    try {
+      const canonical = new URL(`http://${h}`).hostname;
+      if (isIP(canonical) === 4) return { host: canonical, ip: true };
+    } catch {
+      // not an address; a name check follows
+    }
+  }
+  return HOST_NAME.test(h) ? { host: h, ip: false } : undefined;
+}
+
 /** Parses one entry; throws an Error whose message says what is wrong with it. */
 export function parseEgressRule(entry: string): EgressRule {
   const raw = entry.trim().toLowerCase();
@@ -52,29 +87,27 @@ export function parseEgressRule(entry: string): EgressRule {
     port = Number(raw.slice(i + 1));
   }
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new Error(`"${entry}" has a port outside 1-65535`);
-  host = host.replace(/\.$/, '');
-  const ip = isIP(host) !== 0;
   const wildcard = host.startsWith('*.');
-  const name = wildcard ? host.slice(2) : host;
-  if (!ip && !HOST_NAME.test(name)) throw new Error(`"${entry}" is not a host name, \`*.domain\`, or IP address`);
-  if (wildcard && !name.includes('.')) throw new Error(`"${entry}" is too broad: a wildcard needs a domain with a dot (\`*.example.com\`)`);
-  return { host: name, wildcard, ip, port };
+  const canonical = canonicalHost(wildcard ? host.slice(2) : host);
+  if (!canonical) throw new Error(`"${entry}" is not a host name, \`*.domain\`, or IP address`);
+  if (wildcard && (canonical.ip || !canonical.host.includes('.')))
+    throw new Error(`"${entry}" is too broad: a wildcard needs a domain with a dot (\`*.example.com\`)`);
+  return { host: canonical.host, wildcard, ip: canonical.ip, port };
 }
 
 export function parseEgressRules(entries: readonly string[]): EgressRule[] {
   return entries.map(parseEgressRule);
 }
 
-/** The rule that lets `host:port` through, if any. */
+/** The rule that lets `host:port` through, if any. Names match name rules, IP addresses match IP rules, both in canonical form. */
 export function egressRuleFor(rules: readonly EgressRule[], host: string, port: number): EgressRule | undefined {
-  const h = host
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '')
-    .replace(/\.$/, '');
+  const c = canonicalHost(host);
+  if (!c) return undefined;
   return rules.find((r) => {
     if (r.port === undefined ? !DEFAULT_PORTS.has(port) : r.port !== port) return false;
-    if (r.wildcard) return h.endsWith(`.${r.host}`);
-    return h === r.host;
+    if (r.ip !== c.ip) return false;
+    if (r.wildcard) return c.host.endsWith(`.${r.host}`);
+    return c.host === r.host;
   });
 }
 
@@ -83,8 +116,9 @@ const FORWARDER = `'use strict';
 const net = require('node:net');
 const { spawn } = require('node:child_process');
 const [sock, port, ...cmd] = process.argv.slice(2);
-const server = net.createServer((c) => {
-  const u = net.connect(sock);
+// Half-open: a client may send its request and shut its side before the answer comes.
+const server = net.createServer({ allowHalfOpen: true }, (c) => {
+  const u = net.connect({ path: sock, allowHalfOpen: true });
   c.pipe(u);
   u.pipe(c);
   c.on('error', () => u.destroy());
@@ -127,7 +161,7 @@ export interface EgressProxyOptions {
   readonly connectTimeoutMs?: number;
   /** A tunnel or request with no traffic this long is closed (default 5 min). */
   readonly idleTimeoutMs?: number;
-  /** Connections from the server open at once (default 256): a server cannot exhaust the gateway's descriptors. */
+  /** Requests and tunnels from the server in progress at once (default 256): a server cannot exhaust the gateway's descriptors. */
   readonly maxConnections?: number;
 }
 
@@ -135,14 +169,15 @@ class Denied extends Error {}
 
 /** Resolves and checks a destination; throws Denied with the reason. */
 async function destination(opts: EgressProxyOptions, host: string, port: number): Promise<string> {
-  const rule = egressRuleFor(opts.rules, host, port);
-  if (!rule) throw new Denied(`${host}:${port} is not on the allow-list`);
-  const bare = host.replace(/^\[|\]$/g, '');
+  const c = canonicalHost(host);
+  if (!c) throw new Denied(`${JSON.stringify(host.slice(0, 100))} is not a host name or IP address`);
+  const rule = egressRuleFor(opts.rules, c.host, port);
+  if (!rule) throw new Denied(`${c.host}:${port} is not on the allow-list`);
   // An IP address named on the list is the operator's explicit choice, internal or not.
-  if (isIP(bare)) return bare;
+  if (rule.ip) return c.host;
   let addresses: { address: string }[];
   try {
-    addresses = await lookup(bare, { all: true });
+    addresses = await lookup(c.host, { all: true });
   } catch {
     throw new Denied(`${host} does not resolve`);
   }
@@ -159,7 +194,9 @@ function splitHostPort(authority: string, defaultPort: number): { host: string; 
 
 /** Starts the allow-list proxy for one upstream, listening on a Unix socket in a fresh private directory. */
 export async function startEgressProxy(opts: EgressProxyOptions): Promise<EgressProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpb-egress-'));
+  // Under /tmp, which every sandbox replaces by its own tmpfs: one upstream never sees another's socket
+  // (a TMPDIR elsewhere could be visible read-only to all of them, and a 0700 directory does not stop the same user).
+  const dir = mkdtempSync(join(process.platform === 'linux' ? '/tmp' : tmpdir(), 'mcpb-egress-'));
   const socketPath = join(dir, 'proxy.sock');
   const forwarderPath = join(dir, 'forwarder.cjs');
   writeFileSync(forwarderPath, FORWARDER, { mode: 0o600 });
@@ -167,6 +204,22 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   const timeout = opts.connectTimeoutMs ?? 10_000;
   const idle = opts.idleTimeoutMs ?? 300_000;
   const sockets = new Set<Socket>();
+  const outbound = new Set<ClientRequest>();
+  // Requests and tunnels in progress, each holding a DNS lookup or an outbound socket: a server cannot
+  // exhaust the gateway's descriptors or resolver threads, however it pipelines.
+  const max = opts.maxConnections ?? 256;
+  let active = 0;
+  const begin = (): (() => void) | undefined => {
+    if (active >= max) return undefined;
+    active++;
+    let done = false;
+    return () => {
+      if (!done) active--;
+      done = true;
+    };
+  };
+  // Plain-HTTP requests go out on their own sockets (no pooling across the sandbox's requests), at most `max` at once.
+  const agent = new HttpAgent({ keepAlive: false, maxSockets: max, maxTotalSockets: max });
 
   const deny = (host: string, port: number, reason: string) => {
     counts.denied++;
@@ -194,6 +247,12 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
       return;
     }
     const port = url.port ? Number(url.port) : 80;
+    const end = begin();
+    if (!end) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('mcp-bastion egress: too many connections\n');
+      return;
+    }
+    res.on('close', end);
     destination(opts, url.hostname, port).then(
       (address) => {
         allow(url.hostname, port);
@@ -203,12 +262,20 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         // The host that was checked is the host that is asked: no other virtual host behind the same address.
         headers.host = url.host;
         const upstream = httpRequest(
-          { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, timeout },
+          { host: address, port, method: req.method, path: `${url.pathname}${url.search}`, headers, agent, timeout: idle },
           (r) => {
             res.writeHead(r.statusCode ?? 502, r.headers);
             r.pipe(res);
           },
         );
+        outbound.add(upstream);
+        upstream.on('close', () => outbound.delete(upstream));
+        // The connect timeout covers reaching the destination; after that only silence (idle) ends the exchange.
+        upstream.on('socket', (sock) => {
+          const t = setTimeout(() => upstream.destroy(new Error('connect timed out')), timeout);
+          sock.once('connect', () => clearTimeout(t));
+          sock.once('close', () => clearTimeout(t));
+        });
         upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
         upstream.on('error', () => {
           if (!res.headersSent) res.writeHead(502).end('mcp-bastion egress: destination unreachable\n');
@@ -228,6 +295,12 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.on('error', () => client.destroy());
+    const end = begin();
+    if (!end) {
+      client.end('HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\n\r\nmcp-bastion egress: too many connections\n');
+      return;
+    }
+    client.on('close', end);
     const target = splitHostPort(req.url ?? '', 443);
     if (!target) {
       client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
@@ -277,7 +350,10 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     counts,
     async close() {
       for (const s of sockets) s.destroy();
+      for (const r of outbound) r.destroy();
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      agent.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,7 @@
  * The gateway adds a private writable directory and CPU/memory/file limits (prlimit).
  */
 
-import { accessSync, chmodSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { ServerConfig } from '../types.js';
 import { FORWARDER_PORT } from './egress.js';
@@ -168,6 +168,9 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
     '/tmp',
     '--tmpfs',
     o.home,
+    // /run holds the host's Unix sockets (databases, D-Bus, the user's runtime dir): connect() works on a
+    // read-only mount, so it is replaced too; with the network shared, the resolver's files come back.
+    ...(existsSync('/run') ? ['--tmpfs', '/run', ...(o.net ? resolverBinds() : [])] : []),
     ...visiblePaths(cfg).flatMap((p) => ['--ro-bind', p, p]),
     // After the tmpfs mounts, so a directory under /tmp or home is still the real one.
     ...(o.writableDir ? ['--bind', o.writableDir, o.writableDir] : []),
@@ -188,6 +191,18 @@ export function buildLaunch(cfg: ServerConfig, o: SandboxOptions): LaunchSpec {
   ];
   // bwrap itself gets an empty environment; the server's comes from --setenv.
   return { command: o.bwrap, args, env: { PATH: path } };
+}
+
+/** /etc/resolv.conf is often a link into /run (systemd-resolved, resolvconf): keep its directory visible, read-only. */
+function resolverBinds(): string[] {
+  try {
+    const real = realpathSync('/etc/resolv.conf');
+    if (!real.startsWith('/run/')) return [];
+    const dir = dirname(real);
+    return ['--ro-bind', dir, dir];
+  } catch {
+    return [];
+  }
 }
 
 /**
