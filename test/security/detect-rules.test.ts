@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_EXEMPTIONS } from '../../src/security/detect/exemptions.js';
 import { formatTrace } from '../../src/security/detect/engine.js';
 import { RULE_DOCS } from '../../src/security/detect/rule-docs.js';
-import { RULE_NAMES, ruleMatches, scoreText } from '../../src/security/signals.js';
+import { RULE_NAMES, RULES, ruleMatches, scoreText } from '../../src/security/signals.js';
 
 /** One generated test per example of every phrase rule. */
 describe('phrase rules: rationale and examples on both sides', () => {
@@ -23,6 +23,17 @@ describe('phrase rules: rationale and examples on both sides', () => {
         expect(ruleMatches(name, text), `${name} must not match; trace: ${formatTrace(scoreText(text).trace).join(' | ')}`).toBe(false);
       });
   }
+});
+
+describe('phrase rules run on lower-cased text', () => {
+  it('no compiled rule or gate spells an upper-case letter outside an escape (it could never match)', () => {
+    const upper = (src: string) => src.replace(/\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|\\./g, '').match(/[A-Z]/g);
+    const offenders = RULES.flatMap((r) => [
+      ...(upper(r.re.source) ? [`${r.name ?? r.id}: ${upper(r.re.source)!.join('')}`] : []),
+      ...(r.gate && upper(r.gate.source) ? [`${r.name ?? r.id} gate`] : []),
+    ]);
+    expect(offenders).toEqual([]);
+  });
 });
 
 /** One generated test per example of every named exemption; failures print the whole trace. */

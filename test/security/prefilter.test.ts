@@ -85,6 +85,11 @@ describe('rule prefilter', () => {
     expect(keys(requiredPrefixes('(?:忽略|无视)指令'))).toEqual([['~忽略', '~无视'], ['~指令']]);
     // Sources it cannot read yield no clause (the rule always runs).
     expect(requiredPrefixes('(unbalanced')).toEqual([]);
+    // Constructs it does not model: named back-references, control escapes, JavaScript's empty and any-character classes.
+    expect(requiredPrefixes(String.raw`\b(?<w>foo) and \k<w>`)).toEqual([]);
+    expect(requiredPrefixes(String.raw`\bsend\cJleak`)).toEqual([]);
+    expect(requiredPrefixes(String.raw`\bsend[^]x|\bleak[a-z]`)).toEqual([]);
+    expect(requiredPrefixes(String.raw`\bsend[]x`)).toEqual([]);
   });
 
   it('indexes word prefixes the way \\b sees words', () => {
