@@ -33,6 +33,8 @@ export interface SecurityGuardOptions {
   readonly output?: GuardMode | undefined;
   /** Mask secrets in results (default true). */
   readonly redactSecrets?: boolean | undefined;
+  /** Characters of each result scored for injections (default 256 KiB; the rest is still redacted and marked OI003). */
+  readonly maxScanChars?: number | undefined;
   /** Per-tool rate limits (first matching glob applies). */
   readonly rateLimits?: readonly RateLimitRule[] | undefined;
   /** Audit events to a file; default: the server's logger stream on stderr. */
@@ -95,7 +97,12 @@ export function ownCallGuards(options: SecurityGuardOptions, logger: Logger): { 
   const guards = createCallGuards(
     {
       rateLimits: options.rateLimits ?? [],
-      output: { mode: options.output ?? 'warn', redactSecrets: options.redactSecrets ?? true, blockAt: options.blockAt ?? 'high' },
+      output: {
+        mode: options.output ?? 'warn',
+        redactSecrets: options.redactSecrets ?? true,
+        blockAt: options.blockAt ?? 'high',
+        ...(options.maxScanChars !== undefined ? { maxScanChars: options.maxScanChars } : {}),
+      },
       audit: { file: options.audit?.file, includeArguments: options.audit?.includeArguments ?? false },
       secretValues: envSecretValues(),
     },

@@ -117,6 +117,24 @@ describe('securityGuard() in our own server', () => {
     await client.close();
   });
 
+  it('maxScanChars bounds what is scored; text past it is still redacted', async () => {
+    const log = capturingLogger();
+    s = await startServer({
+      name: 'h',
+      version: '1',
+      router: honest,
+      logger: log.logger,
+      guard: securityGuard({ output: 'block', maxScanChars: 10 }),
+    });
+    const client = await connectClient(s.url, '2026-07-28');
+    const r = await client.callTool({ name: 'page', arguments: { id: '1' } });
+    await client.close();
+    // The injection lies past the first 10 characters: not scored, so not blocked, but the key is still masked.
+    expect(r.isError).not.toBe(true);
+    expect(JSON.stringify(r.content)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(log.text()).toContain('OI003');
+  });
+
   it('rate limits per principal and tool, with JSON-RPC error -32029, and keeps serving', async () => {
     s = await startServer({
       name: 'h',
