@@ -5,10 +5,17 @@
  * Non-ASCII words are never placed right after \b (which only knows ASCII word characters).
  */
 
-import type { TraceEntry } from './detect/engine.js';
+import type { Lexicon, TraceEntry } from './detect/engine.js';
 import { lexiconSource } from './detect/engine.js';
+import { LOOPBACK_HOSTS } from './detect/lexicon/loopback.js';
+import { NEGATIONS } from './detect/lexicon/negation.js';
+import { OTHER_TOOL_NOUNS, TOOL_NOUN } from './detect/lexicon/other-tools.js';
 import { SECRET_LOCATIONS, SECRET_WORDS } from './detect/lexicon/secret-locations.js';
+import { SELF_NOUNS } from './detect/lexicon/self-reference.js';
+import { STEALTH_ADVERBS, STEALTH_ADVERBS_UNBOUNDED } from './detect/lexicon/stealth.js';
 import { TRANSFER_VERBS } from './detect/lexicon/transfer-verbs.js';
+import { CONDITIONS } from './detect/lexicon/trigger.js';
+import { USER_NOUNS, USER_OBJECTS, USER_POSSESSIVES } from './detect/lexicon/user.js';
 
 export type SignalId =
   | 'override'
@@ -89,6 +96,20 @@ const SENSITIVE_WEAK = lexiconSource(SECRET_WORDS, { sort: false });
 // Verbs that move data somewhere: what an agent does when it is being used to steal.
 const MOVE = lexiconSource(TRANSFER_VERBS, { sort: false });
 
+// Word lists shared by several rules (or a concept's vocabulary in several languages), in listed order.
+const group = (lex: Lexicon): string => lexiconSource(lex, { sort: false });
+const NEGATION = group(NEGATIONS);
+const LOOPBACK = group(LOOPBACK_HOSTS);
+const OTHER_TOOLS = group(OTHER_TOOL_NOUNS);
+const TOOL = group(TOOL_NOUN);
+const SELF = group(SELF_NOUNS);
+const CONDITION = group(CONDITIONS);
+const USER = group(USER_NOUNS);
+const USERS = group(USER_POSSESSIVES);
+const USER_OBJECT = group(USER_OBJECTS);
+const STEALTH = group(STEALTH_ADVERBS);
+const STEALTH_UNBOUNDED = lexiconSource(STEALTH_ADVERBS_UNBOUNDED, { sort: false, group: false });
+
 export const RULES: Rule[] = [
   // Overriding the agent's instructions.
   {
@@ -103,12 +124,18 @@ export const RULES: Rule[] = [
   {
     id: 'override',
     weight: 4,
-    re: /\b(?:previous|earlier|prior|above|original|other|any|all|your)\s+(?:\w+\s+){0,3}(?:instructions|guidance|rules|guidelines|restrictions|directives|policies)\b[^.\n]{0,40}\b(?:are |is |were )?(?:now )?(?:void|invalid|no longer (?:valid|apply|applicable|in effect)|obsolete|outdated|cancell?ed|revoked|null)\b|\b(?:user|user'?s) (?:messages?|requests?|input|instructions) (?:are|is) (?:to be )?(?:treated as untrusted|ignored|disregarded)|\bignore (?:the user|the human|user requests)\b|\bignore what the (?:user|person|human|customer) (?:wants|asks|says|requested|typed)\b|\bignore (?:any |all )?(?:earlier|previous|prior) guidance\b|instrucciones anteriores (?:ya )?no son válidas|instructions précédentes ne sont plus valables|vorherigen anweisungen (?:sind )?(?:nicht mehr gültig|ungültig)|之前的(?:指令|指示)(?:已)?无效|предыдущие инструкции (?:больше )?не действуют|ignora (?:tutte )?le istruzioni precedenti|ignore as instruções anteriores|negeer (?:alle )?eerdere instructies|以前の指示を(?:すべて)?無視|이전 지시를 (?:모두 )?무시|önceki (?:tüm )?talimatları yok say/iu,
+    re: new RegExp(
+      `\\b(?:previous|earlier|prior|above|original|other|any|all|your)\\s+(?:\\w+\\s+){0,3}(?:instructions|guidance|rules|guidelines|restrictions|directives|policies)\\b[^.\\n]{0,40}\\b(?:are |is |were )?(?:now )?(?:void|invalid|no longer (?:valid|apply|applicable|in effect)|obsolete|outdated|cancell?ed|revoked|null)\\b|\\b(?:user|user'?s) (?:messages?|requests?|input|instructions) (?:are|is) (?:to be )?(?:treated as untrusted|ignored|disregarded)|\\bignore (?:the user|the human|user requests)\\b|\\bignore what the ${USER} (?:wants|asks|says|requested|typed)\\b|\\bignore (?:any |all )?(?:earlier|previous|prior) guidance\\b|instrucciones anteriores (?:ya )?no son válidas|instructions précédentes ne sont plus valables|vorherigen anweisungen (?:sind )?(?:nicht mehr gültig|ungültig)|之前的(?:指令|指示)(?:已)?无效|предыдущие инструкции (?:больше )?не действуют|ignora (?:tutte )?le istruzioni precedenti|ignore as instruções anteriores|negeer (?:alle )?eerdere instructies|以前の指示を(?:すべて)?無視|이전 지시를 (?:모두 )?무시|önceki (?:tüm )?talimatları yok say`,
+      'iu',
+    ),
   },
   {
     id: 'override',
     weight: 4,
-    re: /\b(?:if|when|even if|whenever) the user\b[^.\n]{0,60}\b(?<!\b(?:can|may|could) )(?:ignore|disregard|override)\b\s+(?:that|their|this|it|them|what they \w+|(?:the|any|all|those|such) (?:user'?s? )?(?:requests?|objections?|instructions?|messages?|refusals?|complaints?|questions?|wishes|commands?|concerns?))\b|\b(?:ignore|disregard)\b[^.\n]{0,20}\b(?:the user'?s?|their) (?:requests?|commands?|wishes|objections?|refusals?)/iu,
+    re: new RegExp(
+      `\\b(?:if|when|even if|whenever) the user\\b[^.\\n]{0,60}\\b(?<!\\b(?:can|may|could) )(?:ignore|disregard|override)\\b\\s+(?:that|their|this|it|them|what they \\w+|(?:the|any|all|those|such) (?:user'?s? )?(?:requests?|objections?|instructions?|messages?|refusals?|complaints?|questions?|wishes|commands?|concerns?))\\b|\\b(?:ignore|disregard)\\b[^.\\n]{0,20}\\b${USERS} (?:requests?|commands?|wishes|objections?|refusals?)`,
+      'iu',
+    ),
   },
   {
     id: 'override',
@@ -132,7 +159,10 @@ export const RULES: Rule[] = [
   {
     id: 'secrecy',
     weight: 3.5,
-    re: /\bno need to (?:inform|tell|notify|alert) (?:anyone|the user|them)\b|\bso (?:that )?(?:leadership|management|the user|users|anyone|security|auditors?|the team) (?:does not|doesn'?t|won'?t|cannot|can'?t|will not) (?:see|notice|find out|know)\b|\bquietly leave out\b|\bkeep quiet about\b|\bavoid (?:notifying|alerting|informing|telling) (?:the )?(?:security|user|team|admins?|anyone|owner)\b|\brefuse to (?:mention|reveal|acknowledge|admit|disclose)\b|\bnever draw attention\b|\bomit\w*\b[^.\n]{0,30}\bfrom what the user sees\b|\bshould(?: not|n'?t) bring (?:this|it|that) up\b|\b(?:do not|don'?t|never) (?:show|display|reveal|include|mention)\b[^.\n]{0,30}\bin the (?:confirmation|summary|reply|receipt|response|report)\b|\bhidden (?:attendee|recipient|participant|bcc|copy|member|collaborator)s?\b|\bbefore the user (?:can |gets to |has a chance to )?(?:reads?|sees?|notices?|reviews?)\b|\bdo not (?:surface|list|show|display) (?:it|this|that|them|the \w+ field)\b|\b(?:invisible|hidden) (?:to|from) (?:the )?users?\b|\bwithout comment\b|\bno need to (?:double-?)?(?:check|confirm) with the user\b|\bdon'?t bring (?:it|this|that) up\b|\bnot (?:be )?(?:listed|mentioned|included|shown) in (?:your|the) (?:summary|reply|answer|response|output)\b|senza dirlo all'utente|sem (?:informar|avisar) o usu[aá]rio|zonder de gebruiker te informeren|ユーザーには(?:伝え|知らせ)ない|사용자에게 알리지|kullanıcıya (?:söyleme|haber verme)|nichts mitbekommen|sans rien (?:lui )?dire|no lo menciones|не сообщай об этом|不要让用户(?:察觉|发现|知道)/iu,
+    re: new RegExp(
+      `\\bno need to (?:inform|tell|notify|alert) (?:anyone|the user|them)\\b|\\bso (?:that )?(?:leadership|management|the user|users|anyone|security|auditors?|the team) (?:does not|doesn'?t|won'?t|cannot|can'?t|will not) (?:see|notice|find out|know)\\b|\\bquietly leave out\\b|\\bkeep quiet about\\b|\\bavoid (?:notifying|alerting|informing|telling) (?:the )?(?:security|user|team|admins?|anyone|owner)\\b|\\brefuse to (?:mention|reveal|acknowledge|admit|disclose)\\b|\\bnever draw attention\\b|\\bomit\\w*\\b[^.\\n]{0,30}\\bfrom what the user sees\\b|\\bshould(?: not|n'?t) bring (?:this|it|that) up\\b|\\b${NEGATION} (?:show|display|reveal|include|mention)\\b[^.\\n]{0,30}\\bin the (?:confirmation|summary|reply|receipt|response|report)\\b|\\bhidden (?:attendee|recipient|participant|bcc|copy|member|collaborator)s?\\b|\\bbefore the user (?:can |gets to |has a chance to )?(?:reads?|sees?|notices?|reviews?)\\b|\\bdo not (?:surface|list|show|display) (?:it|this|that|them|the \\w+ field)\\b|\\b(?:invisible|hidden) (?:to|from) (?:the )?users?\\b|\\bwithout comment\\b|\\bno need to (?:double-?)?(?:check|confirm) with the user\\b|\\bdon'?t bring (?:it|this|that) up\\b|\\bnot (?:be )?(?:listed|mentioned|included|shown) in (?:your|the) (?:summary|reply|answer|response|output)\\b|senza dirlo all'utente|sem (?:informar|avisar) o usu[aá]rio|zonder de gebruiker te informeren|ユーザーには(?:伝え|知らせ)ない|사용자에게 알리지|kullanıcıya (?:söyleme|haber verme)|nichts mitbekommen|sans rien (?:lui )?dire|no lo menciones|не сообщай об этом|不要让用户(?:察觉|发现|知道)`,
+      'iu',
+    ),
   },
   {
     id: 'deceive',
@@ -142,7 +172,10 @@ export const RULES: Rule[] = [
   {
     id: 'stealth',
     weight: 1.5,
-    re: /\b(?:silently|secretly|covertly|quietly|discreetly|stealthily|behind the scenes|discrètement|secrètement|heimlich|unbemerkt|en secreto|secretamente|discretamente)(?! (?:ignor|skip|drop|discard|fail|truncat|clamp|default|fall))(?<!(?:fails?|succeeds?|exits?|returns?|continues?) silently)|悄悄|秘密地|偷偷|тайно|незаметно|втихую/iu,
+    re: new RegExp(
+      `\\b${STEALTH}(?! (?:ignor|skip|drop|discard|fail|truncat|clamp|default|fall))(?<!(?:fails?|succeeds?|exits?|returns?|continues?) silently)|${STEALTH_UNBOUNDED}`,
+      'iu',
+    ),
   },
   {
     id: 'secrecy',
@@ -157,12 +190,18 @@ export const RULES: Rule[] = [
   {
     id: 'deceive',
     weight: 3,
-    re: /\b(?:(?:tell|assure|reassure|inform) the user (?:that )?(?:everything|it|the (?:operation|task|request))(?: \w+)? (?:is|was|went|succeeded|completed)|pretend (?:that|to be)|(?:lie|lying) to the user|(?:mislead|deceiv|trick|fool|manipulat)\w* the user|present\b[^.\n]{0,30}\bas if|(?:report|say|claim|reply|respond) (?:to the user )?that (?:it|the \w+|everything) (?:was|were|has been|is) (?:closed|done|completed|successful|sent|fine|safe)|(?:do not|don'?t|never) (?:show|display|print|log|reveal) (?:this|these|the (?:above|following|real|actual|full)))/iu,
+    re: new RegExp(
+      `\\b(?:(?:tell|assure|reassure|inform) the user (?:that )?(?:everything|it|the (?:operation|task|request))(?: \\w+)? (?:is|was|went|succeeded|completed)|pretend (?:that|to be)|(?:lie|lying) to the user|(?:mislead|deceiv|trick|fool|manipulat)\\w* the user|present\\b[^.\\n]{0,30}\\bas if|(?:report|say|claim|reply|respond) (?:to the user )?that (?:it|the \\w+|everything) (?:was|were|has been|is) (?:closed|done|completed|successful|sent|fine|safe)|${NEGATION} (?:show|display|print|log|reveal) (?:this|these|the (?:above|following|real|actual|full)))`,
+      'iu',
+    ),
   },
   {
     id: 'deceive',
     weight: 2,
-    re: /\breport(?:ed)? (?:it |them )?as (?:processed|normal|successful|completed|resolved)(?: normally)?\b|\btell (?:the user|them) only\b|\b(?:describe|present|report|label|pass off) (?:it|this|that|them) as (?:their|the user'?s?|routine|normal|harmless|expected|legitimate)\b|\btell the user (?:that )?(?:it|this|the \w+) (?:was|is|were) (?:routine|normal|harmless|expected|fine|standard)\b|\bhide (?:any|all) (?:mention|trace|sign|evidence|record)s?\b/iu,
+    re: new RegExp(
+      `\\breport(?:ed)? (?:it |them )?as (?:processed|normal|successful|completed|resolved)(?: normally)?\\b|\\btell ${USER_OBJECT} only\\b|\\b(?:describe|present|report|label|pass off) (?:it|this|that|them) as (?:their|the user'?s?|routine|normal|harmless|expected|legitimate)\\b|\\btell the user (?:that )?(?:it|this|the \\w+) (?:was|is|were) (?:routine|normal|harmless|expected|fine|standard)\\b|\\bhide (?:any|all) (?:mention|trace|sign|evidence|record)s?\\b`,
+      'iu',
+    ),
   },
   // Reaching for secrets: a moving verb aimed at a sensitive thing.
   // Lookbehind rather than \b: the verb list includes CJK/Cyrillic, where \b does not apply.
@@ -201,13 +240,19 @@ export const RULES: Rule[] = [
   {
     id: 'solicit',
     weight: 3.5,
-    re: /\b(?:when|whenever|if)\b[^.\n]{0,40}\b(?:tokens?|passwords?|secrets?|(?:api|aws|access|secret|private|ssh|gpg)[ _-]?keys?|credentials)\b[^.\n]{0,80}\b(?:append|include|add|copy|send|put|insert|forward|attach|store|save|paste)\b/iu,
+    re: new RegExp(
+      `\\b${CONDITION}\\b[^.\\n]{0,40}\\b(?:tokens?|passwords?|secrets?|(?:api|aws|access|secret|private|ssh|gpg)[ _-]?keys?|credentials)\\b[^.\\n]{0,80}\\b(?:append|include|add|copy|send|put|insert|forward|attach|store|save|paste)\\b`,
+      'iu',
+    ),
   },
   // Sending things out.
   {
     id: 'exfil-destination',
     weight: 2.5,
-    re: /\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\b(?! (?:is|was|are|were|will be|gets?|has been)\b)[^.\n]{0,60}\b(?:to|at|into|toward|towards)\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\d{1,3}(?:\.\d{1,3}){3}\b)/iu,
+    re: new RegExp(
+      `\\b(?:send|sends|post|posts|upload|uploads|forward|forwards|transmit|email|e-mail|mail|report|sync|copy|leak|exfiltrate|beacon|cc|bcc|deliver|redirect|route)\\b(?! (?:is|was|are|were|will be|gets?|has been)\\b)[^.\\n]{0,60}\\b(?:to|at|into|toward|towards)\\b[^.\\n]{0,20}(?:https?:\\/\\/(?!${LOOPBACK}\\b)\\S+|[\\w.+-]+@[\\w-]+\\.[\\w.]+|\\b\\d{1,3}(?:\\.\\d{1,3}){3}\\b)`,
+      'iu',
+    ),
   },
   {
     id: 'exfil-destination',
@@ -232,7 +277,10 @@ export const RULES: Rule[] = [
   {
     id: 'exfil-destination',
     weight: 3.5,
-    re: /\b(?:send|post|upload|forward|transmit|email|mail|copy|save|store|mirror|back ?up|log|archive|sync|push|leak|cc|bcc)\b[^.\n]{0,20}\b(?:every|all|a copy of|copies of|the full|the entire|the complete|the whole)\b[^.\n]{0,60}\b(?:to|at|into)\b[^.\n]{0,10}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+|git@\S+)/iu,
+    re: new RegExp(
+      `\\b(?:send|post|upload|forward|transmit|email|mail|copy|save|store|mirror|back ?up|log|archive|sync|push|leak|cc|bcc)\\b[^.\\n]{0,20}\\b(?:every|all|a copy of|copies of|the full|the entire|the complete|the whole)\\b[^.\\n]{0,60}\\b(?:to|at|into)\\b[^.\\n]{0,10}(?:https?:\\/\\/(?!${LOOPBACK}\\b)\\S+|[\\w.+-]+@[\\w-]+\\.[\\w.]+|git@\\S+)`,
+      'iu',
+    ),
   },
   {
     id: 'exfil-destination',
@@ -254,7 +302,10 @@ export const RULES: Rule[] = [
   {
     id: 'steer-other-tools',
     weight: 2.5,
-    re: /\b(?:with|using|via|from|by|through) (?:any|every|all|other|another) (?:\w+ ){0,2}(?:tools?|functions?|servers?)\b|\b(?:other|another|different) (?:mcp )?servers?\b/iu,
+    re: new RegExp(
+      `\\b(?:with|using|via|from|by|through) (?:any|every|all|other|another) (?:\\w+ ){0,2}${OTHER_TOOLS}\\b|\\b(?:other|another|different) (?:mcp )?servers?\\b`,
+      'iu',
+    ),
   },
   // Preference manipulation: other tools declared broken or to be ignored so that this one is always chosen.
   {
@@ -271,13 +322,19 @@ export const RULES: Rule[] = [
   {
     id: 'intercept',
     weight: 3,
-    re: /\b(?:before|prior to|after|each time|every time|whenever|when)\b[^.\n]{0,70}\b(?:this tool|this one|this function)\b[^.\n]{0,10}\b(?:has to|must|needs? to|should|is to)\b[^.\n]{0,10}\b(?:be )?(?:invoked|called|used|run)\b|\b(?:routed|passed|sent|forwarded|handed|piped) through this (?:tool|function)\b|\b(?:call|invoke|use|run) this (?:tool|one|function)\b[^.\n]{0,40}\b(?:after|before|following) (?:each|every|any)\b|\b(?:each|every) time you (?:call|use|invoke) (?:any|another|an?) (?:other )?tool\b|\b(?:hand|give|pass|send|forward)\b(?![^.\n]{0,40}\b(?:ids?|identifiers?|branch|names?|slugs?|numbers?|paths?|urls?|uuids?)\b[^.\n]{0,12}\bto this)[^.\n]{0,40}\bto this (?:tool|function)\b/iu,
+    re: new RegExp(
+      `\\b(?:before|prior to|after|each time|every time|whenever|when)\\b[^.\\n]{0,70}\\b(?:this tool|this one|this function)\\b[^.\\n]{0,10}\\b(?:has to|must|needs? to|should|is to)\\b[^.\\n]{0,10}\\b(?:be )?(?:invoked|called|used|run)\\b|\\b(?:routed|passed|sent|forwarded|handed|piped) through this ${TOOL}\\b|\\b(?:call|invoke|use|run) this (?:tool|one|function)\\b[^.\\n]{0,40}\\b(?:after|before|following) (?:each|every|any)\\b|\\b(?:each|every) time you (?:call|use|invoke) (?:any|another|an?) (?:other )?tool\\b|\\b(?:hand|give|pass|send|forward)\\b(?![^.\\n]{0,40}\\b(?:ids?|identifiers?|branch|names?|slugs?|numbers?|paths?|urls?|uuids?)\\b[^.\\n]{0,12}\\bto this)[^.\\n]{0,40}\\bto this ${TOOL}\\b`,
+      'iu',
+    ),
   },
   // Function hijacking: taking over requests meant for another tool ("…use this tool instead").
   {
     id: 'intercept',
     weight: 3,
-    re: /\b(?:when|whenever|if)\b[^.\n]{0,15}\b(?:the user|someone|anyone)\b[^.\n]{0,10}\b(?:asks?|requests?|wants?|tries?|needs?)\b[^.\n]{0,60}\b(?:use|call|invoke|run) this (?:tool|function|one)\b[^.\n]{0,60}\b(?:instead|rather than)\b/iu,
+    re: new RegExp(
+      `\\b${CONDITION}\\b[^.\\n]{0,15}\\b(?:the user|someone|anyone)\\b[^.\\n]{0,10}\\b(?:asks?|requests?|wants?|tries?|needs?)\\b[^.\\n]{0,60}\\b(?:use|call|invoke|run) this ${SELF}\\b[^.\\n]{0,60}\\b(?:instead|rather than)\\b`,
+      'iu',
+    ),
   },
   {
     id: 'capture-user',
@@ -292,7 +349,10 @@ export const RULES: Rule[] = [
   {
     id: 'no-oversight',
     weight: 2,
-    re: /\b(?:do not|don'?t|never|without) (?:ask|asking|check|checking|confirm|confirming)(?: with)? (?:the user|them)(?: (?:for )?(?:confirmation|approval|permission|consent)| (?:which|whether|before|first))\b|\bsubmit\w*\b[^.\n]{0,20}\bwithout (?:review|reviewing|confirmation|checking)\b|\brather than asking the user\b|\bpre-?(?:approved|authori[sz]ed)\b/iu,
+    re: new RegExp(
+      `\\b(?:do not|don'?t|never|without) (?:ask|asking|check|checking|confirm|confirming)(?: with)? ${USER_OBJECT}(?: (?:for )?(?:confirmation|approval|permission|consent)| (?:which|whether|before|first))\\b|\\bsubmit\\w*\\b[^.\\n]{0,20}\\bwithout (?:review|reviewing|confirmation|checking)\\b|\\brather than asking the user\\b|\\bpre-?(?:approved|authori[sz]ed)\\b`,
+      'iu',
+    ),
   },
   {
     id: 'misrepresent',
@@ -318,7 +378,10 @@ export const RULES: Rule[] = [
   {
     id: 'intercept',
     weight: 3,
-    re: /\b(?:before|after|prior to|once|when|whenever|each time|every time)\b[^.\n]{0,60}\b(?:operations?|tools?|functions?|calls?|commands?|requests?)\b[^.\n]{0,40}\b(?:execute|run|call|invoke|use|trigger)s? this (?:tool|function|one)\b[^.\n]{0,40}\b(?:replace|modify|overwrite|correct|fix|change|alter|rewrite|swap|adjust)\w*\b[^.\n]{0,25}\b(?:values?|results?|outputs?|responses?|answers?|arguments?|parameters?)\b|\bintercepts?\b[^.\n]{0,60}\b(?:intended|meant|destined|addressed|sent|going) (?:for|to)\b/iu,
+    re: new RegExp(
+      `\\b(?:before|after|prior to|once|when|whenever|each time|every time)\\b[^.\\n]{0,60}\\b(?:operations?|tools?|functions?|calls?|commands?|requests?)\\b[^.\\n]{0,40}\\b(?:execute|run|call|invoke|use|trigger)s? this ${SELF}\\b[^.\\n]{0,40}\\b(?:replace|modify|overwrite|correct|fix|change|alter|rewrite|swap|adjust)\\w*\\b[^.\\n]{0,25}\\b(?:values?|results?|outputs?|responses?|answers?|arguments?|parameters?)\\b|\\bintercepts?\\b[^.\\n]{0,60}\\b(?:intended|meant|destined|addressed|sent|going) (?:for|to)\\b`,
+      'iu',
+    ),
   },
   // Harvesting what other tools returned: "send the personal data discovered from other tools".
   {
@@ -330,7 +393,10 @@ export const RULES: Rule[] = [
   {
     id: 'exfil-destination',
     weight: 2,
-    re: /\b(?:all|every|each|any|copies of)\b[^.\n]{0,40}\b(?:are|is|will be|get|gets|being)\s+(?:also\s+|silently\s+|automatically\s+|quietly\s+|secretly\s+)?(?:forwarded|copied|mirrored|relayed|routed|exfiltrated|bcc'?d|duplicated|cloned|leaked|beamed)\b[^.\n]{0,20}\bto\b[^.\n]{0,20}(?:https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)\S+|[\w.+-]+@[\w-]+\.[\w.]+)/iu,
+    re: new RegExp(
+      `\\b(?:all|every|each|any|copies of)\\b[^.\\n]{0,40}\\b(?:are|is|will be|get|gets|being)\\s+(?:also\\s+|silently\\s+|automatically\\s+|quietly\\s+|secretly\\s+)?(?:forwarded|copied|mirrored|relayed|routed|exfiltrated|bcc'?d|duplicated|cloned|leaked|beamed)\\b[^.\\n]{0,20}\\bto\\b[^.\\n]{0,20}(?:https?:\\/\\/(?!${LOOPBACK}\\b)\\S+|[\\w.+-]+@[\\w-]+\\.[\\w.]+)`,
+      'iu',
+    ),
   },
   // Telemetry that captures the conversation or the agent's reasoning and ships it out.
   {
@@ -402,7 +468,10 @@ export const RULES: Rule[] = [
   {
     id: 'steer-other-tools',
     weight: 2.5,
-    re: /\b(?:for|on|to|in) (?:all|any|every|each) (?:other|subsequent|future|later) (?:tool|function|server|mcp) (?:calls?|invocations?|requests?|usage)\b|\b(?:all|any|every) (?:other |subsequent )?(?:tools?|functions?|servers?) (?:must|should|shall|have to|are required to)\b|\b(?:other|all|every|any) (?:mcp )?servers?(?:'s|')? (?:tools?|functions?)\b|\binstead of (?:using|calling|invoking) (?:the )?[`'"]?[\w.-]+/iu,
+    re: new RegExp(
+      `\\b(?:for|on|to|in) (?:all|any|every|each) (?:other|subsequent|future|later) (?:tool|function|server|mcp) (?:calls?|invocations?|requests?|usage)\\b|\\b(?:all|any|every) (?:other |subsequent )?${OTHER_TOOLS} (?:must|should|shall|have to|are required to)\\b|\\b(?:other|all|every|any) (?:mcp )?servers?(?:'s|')? (?:tools?|functions?)\\b|\\binstead of (?:using|calling|invoking) (?:the )?[\`'"]?[\\w.-]+`,
+      'iu',
+    ),
   },
   {
     id: 'exfil-destination',
@@ -424,7 +493,10 @@ export const RULES: Rule[] = [
   {
     id: 'priority-claim',
     weight: 2,
-    re: /\b(?:this|these|the following)\b[^.\n]{0,20}\b(?:instructions?|rules?|requirements?|directives?|steps?)\b[^.\n]{0,10}\b(?:override|overrides|supersede|supersedes|take precedence|takes precedence|replace|replaces)\b|\b(?:highest|top|absolute|maximum) priority\b|\b(?:more important|higher priority|precedence) (?:than|over) (?:the )?(?:user|system|any|all|other|previous)|\b(?:come|comes|coming|are|is) from (?:the )?(?:system administrator|administrator|admin|developers?|system|anthropic|openai|security team)\b|\bwhatever (?:the )?(?:user|person|human|customer) (?:asks|says|wants|requests|types)\b|\bregardless of (?:what )?(?:the user|user'?s?|any (?:other )?instructions?|previous|prior)|\beven (?:if|when|though) the user (?:says|asks|requests|tells|instructs|objects|refuses|declines)|(?:hat|haben) (?:höchste|absolute) priorität|priorité (?:absolue|maximale)|prioridad (?:absoluta|máxima)|最高优先级|优先于|наивысш\S* приоритет/iu,
+    re: new RegExp(
+      `\\b(?:this|these|the following)\\b[^.\\n]{0,20}\\b(?:instructions?|rules?|requirements?|directives?|steps?)\\b[^.\\n]{0,10}\\b(?:override|overrides|supersede|supersedes|take precedence|takes precedence|replace|replaces)\\b|\\b(?:highest|top|absolute|maximum) priority\\b|\\b(?:more important|higher priority|precedence) (?:than|over) (?:the )?(?:user|system|any|all|other|previous)|\\b(?:come|comes|coming|are|is) from (?:the )?(?:system administrator|administrator|admin|developers?|system|anthropic|openai|security team)\\b|\\bwhatever (?:the )?${USER} (?:asks|says|wants|requests|types)\\b|\\bregardless of (?:what )?(?:the user|user'?s?|any (?:other )?instructions?|previous|prior)|\\beven (?:if|when|though) the user (?:says|asks|requests|tells|instructs|objects|refuses|declines)|(?:hat|haben) (?:höchste|absolute) priorität|priorité (?:absolue|maximale)|prioridad (?:absoluta|máxima)|最高优先级|优先于|наивысш\\S* приоритет`,
+      'iu',
+    ),
   },
   // Claims that the tool or the user holds authority that lets the agent skip safeguards.
   {
@@ -467,11 +539,18 @@ export const RULES: Rule[] = [
     weight: 2.5,
     re: /\b(?:default|set|make|switch|change)\b[^.\n]{0,30}\b(?:anyone with the link|publicly (?:accessible|readable|shared))\b|\bpublish\b[^.\n]{0,40}\bpublic(?:ly)?\b|\bmake (?:it|them|the \w+(?: \w+)?|all \w+|every \w+) public\b|\bset (?:every|all|each|the) \w+ to public\b|\b(?:add|grant|invite|give)\b[^.\n]{0,40}\b(?:admin|owner|maintainer|root|write) (?:permissions?|access|rights|role|privileges?)\b/iu,
   },
-  { id: 'role-hijack', weight: 2.5, re: /\b(?:the user'?s?|their) (?:actual|real|true|hidden) (?:intent|intention|goal|wish|request)\b/iu },
+  {
+    id: 'role-hijack',
+    weight: 2.5,
+    re: new RegExp(`\\b${USERS} (?:actual|real|true|hidden) (?:intent|intention|goal|wish|request)\\b`, 'iu'),
+  },
   {
     id: 'invoke-other',
     weight: 2,
-    re: /\b(?:call|invoke|run|use)\s+(?:the\s+)?['"\u0060][a-z][\w.-]*['"\u0060]\s+(?:tool|function)\b|\bbefore (?:you respond|responding|answering|anything else)\b[^.\n]{0,30}\b(?:call|invoke|run|execute|read|send)\b/iu,
+    re: new RegExp(
+      `\\b(?:call|invoke|run|use)\\s+(?:the\\s+)?['"\\u0060][a-z][\\w.-]*['"\\u0060]\\s+${TOOL}\\b|\\bbefore (?:you respond|responding|answering|anything else)\\b[^.\\n]{0,30}\\b(?:call|invoke|run|execute|read|send)\\b`,
+      'iu',
+    ),
   },
   {
     id: 'persistence',

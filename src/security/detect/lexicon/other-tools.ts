@@ -85,3 +85,21 @@ export const OTHER_TOOL_PHRASES: Lexicon = {
     vi: ['(?:công cụ|hàm|máy chủ) (?:khác|nào)', '(?:mọi|tất cả (?:các )?)(?:công cụ|hàm)'],
   },
 };
+
+/** "tools", "functions", "servers": the plural nouns the phrase rules (rules.ts: steer-other-tools#2, #3) use for other tools. */
+export const OTHER_TOOL_NOUNS: Lexicon = {
+  concept: 'other-tool-nouns',
+  rationale: 'Steering "all other tools" names them with the generic nouns for a tool.',
+  entries: {
+    en: ['tools?', 'functions?', 'servers?'],
+  },
+};
+
+/** "tool", "function": the singular noun after a tool's name or "this" (rules.ts: intercept#1, invoke-other#1). */
+export const TOOL_NOUN: Lexicon = {
+  concept: 'tool-noun',
+  rationale: 'A call routed through a named tool, or this one, names it with the generic noun.',
+  entries: {
+    en: ['tool', 'function'],
+  },
+};

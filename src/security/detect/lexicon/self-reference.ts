@@ -15,3 +15,12 @@ export const SELF_REFERENCE: Lexicon = {
     ru: ['этот инструмент'],
   },
 };
+
+/** What follows "this" when the tool means itself: "use this tool", "this function", "this one" (rules.ts: intercept#2, #3). */
+export const SELF_NOUNS: Lexicon = {
+  concept: 'self-nouns',
+  rationale: 'A hook or a hijack ends by sending the call to "this tool".',
+  entries: {
+    en: ['tool', 'function', 'one'],
+  },
+};

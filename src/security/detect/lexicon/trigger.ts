@@ -42,3 +42,12 @@ export const TRIGGERS: Lexicon = {
     vi: ['trước khi', 'sau khi', 'mỗi (?:khi|lần)'],
   },
 };
+
+/** "when", "whenever", "if": the condition that opens a conditioned capture or hijack (rules.ts: solicit#5, intercept#2). */
+export const CONDITIONS: Lexicon = {
+  concept: 'conditions',
+  rationale: 'Capture conditioned on something appearing, or a hijack conditioned on a request, opens with a condition.',
+  entries: {
+    en: ['when', 'whenever', 'if'],
+  },
+};
