@@ -27,6 +27,7 @@ import {
   twinEntry,
 } from './helpers.js';
 import { configError } from '../helpers/errors.js';
+import { clearOfWindowEdge } from '../helpers/clock.js';
 
 const ISS = 'https://idp.test';
 // Given to one upstream in its env: the gateway must never let it reach a client.
@@ -532,6 +533,7 @@ describe('request rate limit on /mcp', () => {
 
   it('answers the 6th request of one principal with HTTP 429 and Retry-After, and keeps serving another', async () => {
     const mallory = { authorization: `Bearer ${await gw.token({ sub: 'mallory' })}` };
+    await clearOfWindowEdge(60);
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 7; i++) {

@@ -15,6 +15,7 @@ import { createDemoRouter } from '../../src/demo/router.js';
 import { createStore } from '../../src/storage/index.js';
 import { freePort, startServer, type Started } from '../helpers/mcp.js';
 import { capturingLogger, eventually, everythingEntry, FILESYSTEM, gatewayClient, ROOT, rogueEntry, textOf } from './helpers.js';
+import { clearOfWindowEdge } from '../helpers/clock.js';
 
 describe('gateway in front of real upstreams', () => {
   let keys: TestKeyPair;
@@ -114,6 +115,7 @@ describe('gateway in front of real upstreams', () => {
   });
 
   it('refuses a flood past the rate limit with a JSON-RPC error and stays up', async () => {
+    await clearOfWindowEdge(60);
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       outcomes.push(

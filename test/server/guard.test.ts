@@ -12,6 +12,7 @@ import { registryManifest } from '../../src/server/signed-manifest.js';
 import { createLogger } from '../../src/log.js';
 import { connectClient, startServer, type Started } from '../helpers/mcp.js';
 import { capturingLogger } from '../gateway/helpers.js';
+import { clearOfWindowEdge } from '../helpers/clock.js';
 
 const t = initTRPC.meta<BastionMeta>().create();
 const silent = createLogger({ level: 'silent' });
@@ -144,6 +145,7 @@ describe('securityGuard() in our own server', () => {
       guard: securityGuard({ rateLimits: [{ match: 'plain', perPrincipal: { points: 2, durationSeconds: 60 } }] }),
     });
     const client = await connectClient(s.url, '2026-07-28');
+    await clearOfWindowEdge(60);
     const outcomes = [];
     for (let i = 0; i < 4; i++)
       outcomes.push(
@@ -160,6 +162,7 @@ describe('securityGuard() in our own server', () => {
   it('rateLimit on /mcp answers HTTP 429 with Retry-After past the budget', async () => {
     s = await startServer({ name: 'h', version: '1', router: honest, logger: silent, rateLimit: { points: 3, durationSeconds: 60 } });
     const statuses: number[] = [];
+    await clearOfWindowEdge(60);
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${s.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       statuses.push(res.status);
