@@ -14,11 +14,10 @@ import { GroupStdioTransport } from '../security/connect/stdio-transport.js';
 import { listAll } from '../security/connect/collect.js';
 import type { PromptDef, ResourceDef, ToolDef } from '../security/types.js';
 import type { UpstreamConfig } from './config.js';
-import { fetchWithRequestSignal } from '../net/request-signal.js';
 import { nodeFetch } from '../net/node-fetch.js';
 import { parseEgressRules, startEgressProxy, type EgressProxy } from '../security/connect/egress.js';
 
-const upstreamFetch = fetchWithRequestSignal(nodeFetch());
+const upstreamFetch = nodeFetch();
 
 export type UpstreamStatus = 'starting' | 'ready' | 'unavailable' | 'refused' | 'disabled';
 

@@ -6,6 +6,12 @@
  * the global fetch. Redirects are never followed here; the SDK asks for `redirect: 'manual'` and
  * applies its own same-origin rule.
  *
+ * The SDK transport hands every request the same long-lived AbortSignal (aborted on close).
+ * http.request removes its abort listener when the exchange ends (for an event stream: when the
+ * stream does), so the signal holds one listener per request in flight; undici's fetch kept one
+ * per request until garbage collection, thousands under load, each costing every later
+ * addEventListener a walk of the list and a MaxListenersExceeded warning.
+ *
  * An upstream is not trusted to speak HTTP well: a status or reason phrase a WHATWG Response
  * refuses, a protocol upgrade, a stalled socket or an endless body end in a rejected promise,
  * never in an exception thrown from an event handler (which would take the gateway down).
@@ -14,7 +20,12 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { FetchFn } from './request-signal.js';
+import { setMaxListeners } from 'node:events';
+
+export type FetchFn = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+// One abort listener per request in flight is expected, however many there are: no leak warning for those.
+const raised = new WeakSet<AbortSignal>();
 
 export interface NodeFetchOptions {
   /** A socket with no traffic this long fails the request (undici's header and body timeouts are 300 s too). */
@@ -82,6 +93,10 @@ export function nodeFetch(fallback: FetchFn = fetch, options: NodeFetchOptions =
     if ((body !== undefined && body !== null && typeof body !== 'string') || (url.protocol !== 'http:' && url.protocol !== 'https:'))
       return fallback(input, init);
     const https = url.protocol === 'https:';
+    if (init.signal && !raised.has(init.signal)) {
+      setMaxListeners(0, init.signal);
+      raised.add(init.signal);
+    }
     const attempt = (retry: boolean): Promise<Response> =>
       new Promise<Response>((resolve, reject) => {
         let settled = false;

@@ -2,7 +2,7 @@
  * The allow-list proxy on its own (no sandbox): rule parsing, matching, and the proxy's answers to
  * CONNECT and absolute-URI requests, from the side of a server trying to get out.
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import { connect as connectUnix, createServer as createTcpServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configError } from '../helpers/errors.js';
@@ -220,6 +220,48 @@ describe('egress proxy', () => {
       c.destroy();
       await small.close();
       sink.close();
+    }
+  });
+
+  it('lets a slow plain-HTTP answer finish (the connect timeout is not an idle timeout), and close() ends exchanges in progress', async () => {
+    let held: ServerResponse | undefined;
+    const slow = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      setTimeout(() => res.write('data: 2\n\n'), 400);
+      setTimeout(() => {
+        res.write('data: 3\n\n');
+        held = res; // left open: close() must not wait for it
+      }, 800);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const slowPort = (slow.address() as { port: number }).port;
+    const p = await startEgressProxy({
+      name: 'up',
+      rules: parseEgressRules([`127.0.0.1:${slowPort}`]),
+      logger: log.logger,
+      connectTimeoutMs: 200,
+    });
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const req = request({ socketPath: p.socketPath, path: `http://127.0.0.1:${slowPort}/`, headers: { host: 'x' } }, (res) => {
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('data: 3')) resolve(text);
+          });
+          res.on('end', () => resolve(text));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(body).toContain('data: 3');
+      expect(held).toBeDefined();
+      const closed = await Promise.race([p.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 5_000))]);
+      expect(closed).toBe('closed');
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
     }
   });
 

@@ -147,8 +147,6 @@ export interface EgressProxy {
   readonly dir: string;
   readonly socketPath: string;
   readonly forwarderPath: string;
-  /** Connections let through and refused so far (for tests and the audit). */
-  readonly counts: { allowed: number; denied: number };
   close(): Promise<void>;
 }
 
@@ -166,6 +164,9 @@ export interface EgressProxyOptions {
 }
 
 class Denied extends Error {}
+
+/** What a refusal says: the check's own reason, never the text of an unexpected error. */
+const reasonOf = (e: unknown) => (e instanceof Denied ? e.message : 'error');
 
 /** Resolves and checks a destination; throws Denied with the reason. */
 async function destination(opts: EgressProxyOptions, host: string, port: number): Promise<string> {
@@ -200,7 +201,6 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   const socketPath = join(dir, 'proxy.sock');
   const forwarderPath = join(dir, 'forwarder.cjs');
   writeFileSync(forwarderPath, FORWARDER, { mode: 0o600 });
-  const counts = { allowed: 0, denied: 0 };
   const timeout = opts.connectTimeoutMs ?? 10_000;
   const idle = opts.idleTimeoutMs ?? 300_000;
   const sockets = new Set<Socket>();
@@ -222,14 +222,12 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
   const agent = new HttpAgent({ keepAlive: false, maxSockets: max, maxTotalSockets: max });
 
   const deny = (host: string, port: number, reason: string) => {
-    counts.denied++;
     opts.logger.warn(
       { event: 'egress_denied', server: opts.name, host, port, reason },
       `upstream ${opts.name}: egress to ${host}:${port} refused (${reason})`,
     );
   };
   const allow = (host: string, port: number) => {
-    counts.allowed++;
     opts.logger.info({ event: 'egress_allowed', server: opts.name, host, port }, `upstream ${opts.name}: egress to ${host}:${port}`);
   };
 
@@ -284,7 +282,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         req.pipe(upstream);
       },
       (e: unknown) => {
-        const reason = e instanceof Denied ? e.message : 'error';
+        const reason = reasonOf(e);
         deny(url.hostname, port, reason);
         res.writeHead(403, { 'content-type': 'text/plain' }).end(`mcp-bastion egress: ${reason}\n`);
       },
@@ -329,7 +327,7 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
         });
       },
       (e: unknown) => {
-        const reason = e instanceof Denied ? e.message : 'error';
+        const reason = reasonOf(e);
         deny(target.host, target.port, reason);
         client.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nmcp-bastion egress: ${reason}\n`);
       },
@@ -347,7 +345,6 @@ export async function startEgressProxy(opts: EgressProxyOptions): Promise<Egress
     dir,
     socketPath,
     forwarderPath,
-    counts,
     async close() {
       for (const s of sockets) s.destroy();
       for (const r of outbound) r.destroy();

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchWithRequestSignal } from '../../src/net/request-signal.js';
+import { nodeFetch } from '../../src/net/node-fetch.js';
 
 let server: Server;
 let base: string;
@@ -32,9 +32,10 @@ afterAll(async () => {
 });
 
 const listeners = (s: AbortSignal) => getEventListeners(s, 'abort').length;
-const f = fetchWithRequestSignal();
+const f = nodeFetch();
 
-describe('fetchWithRequestSignal', () => {
+/** The transport's long-lived signal: one abort listener per request in flight, never one per request until GC. */
+describe('nodeFetch and the transport signal', () => {
   it('leaves no listener on the long-lived signal after JSON and empty responses', async () => {
     const outer = new AbortController();
     for (let i = 0; i < 50; i++) {
