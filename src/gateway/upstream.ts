@@ -149,7 +149,7 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     let transport: Transport;
     try {
       // The allow-list proxy lives as long as the upstream, across restarts.
-      if (allowList && config.sandbox !== false) egress ??= await startEgressProxy({ name, rules: parseEgressRules(allowList), logger });
+      if (allowList) egress ??= await startEgressProxy({ name, rules: parseEgressRules(allowList), logger });
       transport = transportFor(config.headers);
     } catch (e) {
       markRefused(describe(e));
