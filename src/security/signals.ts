@@ -15,7 +15,8 @@ import { CREDENTIAL_FAMILIES } from './detect/lexicon/credential-stores.js';
 import { DESTINATION_SOURCE } from './detect/lexicon/destinations.js';
 import { DOC_SECTIONS, NEUTRAL_TAGS } from './detect/lexicon/doc-sections.js';
 import { PROTECTIVE } from './detect/lexicon/protective.js';
-import { mayMatch, requiredPrefixes, TextIndex, type Clauses } from './detect/prefilter.js';
+import { Matcher } from './detect/matcher.js';
+import { TextIndex } from './detect/prefilter.js';
 import {
   FULL_DATA as FULL_DATA_LEX,
   MODEL_NAMED,
@@ -67,24 +68,22 @@ export function normalizeForRules(text: string): string {
 // \b only knows ASCII words, so non-ASCII words in the rules are never placed right after \b.
 // Rules that embed another rule run after it, and only when it matched.
 const ruleCount = new Map<string, number>();
-const COMPILED: (Rule & { clauses: Clauses })[] = RULES.map((r) => {
+// Each rule runs as a Matcher: split into its branches, each skipped when the text lacks its words.
+const COMPILED: (Rule & { name: string; matcher: Matcher })[] = RULES.map((r) => {
   const n = (ruleCount.get(r.id) ?? 0) + 1;
   ruleCount.set(r.id, n);
-  return {
-    ...r,
-    name: r.name ?? `${r.id}#${n}`,
-    re: new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, '')),
-    clauses: requiredPrefixes(r.re.source),
-  };
+  const name = r.name ?? `${r.id}#${n}`;
+  const re = new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, ''));
+  return { ...r, name, re, matcher: new Matcher(re, `rule:${name}`) };
 }).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
 
-/** The compiled phrase rules with their prefilter clauses (for test/security/prefilter.test.ts). */
-export function compiledRules(): readonly { readonly name: string; readonly re: RegExp; readonly clauses: Clauses }[] {
-  return COMPILED.map((r) => ({ name: r.name ?? r.id, re: r.re, clauses: r.clauses }));
+/** The compiled phrase rules (for test/security/prefilter.test.ts). */
+export function compiledRules(): readonly { readonly name: string; readonly re: RegExp; readonly matcher: Matcher }[] {
+  return COMPILED;
 }
 
 /** Names of the phrase rules, in table order; unique by construction (`id#n`) unless a rule names itself. */
-export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name ?? r.id);
+export const RULE_NAMES: readonly string[] = COMPILED.map((r) => r.name);
 
 /** Whether the named phrase rule (gate included) matches the text, as scoring would see it. */
 export function ruleMatches(name: string, text: string): boolean {
@@ -94,31 +93,22 @@ export function ruleMatches(name: string, text: string): boolean {
   return (!rule.gate || rule.gate.test(norm)) && rule.re.test(norm);
 }
 
-/** Texts shorter than this skip the prefilter (measured with bench/scan.ts and a 4 KB output text: below about 200 characters the index costs what it saves). */
-const PREFILTER_MIN_CHARS = 200;
-
 function ruleSignals(norm: string, ctx: StructureContext | undefined, best: Map<SignalId, Signal>): void {
   const add = (sig: Signal): void => {
     const prev = best.get(sig.id);
     if (!prev || prev.weight < sig.weight) best.set(sig.id, sig);
   };
   const matched = new Set<SignalId>();
-  // Rules whose required words are not all in the text are skipped without being run (detect/prefilter.ts).
-  // Short texts (most tool descriptions) run every rule: indexing them costs about what it saves.
-  const index = norm.length >= PREFILTER_MIN_CHARS ? new TextIndex(norm) : undefined;
+  // Branches whose required words are not all in the text are skipped without being run (detect/matcher.ts).
+  const index = new TextIndex(norm);
   for (const rule of COMPILED) {
-    if (
-      (rule.needs && !matched.has(rule.needs)) ||
-      (index !== undefined && !mayMatch(rule.clauses, index)) ||
-      (rule.gate && !rule.gate.test(norm))
-    )
-      continue;
-    const m = rule.re.exec(norm);
+    if ((rule.needs && !matched.has(rule.needs)) || (rule.gate && !rule.gate.test(norm))) continue;
+    const m = rule.matcher.exec(norm, index);
     if (!m) continue;
     matched.add(rule.id);
     add({ id: rule.id, weight: rule.weight, match: m[0].slice(0, 120), rule: rule.name });
   }
-  if (ctx) for (const sig of structureSignals(norm, ctx)) add({ ...sig, rule: sig.rule ?? `structure:${sig.id}` });
+  if (ctx) for (const sig of structureSignals(norm, { ...ctx, index })) add({ ...sig, rule: sig.rule ?? `structure:${sig.id}` });
 }
 
 export interface ScoreContext {

@@ -12,6 +12,8 @@
 
 import type { Signal } from './rules.js';
 import { lexiconSource, type Lexicon } from './detect/engine.js';
+import { Matcher } from './detect/matcher.js';
+import type { TextIndex } from './detect/prefilter.js';
 import { MODEL_NOUNS, OTHER_AGENTS, SECOND_PERSON } from './detect/lexicon/addressee.js';
 import { ALWAYS_WORDS } from './detect/lexicon/always.js';
 import { BENEFIT_CLAIMS } from './detect/lexicon/benefit.js';
@@ -48,6 +50,8 @@ export interface StructureContext {
   otherIdents?: string[];
   /** The raw, case-preserving text (to tell tool_names from ENV_NAMES). */
   raw?: string;
+  /** The prefilter index of the normalised text (detect/prefilter.ts); without it every expression runs in full. */
+  index?: TextIndex;
 }
 
 // Every lexicon here compiles in its listed order: the alternation order decides what a match reports.
@@ -77,9 +81,12 @@ const SENSITIVE_OTHER = new RegExp(lexiconSource(SENSITIVE_DATA_OTHER_SCRIPTS, {
 // Scripts whose vocabulary lives in the *_OTHER lists; ASCII/Latin texts skip those alternations.
 const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1ea0-\u1ef9\u0111\u01a1\u01b0]/;
 
-/** First sensitive-data mention in a normalised text, or null. */
-export function sensitiveMatch(s: string): RegExpExecArray | null {
-  return SENSITIVE_LATIN.exec(s) ?? (NON_LATIN.test(s) ? SENSITIVE_OTHER.exec(s) : null);
+const SENSITIVE_LATIN_M = new Matcher(SENSITIVE_LATIN, 'structure:sensitive-latin');
+const SENSITIVE_OTHER_M = new Matcher(SENSITIVE_OTHER, 'structure:sensitive-other');
+
+/** First sensitive-data mention in a normalised text, or null. `ix` indexes the text or one it is a sentence of. */
+export function sensitiveMatch(s: string, ix?: TextIndex): RegExpExecArray | null {
+  return SENSITIVE_LATIN_M.exec(s, ix) ?? (NON_LATIN.test(s) ? SENSITIVE_OTHER_M.exec(s, ix) : null);
 }
 
 // Verbs that move data into a call, a message or somewhere else.
@@ -276,13 +283,70 @@ const ONCE: [RegExp, Signal['id'], number][] = [
   [SUBORDINATE, 'priority-claim', 3],
   [COMPLY, 'obey-content', 3],
 ];
-const ONCE_ANY = new RegExp([...ONCE.map(([re]) => re), PHISH].map((re) => `(?:${re.source})`).join('|'), 'm');
+const ONCE_M = ONCE.map(([re, id, weight], k) => [new Matcher(re, `structure:once-${id}#${k + 1}`), id, weight] as const);
+const ONCE_ANY = new Matcher(
+  new RegExp([...ONCE.map(([re]) => re), PHISH].map((re) => `(?:${re.source})`).join('|'), 'm'),
+  'structure:once-any',
+);
 
 // The tool speaking of itself: "this tool", "here", "ici".
 const SELF_REF = new RegExp(`\\b${group(SELF_REFERENCE)}\\b`);
 
-function refersToOwn(s: string, ctx: StructureContext): boolean {
-  if (SELF_REF.test(s)) return true;
+// What the sentence-level checks run, as Matchers (detect/matcher.ts): given the whole text's index,
+// each sentence runs only the branches whose words occur somewhere in the text.
+const gate = <K extends string>(res: Record<K, RegExp>): Record<K, Matcher> =>
+  Object.fromEntries(Object.entries<RegExp>(res).map(([k, re]) => [k, new Matcher(re, `structure:${k}`)])) as Record<K, Matcher>;
+const G = gate({
+  ADDRESS_LITERAL,
+  ADDRESSEE,
+  ALWAYS,
+  BENEFIT,
+  CAPABILITY,
+  CAPTURE_COND,
+  CAPTURE_FLOW,
+  CAPTURE_HOST,
+  DATA_INTO,
+  DEST,
+  DESTRUCTIVE,
+  FROM_CHAT,
+  IMPERATIVE,
+  LITERAL,
+  MODEL_NOUN,
+  MODEL_OWNED,
+  MODIFY,
+  NO_LIMITS,
+  OFFERED,
+  OTHER_CALL,
+  OTHER_REF,
+  OTHER_TOOL,
+  PARAM_SLOT,
+  PAYMENT,
+  PERSONA,
+  PHISH,
+  PLANT_ORDER,
+  PLANT_TARGET,
+  PLANT_VERB,
+  PROTECTIVE,
+  REFERENT,
+  ROUTING_FIELD,
+  SECRECY,
+  SELF_REF,
+  STORE,
+  STRONG_TARGET,
+  TRACKING,
+  TRANSFER,
+  TRIGGER,
+  TRUST_HINT,
+  TRUST_NEGATED,
+  TRUST_TRANSFER,
+  UNIVERSAL,
+  USER_DRIVEN,
+  YOU_DIRECTIVE,
+});
+
+/** `ix` only when `s` is the indexed text or one of its sentences. */
+function refersToOwn(s: string, ctx: StructureContext, ix?: TextIndex): boolean {
+  if (G.SELF_REF.test(s, ix)) return true;
   const own = ctx.ownName;
   return own !== undefined && own.length > 2 && s.includes(own);
 }
@@ -315,40 +379,41 @@ function sig(id: Signal['id'], weight: number, match: string, rule?: string): Si
  * Structural signals for one normalised (lower-cased) text. Each signal id at most once.
  */
 export function structureSignals(norm: string, ctx: StructureContext = {}): Signal[] {
+  const ix = ctx.index;
   const out = new Map<Signal['id'], Signal>();
   const put = (s: Signal): void => {
     const prev = out.get(s.id);
     if (!prev || prev.weight < s.weight) out.set(s.id, s);
   };
-  const once = (re: RegExp, id: Signal['id'], weight: number, k: number): boolean => {
-    const m = re.exec(norm);
+  const once = (re: Matcher, id: Signal['id'], weight: number, k: number): boolean => {
+    const m = re.exec(norm, ix);
     if (m) put(sig(id, weight, m[0], `once-${id}#${k}`));
     return m !== null;
   };
   // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
   // One combined pass first: honest descriptions almost never contain any of them.
   let anySecrecy = false;
-  if (ONCE_ANY.test(norm)) {
-    for (const [k, [re, id, weight]] of ONCE.entries()) {
+  if (ONCE_ANY.test(norm, ix)) {
+    for (const [k, [re, id, weight]] of ONCE_M.entries()) {
       if (!once(re, id, weight, k + 1)) continue;
       if (id === 'secrecy') anySecrecy = true;
     }
-    const phish = PHISH.exec(norm);
-    if (phish && DEST.test(norm)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
+    const phish = G.PHISH.exec(norm, ix);
+    if (phish && G.DEST.test(norm, ix)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
   }
-  const anyDest = DEST.test(norm);
+  const anyDest = G.DEST.test(norm, ix);
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address', 'secrecy-plus-address'));
-  trustTransfer(norm, put);
+  trustTransfer(norm, ix, put);
   plantedValues(norm, ctx, put);
 
   // Sentence-level combinations, only when the text has the ingredients at all.
-  const wantSens = sensitiveMatch(norm) !== null;
-  const wantPersona = PERSONA.test(norm);
-  const wantCapture = CAPTURE_FLOW.test(norm);
+  const wantSens = sensitiveMatch(norm, ix) !== null;
+  const wantPersona = G.PERSONA.test(norm, ix);
+  const wantCapture = G.CAPTURE_FLOW.test(norm, ix);
   // Conditions matter only where another tool could be meant: a tool_like identifier or "any other tool".
-  const otherHint = (ctx.raw !== undefined && IDENT_HINT.test(ctx.raw)) || OTHER_TOOL.test(norm);
-  const wantTrigger = otherHint && TRIGGER.test(norm);
-  const wantTamper = otherHint && (anyDest || ADDRESS_LITERAL.test(norm) || LITERAL.test(norm));
+  const otherHint = (ctx.raw !== undefined && IDENT_HINT.test(ctx.raw)) || G.OTHER_TOOL.test(norm, ix);
+  const wantTrigger = otherHint && G.TRIGGER.test(norm, ix);
+  const wantTamper = otherHint && (anyDest || G.ADDRESS_LITERAL.test(norm, ix) || G.LITERAL.test(norm, ix));
   if (!wantSens && !wantPersona && !wantCapture && !wantTrigger && !wantTamper) return [...out.values()];
 
   let anyAddress = false;
@@ -356,65 +421,74 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
   for (const raw of norm.split(SPLIT)) {
     const s = raw.trim();
     if (s.length < 8) continue;
-    const sens = wantSens && sensitiveMatch(s) !== null;
-    const dest = anyDest && DEST.test(s);
-    const trig = wantTrigger ? TRIGGER.exec(s) : null;
-    const persona = wantPersona && PERSONA.test(s);
-    const capture = wantCapture && CAPTURE_FLOW.test(s);
-    const tamperShape = wantTamper && MODIFY.test(s) && (ADDRESS_LITERAL.test(s) || (ROUTING_FIELD.test(s) && LITERAL.test(s)));
+    const sens = wantSens && sensitiveMatch(s, ix) !== null;
+    const dest = anyDest && G.DEST.test(s, ix);
+    const trig = wantTrigger ? G.TRIGGER.exec(s, ix) : null;
+    const persona = wantPersona && G.PERSONA.test(s, ix);
+    const capture = wantCapture && G.CAPTURE_FLOW.test(s, ix);
+    const tamperShape =
+      wantTamper && G.MODIFY.test(s, ix) && (G.ADDRESS_LITERAL.test(s, ix) || (G.ROUTING_FIELD.test(s, ix) && G.LITERAL.test(s, ix)));
     if (!sens && !dest && !trig && !persona && !capture && !tamperShape) continue;
-    const addr = ADDRESSEE.test(s);
+    const addr = G.ADDRESSEE.test(s, ix);
     // The model is named, told "you must", or asked for what only the model has (its prompt).
-    const model = addr && (YOU_DIRECTIVE.test(s) || MODEL_NOUN.test(s) || MODEL_OWNED.test(s));
+    const model = addr && (G.YOU_DIRECTIVE.test(s, ix) || G.MODEL_NOUN.test(s, ix) || G.MODEL_OWNED.test(s, ix));
     anyAddress ||= model;
-    const protective = PROTECTIVE.test(s);
-    if (persona && addr) put(sig('role-hijack', NO_LIMITS.test(s) ? 3 : 2.5, s, 'persona-to-model'));
-    if (capture && refersToOwn(s, ctx)) put(sig('intercept', 3, s, 'capture-into-this-tool'));
-    const xfer = (sens || dest) && TRANSFER.test(s);
+    const protective = G.PROTECTIVE.test(s, ix);
+    if (persona && addr) put(sig('role-hijack', G.NO_LIMITS.test(s, ix) ? 3 : 2.5, s, 'persona-to-model'));
+    if (capture && refersToOwn(s, ctx, ix)) put(sig('intercept', 3, s, 'capture-into-this-tool'));
+    const xfer = (sens || dest) && G.TRANSFER.test(s, ix);
     if (sens && !protective) {
       // Secret or conversation + moving it + (outside address | the model | a parameter slot | secrecy).
       // "your API key" in setup notes is addressed to the human, not the model.
       if (dest && (xfer || model)) put(sig('exfil-combo', 3.5, s, 'secret-moved-to-address'));
-      else if (xfer && (model || SECRECY.test(s) || (PARAM_SLOT.test(s) && STRONG_TARGET.test(s))))
+      else if (xfer && (model || G.SECRECY.test(s, ix) || (G.PARAM_SLOT.test(s, ix) && G.STRONG_TARGET.test(s, ix))))
         put(sig('solicit', 3.5, s, 'secret-moved-by-model'));
-      else if (BENEFIT.test(s) && (xfer || OFFERED.test(s))) put(sig('solicit', 3.5, s, 'secret-for-quality'));
-      else if (CAPTURE_COND.test(s) && (xfer || STORE.test(s)) && !USER_DRIVEN.test(s))
+      else if (G.BENEFIT.test(s, ix) && (xfer || G.OFFERED.test(s, ix))) put(sig('solicit', 3.5, s, 'secret-for-quality'));
+      else if (G.CAPTURE_COND.test(s, ix) && (xfer || G.STORE.test(s, ix)) && !G.USER_DRIVEN.test(s, ix))
         put(sig('solicit', 3.5, s, 'secret-captured-when-seen'));
-      else if (xfer && STRONG_TARGET.test(s) && (OTHER_TOOL.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined))
+      else if (
+        xfer &&
+        G.STRONG_TARGET.test(s, ix) &&
+        (G.OTHER_TOOL.test(s, ix) || G.OTHER_CALL.test(s, ix) || mentionsOtherIdent(s, ctx) !== undefined)
+      )
         put(sig('solicit', 3, s, 'secret-to-other-tool'));
-      else if (xfer && FROM_CHAT.test(s) && countSensitive(s) >= 2) put(sig('solicit', 3, s, 'personal-data-from-chat'));
+      else if (xfer && G.FROM_CHAT.test(s, ix) && countSensitive(s) >= 2) put(sig('solicit', 3, s, 'personal-data-from-chat'));
       else if (xfer) sensMove ??= s;
     }
     if (protective) continue;
     // Hijacking: a condition on another tool's call, with consequences for this tool, the data or the arguments.
     if (trig) {
       const clause = s.slice(trig.index, trig.index + 80).split(/,|:|;| then /)[0] ?? '';
-      if ((mentionsOtherIdent(clause, ctx) || OTHER_TOOL.test(clause)) && !USER_DRIVEN.test(s)) {
+      if ((mentionsOtherIdent(clause, ctx) || G.OTHER_TOOL.test(clause)) && !G.USER_DRIVEN.test(s, ix)) {
         const rest = s.replace(clause, ' ');
         if (
-          (refersToOwn(rest, ctx) && (UNIVERSAL.test(s) || DATA_INTO.test(rest))) ||
+          (refersToOwn(rest, ctx) && (G.UNIVERSAL.test(s, ix) || G.DATA_INTO.test(rest))) ||
           (sens && (xfer || addr)) ||
-          DESTRUCTIVE.test(rest) ||
-          (MODIFY.test(rest) && (ADDRESS_LITERAL.test(rest) || (ROUTING_FIELD.test(rest) && (LITERAL.test(rest) || ALWAYS.test(rest)))))
+          G.DESTRUCTIVE.test(rest) ||
+          (G.MODIFY.test(rest) &&
+            (G.ADDRESS_LITERAL.test(rest) || (G.ROUTING_FIELD.test(rest) && (G.LITERAL.test(rest) || G.ALWAYS.test(rest)))))
         )
           put(sig('intercept', 3, s, 'hook-on-other-tool'));
       }
     }
     // Tampering with another tool's arguments or output towards a planted value or address.
-    if ((tamperShape || (dest && xfer)) && (mentionsOtherIdent(s, ctx) !== undefined || OTHER_TOOL.test(s) || (dest && OTHER_CALL.test(s))))
+    if (
+      (tamperShape || (dest && xfer)) &&
+      (mentionsOtherIdent(s, ctx) !== undefined || G.OTHER_TOOL.test(s, ix) || (dest && G.OTHER_CALL.test(s, ix)))
+    )
       put(sig('tamper', 3, s, 'other-call-tampered'));
   }
   // Spread over sentences: data moved in one, the model addressed or secrecy demanded in another.
   if (sensMove && (anyAddress || anySecrecy) && !out.has('solicit') && !out.has('exfil-combo'))
     put(sig('solicit', 2.5, sensMove, 'secret-moved-model-elsewhere'));
-  if (wantSens && !out.has('solicit') && !out.has('exfil-combo')) acrossSentences(norm, anySecrecy, put);
+  if (wantSens && !out.has('solicit') && !out.has('exfil-combo')) acrossSentences(norm, anySecrecy, ix, put);
   return [...out.values()];
 }
 
 /** "Follow the instructions found in tool outputs": orders taken from content, unless the sentence forbids it. */
-function trustTransfer(norm: string, put: (s: Signal) => void): void {
-  if (!TRUST_HINT.test(norm)) return;
-  const m = TRUST_TRANSFER.exec(norm);
+function trustTransfer(norm: string, ix: TextIndex | undefined, put: (s: Signal) => void): void {
+  if (!G.TRUST_HINT.test(norm, ix)) return;
+  const m = G.TRUST_TRANSFER.exec(norm, ix);
   if (!m) return;
   const start = Math.max(norm.lastIndexOf('. ', m.index), norm.lastIndexOf('\n', m.index), 0);
   if (TRUST_NEGATED.test(norm.slice(start, m.index + m[0].length))) return;
@@ -423,36 +497,38 @@ function trustTransfer(norm: string, put: (s: Signal) => void): void {
 
 /** Tracking parameters, accounts or routing values planted into other calls ("always add ?ref=", "the target account is always ..."). */
 function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => void): void {
-  const tracking = TRACKING.test(norm);
-  const payment = ROUTING_FIELD.test(norm) && PAYMENT.test(norm);
+  const ix = ctx.index;
+  const tracking = G.TRACKING.test(norm, ix);
+  const payment = G.ROUTING_FIELD.test(norm, ix) && G.PAYMENT.test(norm, ix);
   if (!tracking && !payment) return;
   for (const raw of norm.split(SPLIT)) {
     const s = raw.trim();
-    if (s.length < 12 || PROTECTIVE.test(s)) continue;
-    const other = OTHER_TOOL.test(s) || OTHER_REF.test(s) || OTHER_CALL.test(s) || mentionsOtherIdent(s, ctx) !== undefined;
-    const general = ALWAYS.test(s) || UNIVERSAL.test(s);
+    if (s.length < 12 || G.PROTECTIVE.test(s, ix)) continue;
+    const other =
+      G.OTHER_TOOL.test(s, ix) || G.OTHER_REF.test(s, ix) || G.OTHER_CALL.test(s, ix) || mentionsOtherIdent(s, ctx) !== undefined;
+    const general = G.ALWAYS.test(s, ix) || G.UNIVERSAL.test(s, ix);
     // Without another tool in view, only an order counts ("always add ?ref= to links"), not a feature ("every link includes ?tag=").
     if (
       tracking &&
-      !USER_DRIVEN.test(s) &&
-      TRACKING.test(s) &&
-      PLANT_VERB.test(s) &&
-      PLANT_TARGET.test(s) &&
-      (other || (general && PLANT_ORDER.test(s) && !refersToOwn(s, ctx)))
+      !G.USER_DRIVEN.test(s, ix) &&
+      G.TRACKING.test(s, ix) &&
+      G.PLANT_VERB.test(s, ix) &&
+      G.PLANT_TARGET.test(s, ix) &&
+      (other || (general && G.PLANT_ORDER.test(s, ix) && !refersToOwn(s, ctx, ix)))
     ) {
       put(sig('tamper', 3, s, 'tracking-parameter-planted'));
       return;
     }
-    if (!payment || !PAYMENT.test(s) || !ROUTING_FIELD.test(s)) continue;
-    const addressed = ADDRESSEE.test(s) && (MODEL_NOUN.test(s) || YOU_DIRECTIVE.test(s));
-    if (ADDRESS_LITERAL.test(s) && (other || general || addressed)) {
+    if (!payment || !G.PAYMENT.test(s, ix) || !G.ROUTING_FIELD.test(s, ix)) continue;
+    const addressed = G.ADDRESSEE.test(s, ix) && (G.MODEL_NOUN.test(s, ix) || G.YOU_DIRECTIVE.test(s, ix));
+    if (G.ADDRESS_LITERAL.test(s, ix) && (other || general || addressed)) {
       put(sig('tamper', 3, s, 'payment-account-planted'));
       return;
     }
     // "whichever payment integration is active, the IBAN is to be read from this tool's response"
     if (
       other &&
-      refersToOwn(s, ctx) &&
+      refersToOwn(s, ctx, ix) &&
       /\b(?:read|taken|copied|pulled|sourced|fetched|obtained) from\b|\bcomes? from\b|\buse the value (?:from|of)\b/.test(s)
     ) {
       put(sig('tamper', 3, s, 'routing-value-from-this-tool'));
@@ -468,29 +544,36 @@ function plantedValues(norm: string, ctx: StructureContext, put: (s: Signal) => 
  * destination an outside address or a parameter slot; honest docs that name a key in one
  * sentence and a URL in another have neither.
  */
-function acrossSentences(norm: string, secrecy: boolean, put: (s: Signal) => void): void {
+function acrossSentences(norm: string, secrecy: boolean, ix: TextIndex | undefined, put: (s: Signal) => void): void {
   const sents = norm
     .split(SPLIT)
     .map((x) => x.trim())
     .filter((x) => x.length >= 4);
   for (let i = 0; i < sents.length - 1; i++) {
     const a = sents[i] ?? '';
-    if (sensitiveMatch(a) === null || PROTECTIVE.test(a)) continue;
+    if (sensitiveMatch(a, ix) === null || G.PROTECTIVE.test(a, ix)) continue;
     for (let j = i + 1; j <= Math.min(i + 2, sents.length - 1); j++) {
       const b = sents[j] ?? '';
       // "You can e-mail it to support@…" describes an option the user has, not an order.
-      if (PROTECTIVE.test(b) || USER_DRIVEN.test(b) || CAPABILITY.test(b) || !TRANSFER.test(b) || !REFERENT.test(b)) continue;
-      const win = j === i + 1 ? `${a} ${b}` : `${a} ${sents[i + 1] ?? ''} ${b}`;
-      const model = ADDRESSEE.test(win) && (YOU_DIRECTIVE.test(win) || MODEL_NOUN.test(win) || MODEL_OWNED.test(win));
-      const strong = STRONG_TARGET.test(a) || CAPTURE_HOST.test(b);
-      // A sentence that opens with the verb is an order to whoever reads it (here: the model).
-      const imperative = IMPERATIVE.test(b) && DEST.test(b) && (UNIVERSAL.test(b) || /\b(?:us|we|our)\b/.test(win));
       if (
-        (model && (DEST.test(b) || PARAM_SLOT.test(b) || OTHER_TOOL.test(b))) ||
+        G.PROTECTIVE.test(b, ix) ||
+        G.USER_DRIVEN.test(b, ix) ||
+        G.CAPABILITY.test(b, ix) ||
+        !G.TRANSFER.test(b, ix) ||
+        !G.REFERENT.test(b, ix)
+      )
+        continue;
+      const win = j === i + 1 ? `${a} ${b}` : `${a} ${sents[i + 1] ?? ''} ${b}`;
+      const model = G.ADDRESSEE.test(win) && (G.YOU_DIRECTIVE.test(win) || G.MODEL_NOUN.test(win) || G.MODEL_OWNED.test(win));
+      const strong = G.STRONG_TARGET.test(a, ix) || G.CAPTURE_HOST.test(b, ix);
+      // A sentence that opens with the verb is an order to whoever reads it (here: the model).
+      const imperative = G.IMPERATIVE.test(b, ix) && G.DEST.test(b, ix) && (G.UNIVERSAL.test(b, ix) || /\b(?:us|we|our)\b/.test(win));
+      if (
+        (model && (G.DEST.test(b, ix) || G.PARAM_SLOT.test(b, ix) || G.OTHER_TOOL.test(b, ix))) ||
         secrecy ||
-        SECRECY.test(win) ||
+        G.SECRECY.test(win) ||
         imperative ||
-        (strong && (DEST.test(b) || PARAM_SLOT.test(b)))
+        (strong && (G.DEST.test(b, ix) || G.PARAM_SLOT.test(b, ix)))
       ) {
         put(sig('solicit', 3, `${a.slice(0, 50)} … ${b.slice(0, 60)}`, 'secret-split-over-sentences'));
         return;

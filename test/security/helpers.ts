@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatTrace, scoreText, type Finding, type ScannedServer, type ToolDef, type TraceEntry } from '../../src/security/index.js';
+import { RULE_DOCS } from '../../src/security/detect/rule-docs.js';
 import { toolTexts } from '../../src/security/texts.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'scan');
@@ -39,4 +40,29 @@ export function explainTool(tool: ToolDef, findings: Finding[], server: string):
     .join('\n');
   const v = scoreText(text);
   return `no finding; text scores ${v.score}: ${formatTrace(v.trace).join(' | ') || '(no signal)'}`;
+}
+
+function strings(v: unknown, out: string[]): void {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
+  });
+}
+
+/** Every distinct text this repository has: the detector's training corpora, every string of the scan fixtures, the rule examples. */
+export function corpus(): string[] {
+  const texts: string[] = [];
+  const data = join(import.meta.dirname, '..', '..', 'data', 'detector');
+  for (const f of readdirSync(data).filter((f) => f.endsWith('.jsonl')))
+    for (const line of readFileSync(join(data, f), 'utf8').split('\n'))
+      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+  for (const f of jsonFiles(FIXTURES)) strings(JSON.parse(readFileSync(f, 'utf8')), texts);
+  for (const d of Object.values(RULE_DOCS)) texts.push(...d.examples.hit, ...d.examples.miss);
+  return [...new Set(texts.filter((t) => t.length > 0))];
 }

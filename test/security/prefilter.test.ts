@@ -1,42 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { corpus } from './helpers.js';
 import { mayMatch, requiredPrefixes, TextIndex, type Clauses } from '../../src/security/detect/prefilter.js';
-import { RULE_DOCS } from '../../src/security/detect/rule-docs.js';
 import { compiledRules, normalizeForRules } from '../../src/security/signals.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function strings(v: unknown, out: string[]): void {
-  if (typeof v === 'string') out.push(v);
-  else if (Array.isArray(v)) for (const x of v) strings(x, out);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
-}
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? jsonFiles(p) : p.endsWith('.json') ? [p] : [];
-  });
-}
-
-/** Every text this repository has: the detector's training corpora, the scan fixtures, the rule examples. */
-function corpus(): string[] {
-  const texts: string[] = [];
-  const data = join(ROOT, 'data', 'detector');
-  for (const f of readdirSync(data).filter((f) => f.endsWith('.jsonl')))
-    for (const line of readFileSync(join(data, f), 'utf8').split('\n'))
-      if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-  for (const f of jsonFiles(join(ROOT, 'test', 'fixtures', 'scan'))) strings(JSON.parse(readFileSync(f, 'utf8')), texts);
-  for (const d of Object.values(RULE_DOCS)) texts.push(...d.examples.hit, ...d.examples.miss);
-  return texts.filter((t) => t.length > 0);
-}
 
 const keys = (c: Clauses) => c.map((clause) => clause.map((k) => k.prefix ?? `~${k.sub}`));
 
 describe('rule prefilter', () => {
   it('never skips a rule that matches: every rule, every text in data/detector, the scan fixtures and the rule examples', () => {
-    const rules = compiledRules();
+    // Every branch of every rule (detect/matcher.ts runs rules branch by branch, each behind its own clauses).
+    const rules = compiledRules().flatMap((r) =>
+      r.matcher.leaves.map((l, i) => ({ name: `${r.name}[${i}]`, re: l.re, clauses: l.clauses })),
+    );
     const texts = corpus();
     expect(texts.length).toBeGreaterThan(3000);
     const missed: string[] = [];
@@ -56,22 +30,21 @@ describe('rule prefilter', () => {
     expect(missed).toEqual([]);
     // The check means something only if rules do match, and the prefilter does skip.
     expect(matches).toBeGreaterThan(1000);
-    expect(skipped / (texts.length * rules.length)).toBeGreaterThan(0.5);
+    expect(skipped / (texts.length * rules.length)).toBeGreaterThan(0.9);
   });
 
-  it('every rule gets clauses (none falls back to always running)', () => {
-    expect(
-      compiledRules()
-        .filter((r) => r.clauses.length === 0)
-        .map((r) => r.name),
-    ).toEqual([]);
+  it('every branch of every rule gets clauses (none falls back to always running)', () => {
+    expect(compiledRules().flatMap((r) => r.matcher.leaves.filter((l) => l.clauses.length === 0).map(() => r.name))).toEqual([]);
   });
 
   it('derives words after a boundary, alternations, and nothing from optional parts or lookarounds', () => {
     expect(keys(requiredPrefixes(String.raw`\bignore (?:all )?(?:previous|prior) instructions\b`))).toEqual([
       ['ignore'],
-      ['previo', 'prior'],
+      // A literal run longer than a key is also required whole.
+      ['~ignore '],
+      ['prior', '~previous'],
       ['instru'],
+      ['~ instruction'],
     ]);
     // Not after a boundary: a substring, not a word prefix.
     expect(keys(requiredPrefixes(String.raw`(?<![a-z])token`))).toEqual([['~token']]);
@@ -95,8 +68,8 @@ describe('rule prefilter', () => {
   it('indexes word prefixes the way \\b sees words', () => {
     const index = new TextIndex('please ignore_all x-token foo.pem übermittle');
     for (const p of ['pl', 'please', 'ignore', 'ignore_', 'to', 'token', 'pe', 'pem', 'bermit'])
-      expect(index.prefixes.has(p.slice(0, 6))).toBe(true);
-    expect(index.prefixes.has('gnore')).toBe(false);
+      expect(index.hasPrefix(p.slice(0, 6))).toBe(true);
+    expect(index.hasPrefix('gnore')).toBe(false);
     expect(index.has({ sub: 'übermittle' })).toBe(true);
     expect(index.has({ sub: 'absent' })).toBe(false);
   });

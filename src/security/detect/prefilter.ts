@@ -32,6 +32,10 @@ const SUB_MAX = 12;
 export interface Key {
   readonly prefix?: string;
   readonly sub?: string;
+  /** prefixHash(prefix), filled in by requiredPrefixes. */
+  readonly hash?: number;
+  /** trigramHashes(sub), filled in by requiredPrefixes. */
+  readonly trigrams?: readonly number[];
 }
 /** Each clause: at least one of its keys must be found in the text. All clauses must be met. */
 export type Clauses = readonly (readonly Key[])[];
@@ -124,7 +128,9 @@ class Parser {
           found = true;
         }
       }
-      if (!found && run.length >= (/[^\x00-\x7f]/.test(run) ? MIN_SUB_WIDE : MIN_SUB)) clauses.push([{ sub: run.slice(0, SUB_MAX) }]);
+      // A run longer than a key is also required as a whole: "requestcatcher.com" is much rarer than words starting "reques".
+      if ((!found && run.length >= (/[^\x00-\x7f]/.test(run) ? MIN_SUB_WIDE : MIN_SUB)) || run.length > MAX_KEY)
+        clauses.push([{ sub: run.slice(0, SUB_MAX) }]);
       run = '';
       runAtBoundary = false;
     };
@@ -258,33 +264,119 @@ export function requiredPrefixes(source: string): Clauses {
     return [];
   }
   // Word prefixes are a set lookup, substrings a scan of the text: try the prefixes first.
-  return clauses.map((c) => [...c.filter((k) => k.prefix !== undefined), ...c.filter((k) => k.prefix === undefined)]);
+  return clauses.map((c) => [
+    ...c.filter((k) => k.prefix !== undefined).map((k) => ({ prefix: k.prefix, hash: prefixHash(k.prefix!) })),
+    ...c.filter((k) => k.prefix === undefined).map((k) => ({ sub: k.sub, trigrams: trigramHashes(k.sub!) })),
+  ]);
 }
+
+/** The hash TextIndex files a word prefix under (any 32-bit mix works: a collision only lets a rule run). */
+export function prefixHash(prefix: string): number {
+  let h = 0;
+  for (let i = 0; i < prefix.length; i++) h = (Math.imul(h, 31) + prefix.charCodeAt(i)) | 0;
+  return h;
+}
+
+const trigramAt = (s: string, i: number): number =>
+  (Math.imul(Math.imul(s.charCodeAt(i), 31) + s.charCodeAt(i + 1), 31) + s.charCodeAt(i + 2)) | 0;
+
+/** The hashes TextIndex files a substring's three-character pieces under. */
+export function trigramHashes(sub: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 3 <= sub.length; i++) out.push(trigramAt(sub, i));
+  return out;
+}
+
+/** Word prefixes also fall into one of 2^16 fixed buckets, so that matcher.ts can find the branches a text wakes from the text's side. */
+export const BUCKET_BITS = 16;
+export const prefixBucket = (hash: number): number => Math.imul(hash, 0x9e3779b1) >>> (32 - BUCKET_BITS);
+const bucketSeen = new Uint32Array(1 << BUCKET_BITS);
+let bucketEpoch = 0;
+
+/** Table bits per text character: about one word prefix per 1.3 characters, so the table stays under 1/10 full. */
+const BITS_PER_CHAR = 8;
+const MIN_BITS_LOG2 = 9;
 
 /**
  * What the prefilter knows about one lower-cased text: the prefixes (MIN_KEY..MAX_KEY characters)
- * of its words, collected in one pass, and substring lookups, each done at most once.
+ * of its words, filed by hash in a bit table in one pass (no strings are built), and substring
+ * lookups, each done at most once. A hash collision can only make `has` say yes wrongly, which
+ * lets a rule run that could have been skipped; it never skips one.
  */
 export class TextIndex {
-  readonly prefixes = new Set<string>();
-  private readonly subs = new Map<string, boolean>();
+  private readonly bits: Uint32Array;
+  // Every three-character piece of the text, by hash: a substring with a piece missing is not there.
+  private readonly trigramBits: Uint32Array;
+  private readonly shift: number;
+  private subs: Map<string, boolean> | undefined;
+  /** Per-text results other modules derive from the index (matcher.ts: which branches may match). */
+  readonly memo = new Map<object | symbol, unknown>();
+  /** The distinct prefixBucket()s of the text's word prefixes. */
+  readonly buckets: number[] = [];
 
   constructor(readonly text: string) {
     const n = text.length;
+    let log2 = MIN_BITS_LOG2;
+    while (1 << log2 < n * BITS_PER_CHAR && log2 < 24) log2++;
+    this.bits = new Uint32Array(1 << (log2 - 5));
+    this.trigramBits = new Uint32Array(1 << (log2 - 5));
+    this.shift = 32 - log2;
+    for (let t = 0; t + 3 <= n; t++) {
+      const slot = this.slot(trigramAt(text, t));
+      this.trigramBits[slot >>> 5]! |= 1 << (slot & 31);
+    }
+    const epoch = ++bucketEpoch;
     let i = 0;
     while (i < n) {
       // Skip to the start of a word (ASCII letters, digits, underscore: what \b knows).
       while (i < n && !wordCode(text.charCodeAt(i))) i++;
-      const start = i;
-      while (i < n && wordCode(text.charCodeAt(i))) i++;
-      const len = Math.min(i - start, MAX_KEY);
-      for (let k = MIN_KEY; k <= len; k++) this.prefixes.add(text.slice(start, start + k));
+      let h = 0;
+      let k = 0;
+      while (i < n && wordCode(text.charCodeAt(i))) {
+        if (k < MAX_KEY) {
+          h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+          if (++k >= MIN_KEY) {
+            this.set(h);
+            const b = prefixBucket(h);
+            if (bucketSeen[b] !== epoch) {
+              bucketSeen[b] = epoch;
+              this.buckets.push(b);
+            }
+          }
+        }
+        i++;
+      }
     }
   }
 
+  private slot(h: number): number {
+    return Math.imul(h, 0x9e3779b1) >>> this.shift;
+  }
+
+  private set(h: number): void {
+    const s = this.slot(h);
+    this.bits[s >>> 5]! |= 1 << (s & 31);
+  }
+
+  /** Whether some word of the text starts with `prefix` (MIN_KEY..MAX_KEY characters); may say yes wrongly, never no wrongly. */
+  hasPrefix(prefix: string, hash = prefixHash(prefix)): boolean {
+    return this.hasPrefixHash(hash);
+  }
+
+  /** hasPrefix by the prefix's prefixHash. */
+  hasPrefixHash(hash: number): boolean {
+    const s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    return (this.bits[s >>> 5]! & (1 << (s & 31))) !== 0;
+  }
+
   has(key: Key): boolean {
-    if (key.prefix !== undefined) return this.prefixes.has(key.prefix);
+    if (key.prefix !== undefined) return this.hasPrefix(key.prefix, key.hash);
     const sub = key.sub!;
+    for (const h of key.trigrams ?? trigramHashes(sub)) {
+      const slot = this.slot(h);
+      if ((this.trigramBits[slot >>> 5]! & (1 << (slot & 31))) === 0) return false;
+    }
+    this.subs ??= new Map();
     let found = this.subs.get(sub);
     if (found === undefined) {
       found = this.text.includes(sub);
