@@ -6,7 +6,7 @@
  * text: { source, label (1 attack, 0 benign), kind, text }. data/detector/README.md lists licences.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,9 @@ export const PINS = {
   awslabs: { repo: 'awslabs/mcp', commit: '100b55b6d92f731bc8d23486ce9efd5bbf90c606' },
   github: { repo: 'github/github-mcp-server', commit: '64a49f34d076b6f5917dae1424521d43c7bcae84' },
   grafana: { repo: 'grafana/mcp-grafana', commit: 'c6e492b39f493f7e5856eb4ab419bc918b083716' },
+  intentprobe: { repo: 'mcpware/IntentProbe', commit: '6f07032b684ff1ba65f20129f3347106dfdcda6e' },
+  dockerRegistry: { repo: 'docker/mcp-registry', commit: '818bf169b365e7b7d5b117352e32757c54844718' },
+  purplellama: { repo: 'meta-llama/PurpleLlama', commit: '4be64c3a24442b51c76175e6ec67722cc3f5fe38' },
 } as const;
 type PinName = keyof typeof PINS;
 
@@ -252,6 +255,84 @@ function garakDan(): Sample[] {
   );
 }
 
+/**
+ * IntentProbe's hand-built poisoned and clean tool descriptions (written as same-topic pairs).
+ * Not taken: its MCPTox-derived files, the first adversarial set (possibly rewritten from MCPTox),
+ * the length-matched subsets (copies of hard_v3) and the files that import other benchmarks.
+ */
+const INTENTPROBE_FILES = [
+  'adversarial_poisoned_v2',
+  'adversarial_poisoned_v3',
+  'hard_poisoned',
+  'hard_v2_poisoned',
+  'hard_v3_poisoned',
+  'neutral_poisoned',
+  'hard_clean',
+  'hard_v2_clean',
+  'hard_v2_clean_no_reassurance',
+  'hard_v3_clean',
+  'neutral_clean',
+];
+function intentprobe(): Sample[] {
+  return INTENTPROBE_FILES.flatMap((f) =>
+    (JSON.parse(show('intentprobe', `research/datasets/${f}.json`)) as { description: string; label: 0 | 1 }[]).map((r) => ({
+      source: r.label === 1 ? 'intentprobe' : 'intentprobe-clean',
+      label: r.label,
+      kind: 'tool-description' as const,
+      text: clean(r.description),
+    })),
+  );
+}
+
+interface RegistryTool {
+  description?: string;
+  inputSchema?: { properties?: Record<string, { description?: string }> };
+}
+
+/** Tool and parameter descriptions of the servers in Docker's MCP registry (`servers/<name>/tools.json`). */
+function dockerRegistry(): Sample[] {
+  return list('dockerRegistry', /^servers\/[^/]+\/tools\.json$/)
+    .flatMap((path) => JSON.parse(show('dockerRegistry', path)) as RegistryTool[])
+    .flatMap((t) => [t.description ?? '', ...Object.values(t.inputSchema?.properties ?? {}).map((p) => p.description ?? '')])
+    .map((text) => ({ source: 'docker-mcp-registry', label: 0 as const, kind: 'tool-description' as const, text: clean(text) }));
+}
+
+/** CyberSecEval's prompt-injection cases (direct and indirect): the injected user input. */
+function cyberseceval(): Sample[] {
+  const cases = JSON.parse(show('purplellama', 'CybersecurityBenchmarks/datasets/prompt_injection/prompt_injection.json')) as {
+    user_input: string;
+  }[];
+  return cases.map((c) => ({
+    source: 'cyberseceval',
+    label: 1 as const,
+    kind: 'injection' as const,
+    text: c.user_input.trim().slice(0, 2000),
+  }));
+}
+
+/** Every string of the scan fixtures, lower-cased: new sources leave them out, so the regression floors stay unseen. */
+function fixtureTexts(): Set<string> {
+  const out = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.add(v.trim().toLowerCase());
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  const dir = (d: string): void => {
+    for (const f of readdirSync(d)) {
+      const path = join(d, f);
+      if (statSync(path).isDirectory()) dir(path);
+      else if (f.endsWith('.json')) walk(JSON.parse(readFileSync(path, 'utf8')));
+    }
+  };
+  dir(join(ROOT, 'test', 'fixtures', 'scan'));
+  return out;
+}
+const notInFixtures = (samples: Sample[]): Sample[] => {
+  const fixtures = fixtureTexts();
+  return samples.filter((s) => !fixtures.has(s.text.trim().toLowerCase()));
+};
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const all = dedupe([
     ...agentdojoAttacks(),
@@ -270,6 +351,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       /MustTool\(\s*"[^"]+",\s*"((?:[^"\\]|\\.)*)"/g,
       /jsonschema:"(?:[^"`]*,)?description=([^"`]*)"/g,
     ]),
+    ...notInFixtures([...intentprobe(), ...dockerRegistry(), ...cyberseceval()]),
   ]);
   const dir = join(ROOT, 'data', 'detector');
   mkdirSync(dir, { recursive: true });

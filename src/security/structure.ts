@@ -34,6 +34,7 @@ import { ROUTING_FIELDS } from './detect/lexicon/routing-fields.js';
 import { SECRECY as SECRECY_LEX } from './detect/lexicon/secrecy.js';
 import { SELF_REFERENCE } from './detect/lexicon/self-reference.js';
 import { SENSITIVE_DATA_LATIN, SENSITIVE_DATA_OTHER_SCRIPTS } from './detect/lexicon/sensitive-data.js';
+import { INTO_OUTPUT, SENT_AWAY, SIDE_ACTIONS } from './detect/lexicon/side-access.js';
 import { STORE_VERBS } from './detect/lexicon/store.js';
 import { STRONG_TARGETS } from './detect/lexicon/strong-targets.js';
 import { TRANSFER_INTO } from './detect/lexicon/transfer-into.js';
@@ -191,6 +192,9 @@ const PHISH =
 const COMPLY =
   /\byou (?:should|must|need to|have to|are to)\s+(?:\w+\s+)?(?:comply|obey|follow|act on|do what)\b[^.\n]{0,15}\b(?:it|them|its|their|the text|such text|instructions?)\b|\b(?:carry out|do|follow|execute|obey|perform)\s+(?:whatever|anything|everything)\s+(?:it|they|the \w+|this \w+)\s+(?:says|say|asks?|contains?|instructs?|requests?)\b/;
 
+// The tool declaring that it takes more than its job needs, or sends it away (detect/lexicon/side-access.ts).
+const SIDE_ACCESS = new RegExp(`${alternatives(SIDE_ACTIONS)}|${alternatives(INTO_OUTPUT)}|${alternatives(SENT_AWAY)}`);
+
 // Tying the tool's quality to receiving secrets: "works best when ~/.aws/credentials are provided".
 const BENEFIT = new RegExp(`\\b${group(BENEFIT_CLAIMS)}\\b`);
 
@@ -331,6 +335,7 @@ const G = gate({
   ROUTING_FIELD,
   SECRECY,
   SELF_REF,
+  SIDE_ACCESS,
   STORE,
   STRONG_TARGET,
   TRACKING,
@@ -453,6 +458,7 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
       )
         put(sig('solicit', 3, s, 'secret-to-other-tool'));
       else if (xfer && G.FROM_CHAT.test(s, ix) && countSensitive(s) >= 2) put(sig('solicit', 3, s, 'personal-data-from-chat'));
+      else if (G.SIDE_ACCESS.test(s, ix) && !G.USER_DRIVEN.test(s, ix)) put(sig('solicit', 3, s, 'side-access-declared'));
       else if (xfer) sensMove ??= s;
     }
     if (protective) continue;

@@ -17,9 +17,10 @@ export const WEAK_ONLY_CAP = 2;
 
 /**
  * Learned-model probability at or above which the model adds its signal. Chosen from the
- * leave-one-source-out run (data/detector/loso.json): at 0.95 the benign tool-description sources
- * each stay at or below 0.9 % flagged (awslabs 0.9 %, github 0.6 %, grafana 0 %, agentdojo-tools
- * 4 %), while lower cut-offs cost several percent on real tool prose.
+ * leave-one-source-out run (data/detector/loso.json): at 0.95 the real tool-description sources
+ * each stay at or below 1.2 % flagged (awslabs 1.2 %, docker-mcp-registry 0.6 %, github 0 %,
+ * grafana 0 %, agentdojo-tools 0 %), while lower cut-offs cost several percent on real tool prose.
+ * (intentprobe-clean reads 26 %: held out, its poisoned twins teach the model their topics.)
  */
 export const MODEL_PROBABILITY = 0.95;
 /**
