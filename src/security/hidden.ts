@@ -156,6 +156,8 @@ function decodeUrl(run: string): string | undefined {
 /** Latin word with Cyrillic/Greek letters inside it: a keyword-filter evasion, never a real spelling. */
 const MIXED_WORD =
   /[\p{L}]*(?:\p{Script=Latin}[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}]\p{Script=Latin})[\p{L}]*/gu;
+// MIXED_WORD needs one of these letters; one linear pass for it is far cheaper than the word scan.
+const MIXED_HINT = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
 
 // Cheap gate: plain printable ASCII without comment markers or long alphanumeric runs hides nothing.
 const PLAIN = /^[\x20-\x7E\n\r\t]*$/;
@@ -235,7 +237,7 @@ export function findHidden(text: string): HiddenHit[] {
     if (decoded) hits.push({ kind: 'encoded-url', count: m[0].length, decoded, sample: escapeSample(m[0], 40) });
   }
 
-  const mixed = [...text.matchAll(MIXED_WORD)].map((m) => m[0]).filter((w) => w.length >= 3);
+  const mixed = MIXED_HINT.test(text) ? [...text.matchAll(MIXED_WORD)].map((m) => m[0]).filter((w) => w.length >= 3) : [];
   if (mixed.length > 0) hits.push({ kind: 'mixed-script', count: mixed.length, sample: escapeSample(mixed.slice(0, 3).join(' ')) });
 
   return hits;

@@ -140,7 +140,9 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
 
   // Score the whole entity (signals split across fields still add up); find the worst field
   // only when there is something to report, which keeps large benign toolsets fast.
-  const visible = entity.texts.map((t) => visibleText(t.text)).join('\n');
+  // Each field as a person sees it, worked out once (scoring, the model and the field search all read it).
+  const shown = entity.texts.map((t) => visibleText(t.text));
+  const visible = shown.join('\n');
   const hiddenText = payloads.map((p) => visibleText(p)).join('\n');
   // Own parameter names, so that "fill the q field" is not mistaken for a reference to another tool.
   const params = [
@@ -170,7 +172,7 @@ export function checkEntityText(entity: EntityTexts, ctx: TextCheckContext): Fin
     ctx.model === false
       ? undefined
       : strongestField(
-          entity.texts.map((t) => ({ field: t.field, text: visibleText(t.text) })),
+          entity.texts.map((t, i) => ({ field: t.field, text: shown[i] ?? '' })),
           typeof ctx.model === 'function' ? ctx.model : undefined,
         );
   const learned = learnedSignal(modelField);

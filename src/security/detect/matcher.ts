@@ -191,19 +191,16 @@ const keyRarity = (k: Key): number => {
 const anchorScore = (c: readonly Key[]): number => c.reduce((m, k) => Math.min(m, keyRarity(k)), Infinity) - c.length / 100;
 
 let epoch = 0;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 // Every matcher's word-prefix anchors by bucket: a text visits the buckets of its own words and
 // wakes what is filed there (a bucket shared by two prefixes wakes both; the full check sorts it out).
 const BUCKETS: ({ matcher: Matcher; at: number }[] | undefined)[] = new Array(1 << BUCKET_BITS);
 const WOKEN = Symbol('woken anchors');
 
-/** For each matcher, the word-prefix anchors (positions in its anchorKeys) the indexed text may have. */
-function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
-  let woken = index.memo.get(WOKEN) as Map<Matcher, number[]> | undefined;
-  if (woken) return woken;
-  woken = new Map();
-  for (const b of index.buckets) {
-    const entries = BUCKETS[b];
+function visit(woken: Map<Matcher, number[]>, table: typeof BUCKETS, buckets: readonly number[]): void {
+  for (const b of buckets) {
+    const entries = table[b];
     if (!entries) continue;
     for (const { matcher, at } of entries) {
       const list = woken.get(matcher);
@@ -211,6 +208,14 @@ function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
       else woken.set(matcher, [at]);
     }
   }
+}
+
+/** For each matcher, the word-prefix anchors (positions in its anchorKeys) the indexed text may have. */
+function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
+  let woken = index.memo.get(WOKEN) as Map<Matcher, number[]> | undefined;
+  if (woken) return woken;
+  woken = new Map();
+  visit(woken, BUCKETS, index.buckets);
   index.memo.set(WOKEN, woken);
   return woken;
 }
@@ -224,6 +229,10 @@ export class Matcher {
   private readonly anchored: number[][] = [];
   // The anchors that are substrings (looked up by this matcher; the word prefixes are found from the text's side).
   private readonly subAt: number[] = [];
+  // One three-character piece of each (the middle one), tested first: most texts fail on it.
+  private subProbe = new Int32Array(0);
+  // Those of them with a non-ASCII character, which an ASCII text cannot hold.
+  private readonly wideSubAt: number[] = [];
   private readonly always: number[] = [];
   private readonly seen: Uint32Array;
 
@@ -253,6 +262,7 @@ export class Matcher {
         return;
       }
       const anchor = leaf.clauses.reduce((a, b) => (anchorScore(b) > anchorScore(a) ? b : a));
+      // The anchor that woke the leaf is known present (but for a bucket shared by two prefixes, which only costs a run).
       leaf.checks = leaf.clauses
         .filter((c) => c !== anchor)
         .sort((a, b) => anchorScore(b) - anchorScore(a))
@@ -275,11 +285,15 @@ export class Matcher {
     this.seen = new Uint32Array(this.leaves.length);
     this.anchorKeys.forEach((k, at) => {
       if (k.prefix === undefined) {
-        this.subAt.push(at);
+        (NON_ASCII.test(k.sub!) ? this.wideSubAt : this.subAt).push(at);
         return;
       }
       const b = prefixBucket(k.hash!);
       (BUCKETS[b] ??= []).push({ matcher: this, at });
+    });
+    this.subProbe = Int32Array.from(this.subAt, (at) => {
+      const tri = this.anchorKeys[at]!.trigrams ?? [];
+      return tri[tri.length >> 1] ?? 0;
     });
     REGISTRY.push(this);
   }
@@ -299,7 +313,13 @@ export class Matcher {
     const e = ++epoch;
     const ids = this.always.slice();
     for (const at of wokenAnchors(index).get(this) ?? []) this.wake(at, e, ids);
-    for (const at of this.subAt) if (index.has(this.anchorKeys[at]!)) this.wake(at, e, ids);
+    const probe = this.subProbe;
+    for (let k = 0; k < probe.length; k++) {
+      if (!index.hasTrigramHash(probe[k]!)) continue;
+      const at = this.subAt[k]!;
+      if (index.has(this.anchorKeys[at]!)) this.wake(at, e, ids);
+    }
+    if (!index.ascii) for (const at of this.wideSubAt) if (index.has(this.anchorKeys[at]!)) this.wake(at, e, ids);
     if (ids.length > 1) ids.sort((a, b) => a - b);
     const live: Leaf[] = [];
     for (const id of ids) {

@@ -313,6 +313,8 @@ export class TextIndex {
   readonly memo = new Map<object | symbol, unknown>();
   /** The distinct prefixBucket()s of the text's word prefixes. */
   readonly buckets: number[] = [];
+  /** No character outside ASCII: substrings with one cannot be in the text. */
+  readonly ascii: boolean;
 
   constructor(readonly text: string) {
     const n = text.length;
@@ -321,11 +323,12 @@ export class TextIndex {
     this.bits = new Uint32Array(1 << (log2 - 5));
     this.trigramBits = new Uint32Array(1 << (log2 - 5));
     this.shift = 32 - log2;
+    const epoch = ++bucketEpoch;
     for (let t = 0; t + 3 <= n; t++) {
       const slot = this.slot(trigramAt(text, t));
       this.trigramBits[slot >>> 5]! |= 1 << (slot & 31);
     }
-    const epoch = ++bucketEpoch;
+    this.ascii = !/[^\x00-\x7f]/.test(text);
     let i = 0;
     while (i < n) {
       // Skip to the start of a word (ASCII letters, digits, underscore: what \b knows).
@@ -367,6 +370,12 @@ export class TextIndex {
   hasPrefixHash(hash: number): boolean {
     const s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
     return (this.bits[s >>> 5]! & (1 << (s & 31))) !== 0;
+  }
+
+  /** Whether a three-character piece with this hash (trigramHashes) may be in the text; never no wrongly. */
+  hasTrigramHash(hash: number): boolean {
+    const s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    return (this.trigramBits[s >>> 5]! & (1 << (s & 31))) !== 0;
   }
 
   has(key: Key): boolean {
