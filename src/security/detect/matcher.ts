@@ -222,6 +222,11 @@ function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
 
 /** A RegExp run as its split branches, each behind its own prefilter clauses (see above). */
 export class Matcher {
+  /**
+   * Run every expression whole, ignoring the index (the engine as it was before split matching).
+   * Verdicts are the same either way; bench/scan.ts sets it to measure the split against it.
+   */
+  static plain = false;
   readonly leaves: readonly Leaf[];
   // Each leaf is filed under the keys of one of its clauses (its anchor): a text wakes only the
   // leaves filed under a key it has, and those are then checked in full. Leaves without clauses always run.
@@ -335,7 +340,7 @@ export class Matcher {
    * given, indexes `text` or a text that holds it as a piece cut at non-word characters (a sentence).
    */
   exec(text: string, index?: TextIndex): RegExpExecArray | null {
-    if (!index) return this.re.exec(text);
+    if (!index || Matcher.plain) return this.re.exec(text);
     let best: RegExpExecArray | null = null;
     for (const leaf of this.live(index)) {
       // Most leaves that wake do not match: test() builds no result array.
@@ -348,7 +353,7 @@ export class Matcher {
   }
 
   test(text: string, index?: TextIndex): boolean {
-    if (!index) return this.re.test(text);
+    if (!index || Matcher.plain) return this.re.test(text);
     for (const leaf of this.live(index)) if (leaf.re.test(text)) return true;
     return false;
   }
