@@ -55,6 +55,12 @@ function jsonFiles(dir: string): string[] {
   });
 }
 
+/**
+ * Tests that run every rule or matcher over the whole corpus take ~20 s alone and more when other
+ * test files share the two cores; they get this instead of the default 30 s.
+ */
+export const CORPUS_TIMEOUT_MS = 180_000;
+
 /** Every distinct text this repository has: the detector's training corpora, every string of the scan fixtures, the rule examples. */
 export function corpus(): string[] {
   const texts: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corpus } from './helpers.js';
+import { corpus, CORPUS_TIMEOUT_MS } from './helpers.js';
 import { Matcher } from '../../src/security/detect/matcher.js';
 import { TextIndex } from '../../src/security/detect/prefilter.js';
 import { normalizeForRules } from '../../src/security/signals.js';
@@ -12,39 +12,43 @@ const SPLIT = /(?<=[.!?])\s+|[。！？\n]+|;\s+/;
 const show = (m: RegExpExecArray | null) => (m ? `${m.index}:${JSON.stringify(m[0])}` : 'null');
 
 describe('split matchers', () => {
-  it('match exactly what their expression matches: every matcher, every corpus text and every sentence of it', () => {
-    const matchers = Matcher.all();
-    expect(matchers.length).toBeGreaterThan(100);
-    const texts = corpus();
-    expect(texts.length).toBeGreaterThan(3000);
-    const wrong: string[] = [];
-    let matches = 0;
-    let runs = 0;
-    for (const text of texts) {
-      const norm = normalizeForRules(text);
-      const index = new TextIndex(norm);
-      const pieces = [
-        norm,
-        ...norm
-          .split(SPLIT)
-          .map((s) => s.trim())
-          .filter((s) => s.length >= 4 && s !== norm),
-      ];
-      for (const m of matchers)
-        for (const piece of pieces) {
-          const want = m.re.exec(piece);
-          const got = m.exec(piece, index);
-          runs++;
-          if (want) matches++;
-          if (show(want) !== show(got) || m.test(piece, index) !== (want !== null))
-            wrong.push(`${m.name} on ${JSON.stringify(piece.slice(0, 80))}: ${show(want)} vs ${show(got)}`);
-        }
-    }
-    expect(wrong.slice(0, 20)).toEqual([]);
-    // The comparison means something only if the expressions do match.
-    expect(matches).toBeGreaterThan(5000);
-    expect(runs).toBeGreaterThan(1_000_000);
-  });
+  it(
+    'match exactly what their expression matches: every matcher, every corpus text and every sentence of it',
+    () => {
+      const matchers = Matcher.all();
+      expect(matchers.length).toBeGreaterThan(100);
+      const texts = corpus();
+      expect(texts.length).toBeGreaterThan(3000);
+      const wrong: string[] = [];
+      let matches = 0;
+      let runs = 0;
+      for (const text of texts) {
+        const norm = normalizeForRules(text);
+        const index = new TextIndex(norm);
+        const pieces = [
+          norm,
+          ...norm
+            .split(SPLIT)
+            .map((s) => s.trim())
+            .filter((s) => s.length >= 4 && s !== norm),
+        ];
+        for (const m of matchers)
+          for (const piece of pieces) {
+            const want = m.re.exec(piece);
+            const got = m.exec(piece, index);
+            runs++;
+            if (want) matches++;
+            if (show(want) !== show(got) || m.test(piece, index) !== (want !== null))
+              wrong.push(`${m.name} on ${JSON.stringify(piece.slice(0, 80))}: ${show(want)} vs ${show(got)}`);
+          }
+      }
+      expect(wrong.slice(0, 20)).toEqual([]);
+      // The comparison means something only if the expressions do match.
+      expect(matches).toBeGreaterThan(5000);
+      expect(runs).toBeGreaterThan(1_000_000);
+    },
+    CORPUS_TIMEOUT_MS,
+  );
 
   it('splits alternations, keeps the leftmost match and the earlier branch on a tie', () => {
     const lex = new Matcher(/\b(?:api keys?|access tokens?|cvv)\b/, 'test:lexicon');
