@@ -12,6 +12,7 @@ import { NEGATIONS } from './detect/lexicon/negation.js';
 import { OTHER_TOOL_NOUNS, TOOL_NOUN } from './detect/lexicon/other-tools.js';
 import { SECRET_LOCATIONS, SECRET_WORDS } from './detect/lexicon/secret-locations.js';
 import { SELF_NOUNS } from './detect/lexicon/self-reference.js';
+import { NETWORK_COMMANDS, REVEALING_COMMANDS } from './detect/lexicon/shell-exfil.js';
 import { STEALTH_ADVERBS, STEALTH_ADVERBS_UNBOUNDED } from './detect/lexicon/stealth.js';
 import { TRANSFER_VERBS } from './detect/lexicon/transfer-verbs.js';
 import { CONDITIONS } from './detect/lexicon/trigger.js';
@@ -576,7 +577,16 @@ export const RULES: Rule[] = [
     id: 'remote-code',
     weight: 3.5,
     gate: /\bnc\b|privileged|union|download|sh -c|curl|wget|iwr|invoke-web|base64|rm -rf|chmod|chown|powershell|python|printenv|\|\s*(?:curl|wget|nc)\b|drop |truncate|history|histfile|shred|logs|mkfs|\bdd\s+if|reverse shell|:\(\)/,
-    re: /\bnc\b[^\n]{0,30}\s-[a-z]*e\s+\/bin\/(?:ba)?sh\b|--privileged\b[^\n]{0,40}-v\s+\/:\/|\bunion (?:all )?select\b[^\n]{0,60}\b(?:password|passwd|hash|secret|token)|\bdownloads? and (?:executes?|runs?)\b|\bsh -c\s*["']?\$\(\s*(?:curl|wget)|\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:sudo\s+)?(?:(?:ba|z|da)?sh|python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex)\b|\bchmod\s+(?:-[a-z]+\s+)*0?[0-7]?[67][0-7][0-7]\s+(?:~|\$home|\/)(?=[\s;`'"/]|$)|\bchown\s+-r\b[^\n;]{0,30}\s(?:~|\$home|\/)(?=[\s;`'"]|$)|\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+if=\/dev\/(?:zero|u?random)\s+of=\/dev\/|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$home|\*)|\bchmod (?:-r )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)|\b(?:env|printenv|set)\s*\|\s*(?:curl|wget|nc)\b|\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n]{0,120}(?:\$\(|`)\s*(?:env|printenv|set|cat|whoami|id|hostname|history|base64)\b|\bcurl\b[^\n]{0,80}(?:--data-binary|--upload-file|-t|-f)\s+@|\b(?:drop (?:table|database|schema)|truncate table)\b|\bhistory -c\b|\bunset histfile\b|\bshred -[a-z]*u|\b(?:wipe|clear|delete) (?:the )?(?:audit |shell |system )?(?:logs|history)\b/iu,
+    re: /\bnc\b[^\n]{0,30}\s-[a-z]*e\s+\/bin\/(?:ba)?sh\b|--privileged\b[^\n]{0,40}-v\s+\/:\/|\bunion (?:all )?select\b[^\n]{0,60}\b(?:password|passwd|hash|secret|token)|\bdownloads? and (?:executes?|runs?)\b|\bsh -c\s*["']?\$\(\s*(?:curl|wget)|\b(?:curl|wget|iwr|invoke-webrequest)\b[^\n|]{0,120}\|\s*(?:sudo\s+)?(?:(?:ba|z|da)?sh|python[0-9.]*|node|perl|ruby|php|pwsh|powershell|iex)\b|\bchmod\s+(?:-[a-z]+\s+)*0?[0-7]?[67][0-7][0-7]\s+(?:~|\$home|\/)(?=[\s;`'"/]|$)|\bchown\s+-r\b[^\n;]{0,30}\s(?:~|\$home|\/)(?=[\s;`'"]|$)|\bmkfs(?:\.\w+)?\s+\/dev\/|\bdd\s+if=\/dev\/(?:zero|u?random)\s+of=\/dev\/|:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:|\bbase64 (?:-d|--decode)\b[^\n]{0,40}\|\s*(?:ba)?sh|\brm -rf (?:\/|~|\$home|\*)|\bchmod (?:-r )?777\b|\bnc (?:-e|-c)\b|\breverse shell\b|\bpowershell(?:\.exe)? (?:-e|-enc|-encodedcommand)\b|\bpython3? -c\b[^\n]{0,80}(?:socket|subprocess|urllib|requests\.post)|\b(?:env|printenv|set)\s*\|\s*(?:curl|wget|nc)\b|\bcurl\b[^\n]{0,80}(?:--data-binary|--upload-file|-t|-f)\s+@|\b(?:drop (?:table|database|schema)|truncate table)\b|\bhistory -c\b|\bunset histfile\b|\bshred -[a-z]*u|\b(?:wipe|clear|delete) (?:the )?(?:audit |shell |system )?(?:logs|history)\b/iu,
+  },
+  {
+    // A command substitution inside a request: its output leaves the machine in the URL, header or body.
+    id: 'remote-code',
+    name: 'command-output-in-url',
+    weight: 3.5,
+    re: new RegExp(
+      `\\b${lexiconSource(NETWORK_COMMANDS, { sort: false })}\\s[^\\n]{0,120}(?:\\$\\(|\`)\\s*${lexiconSource(REVEALING_COMMANDS, { sort: false })}(?![\\w-])`,
+    ),
   },
   {
     id: 'exec',
