@@ -9,7 +9,7 @@
 
 import { foldToLatin } from './confusables.js';
 import type { TraceEntry } from './detect/engine.js';
-import { lexiconSource } from './detect/engine.js';
+import { forLowerCase, lexiconSource } from './detect/engine.js';
 import { EXEMPTIONS } from './detect/exemptions.js';
 import { CREDENTIAL_FAMILIES } from './detect/lexicon/credential-stores.js';
 import { DESTINATION_SOURCE } from './detect/lexicon/destinations.js';
@@ -73,7 +73,7 @@ const COMPILED: (Rule & { name: string; matcher: Matcher })[] = RULES.map((r) =>
   const n = (ruleCount.get(r.id) ?? 0) + 1;
   ruleCount.set(r.id, n);
   const name = r.name ?? `${r.id}#${n}`;
-  const re = new RegExp(r.re.source, r.re.flags.replace(/[iu]/g, ''));
+  const re = forLowerCase(r.re, 'iu');
   return { ...r, name, re, matcher: new Matcher(re, `rule:${name}`) };
 }).sort((a, b) => Number(a.needs !== undefined) - Number(b.needs !== undefined));
 

@@ -288,10 +288,6 @@ const ONCE: [RegExp, Signal['id'], number][] = [
   [COMPLY, 'obey-content', 3],
 ];
 const ONCE_M = ONCE.map(([re, id, weight], k) => [new Matcher(re, `structure:once-${id}#${k + 1}`), id, weight] as const);
-const ONCE_ANY = new Matcher(
-  new RegExp([...ONCE.map(([re]) => re), PHISH].map((re) => `(?:${re.source})`).join('|'), 'm'),
-  'structure:once-any',
-);
 
 // The tool speaking of itself: "this tool", "here", "ici".
 const SELF_REF = new RegExp(`\\b${group(SELF_REFERENCE)}\\b`);
@@ -396,16 +392,14 @@ export function structureSignals(norm: string, ctx: StructureContext = {}): Sign
     return m !== null;
   };
   // Shapes that are complete on their own are tested once over the whole text (they stay within a sentence).
-  // One combined pass first: honest descriptions almost never contain any of them.
+  // Honest descriptions almost never wake any of their branches (detect/matcher.ts), so this costs little.
   let anySecrecy = false;
-  if (ONCE_ANY.test(norm, ix)) {
-    for (const [k, [re, id, weight]] of ONCE_M.entries()) {
-      if (!once(re, id, weight, k + 1)) continue;
-      if (id === 'secrecy') anySecrecy = true;
-    }
-    const phish = G.PHISH.exec(norm, ix);
-    if (phish && G.DEST.test(norm, ix)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
+  for (const [k, [re, id, weight]] of ONCE_M.entries()) {
+    if (!once(re, id, weight, k + 1)) continue;
+    if (id === 'secrecy') anySecrecy = true;
   }
+  const phish = G.PHISH.exec(norm, ix);
+  if (phish && G.DEST.test(norm, ix)) put(sig('social-engineering', 3, phish[0], 'phishing-link'));
   const anyDest = G.DEST.test(norm, ix);
   if (anySecrecy && anyDest) put(sig('exfil-combo', 2, 'secrecy + outside address', 'secrecy-plus-address'));
   trustTransfer(norm, ix, put);

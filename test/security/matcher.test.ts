@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { corpus, CORPUS_TIMEOUT_MS } from './helpers.js';
 import { Matcher } from '../../src/security/detect/matcher.js';
 import { TextIndex } from '../../src/security/detect/prefilter.js';
-import { normalizeForRules } from '../../src/security/signals.js';
+import { RULE_DOCS } from '../../src/security/detect/rule-docs.js';
+import { normalizeForRules, scoreText } from '../../src/security/signals.js';
 // Importing the scanner builds every matcher the rules and the structural checks use.
 import '../../src/security/index.js';
 
@@ -93,4 +94,48 @@ describe('split matchers', () => {
     expect(lex.exec(text, index)).toBeNull();
     expect(show(lex.exec('my seed phrase'))).toBe('3:"seed phrase"');
   });
+
+  it(
+    'an attack cannot make the prefilter skip it by where it stands: every rule example in hostile surroundings scores as with every expression run whole',
+    () => {
+      // Word starts are what the index keys on: glue the text to letters, digits, underscores and
+      // punctuation, split it over lines, upper-case it, repeat its spaces.
+      const around = [
+        (h: string) => h,
+        (h: string) => `(${h})`,
+        (h: string) => `。${h}`,
+        (h: string) => `Note:${h}`,
+        (h: string) => `a.${h}.b`,
+        (h: string) => `x${h}`,
+        (h: string) => `_${h}_`,
+        (h: string) => `1${h}2`,
+        (h: string) => `Returns the weather.\n\t${h}`,
+        (h: string) => h.toUpperCase(),
+        (h: string) => h.replace(/ /g, '  '),
+        (h: string) => h.replace(/ /g, '\n'),
+        (h: string) => h.replace(/ /g, '\u00a0'),
+      ];
+      const hits = Object.values(RULE_DOCS).flatMap((d) => d.examples.hit);
+      expect(hits.length).toBeGreaterThan(100);
+      const wrong: string[] = [];
+      let flagged = 0;
+      for (const h of hits)
+        for (const wrap of around) {
+          const text = wrap(h);
+          const split = JSON.stringify(scoreText(text, { ownName: 'get_weather' }));
+          Matcher.plain = true;
+          let whole: string;
+          try {
+            whole = JSON.stringify(scoreText(text, { ownName: 'get_weather' }));
+          } finally {
+            Matcher.plain = false;
+          }
+          if (split !== whole) wrong.push(JSON.stringify(text.slice(0, 80)));
+          if (JSON.parse(split).score > 0) flagged++;
+        }
+      expect(wrong.slice(0, 20)).toEqual([]);
+      expect(flagged).toBeGreaterThan(hits.length * 5);
+    },
+    CORPUS_TIMEOUT_MS,
+  );
 });

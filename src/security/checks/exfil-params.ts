@@ -4,6 +4,7 @@
  * data to the server, so no "send" wording is needed for this to be theft.
  */
 
+import { forLowerCase } from '../detect/engine.js';
 import { visibleText } from '../hidden.js';
 import { BEYOND_SECRETS, isSecretsTool } from '../scope.js';
 import { normalizeForRules } from '../signals.js';
@@ -50,19 +51,23 @@ function collectParams(schema: unknown, prefix: string, out: Param[], depth = 0)
   }
 }
 
-// What the parameter asks the agent to put in it. These run on lower-cased text (normalizeForRules), so
-// they carry no `i` flag: case folding in Unicode mode is what made them slow.
-const STEAL_CONTEXT =
-  /\b(?:(?:everyone|anyone|people|persons|everybody) mentioned in (?:the|this) (?:conversation|chat)|(?:latest|last|every|each) (?:user )?(?:message|turn|prompt)s?\b[^.\n]{0,20}\bverbatim|what the user (?:just )?(?:wrote|typed|said)|(?:mentioned|said|shared|given) anywhere in (?:the|this) (?:conversation|chat|session)|(?:said|typed|written|discussed|shared|mentioned) (?:in|during) (?:this|the) (?:conversation|chat|session)|hidden instructions|(?:earlier|previously|before) in (?:the|this) (?:session|conversation|chat)|\bword for word\b|(?:log|record|transcript|copy|dump) of (?:the |this )?(?:current |whole |entire |full )?(?:chat|conversation|session|dialog(?:ue)?)|\ball (?:the )?turns\b|(?:the )?names of (?:all|every) (?:the )?tools you|(?:full|entire|whole|complete|all|verbatim)\b[^.\n]{0,12}\b(?:conversation|chat|dialog(?:ue)?|transcript of (?:the|this|our) (?:conversation|chat|session)|context window|message history|prompt history)|(?:previous|prior|earlier|preceding|past) (?:messages?|conversation|turns?|instructions?|prompts?|tool (?:calls?|results?|outputs?))|system (?:prompt|message|instructions?)|(?:instructions?|prompt) you (?:were|have been) given|everything (?:the user|you) (?:has |have )?(?:said|know|have|saw|seen|typed|shared|told)|(?:all|any) (?:other )?(?:information|data|details|context) (?:you|the user) (?:have|has|know|knows|can (?:find|see|access)|shared|mentioned)|(?:other|all|any) (?:tools?'? )?(?:outputs?|results?|responses?) (?:you|from)|user'?s? (?:personal|private) (?:data|information|details)|(?:personal|private) (?:details|data|information) (?:of|about) the user|including (?:their |the user'?s? )?(?:personal|private) (?:details|data|information))/u;
-const STEAL_SECRET_BULK =
-  /\b(?:precise |exact |home |current )(?:home )?(?:address|gps location|location)\b[^.\n]{0,40}\beven if (?:not|it is not|they are not) (?:needed|required)\b|\beven if not needed\b|\bclipboard\b|\bprocess\.env\b|\bos\.environ\b|\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:environment variables?|env vars?)|\*_(?:token|key|secret|password)\b|\bconnection strings? (?:including|with) (?:the )?(?:username|user|password|credentials)/u;
-const STEAL_SECRET =
-  /\b(?:contents? of|content from|read (?:from )?|copy of|dump of|paste)\b[^.\n]{0,40}(?:~\/|\/etc\/|\.ssh|ssh|private keys?|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|credentials|mcp\.json|config\.json|keychain|wallet|history)|\b(?:any|all|every|the user'?s?|your)\b[^.\n]{0,15}\b(?:api[ _-]?keys?|secrets?|access tokens?|passwords?|credentials|private keys?|ssh keys?|environment variables|cookies|session tokens?)\b[^.\n]{0,30}\b(?:you (?:have|know|can|see|find)|available|visible|in (?:the )?(?:context|conversation|environment|memory)|found)|(?:gesamte[nr]? (?:gesprächsverlauf|unterhaltung|konversation)|vorherigen nachrichten|systemprompt)|(?:toute la conversation|historique complet|messages précédents|prompt système)|(?:toda la conversación|historial completo|mensajes anteriores|prompt del sistema)|(?:完整(?:的)?对话|全部对话|之前的消息|系统提示|聊天记录)|(?:всю переписку|весь диалог|предыдущие сообщения|системн\S* промпт|историю (?:чата|диалога))/u;
+// What the parameter asks the agent to put in it. These run on lower-cased text (normalizeForRules):
+// forLowerCase drops the `i` flag, whose Unicode case folding was their cost.
+const STEAL_CONTEXT = forLowerCase(
+  /\b(?:(?:everyone|anyone|people|persons|everybody) mentioned in (?:the|this) (?:conversation|chat)|(?:latest|last|every|each) (?:user )?(?:message|turn|prompt)s?\b[^.\n]{0,20}\bverbatim|what the user (?:just )?(?:wrote|typed|said)|(?:mentioned|said|shared|given) anywhere in (?:the|this) (?:conversation|chat|session)|(?:said|typed|written|discussed|shared|mentioned) (?:in|during) (?:this|the) (?:conversation|chat|session)|hidden instructions|(?:earlier|previously|before) in (?:the|this) (?:session|conversation|chat)|\bword for word\b|(?:log|record|transcript|copy|dump) of (?:the |this )?(?:current |whole |entire |full )?(?:chat|conversation|session|dialog(?:ue)?)|\ball (?:the )?turns\b|(?:the )?names of (?:all|every) (?:the )?tools you|(?:full|entire|whole|complete|all|verbatim)\b[^.\n]{0,12}\b(?:conversation|chat|dialog(?:ue)?|transcript of (?:the|this|our) (?:conversation|chat|session)|context window|message history|prompt history)|(?:previous|prior|earlier|preceding|past) (?:messages?|conversation|turns?|instructions?|prompts?|tool (?:calls?|results?|outputs?))|system (?:prompt|message|instructions?)|(?:instructions?|prompt) you (?:were|have been) given|everything (?:the user|you) (?:has |have )?(?:said|know|have|saw|seen|typed|shared|told)|(?:all|any) (?:other )?(?:information|data|details|context) (?:you|the user) (?:have|has|know|knows|can (?:find|see|access)|shared|mentioned)|(?:other|all|any) (?:tools?'? )?(?:outputs?|results?|responses?) (?:you|from)|user'?s? (?:personal|private) (?:data|information|details)|(?:personal|private) (?:details|data|information) (?:of|about) the user|including (?:their |the user'?s? )?(?:personal|private) (?:details|data|information))/iu,
+);
+const STEAL_SECRET_BULK = forLowerCase(
+  /\b(?:precise |exact |home |current )(?:home )?(?:address|gps location|location)\b[^.\n]{0,40}\beven if (?:not|it is not|they are not) (?:needed|required)\b|\beven if not needed\b|\bclipboard\b|\bprocess\.env\b|\bos\.environ\b|\b(?:every|all|each|any)\b[^.\n]{0,30}\b(?:environment variables?|env vars?)|\*_(?:token|key|secret|password)\b|\bconnection strings? (?:including|with) (?:the )?(?:username|user|password|credentials)/iu,
+);
+const STEAL_SECRET = forLowerCase(
+  /\b(?:contents? of|content from|read (?:from )?|copy of|dump of|paste)\b[^.\n]{0,40}(?:~\/|\/etc\/|\.ssh|ssh|private keys?|id_rsa|id_ed25519|\.env\b|\.aws|\.npmrc|\.netrc|\.kube|credentials|mcp\.json|config\.json|keychain|wallet|history)|\b(?:any|all|every|the user'?s?|your)\b[^.\n]{0,15}\b(?:api[ _-]?keys?|secrets?|access tokens?|passwords?|credentials|private keys?|ssh keys?|environment variables|cookies|session tokens?)\b[^.\n]{0,30}\b(?:you (?:have|know|can|see|find)|available|visible|in (?:the )?(?:context|conversation|environment|memory)|found)|(?:gesamte[nr]? (?:gesprächsverlauf|unterhaltung|konversation)|vorherigen nachrichten|systemprompt)|(?:toute la conversation|historique complet|messages précédents|prompt système)|(?:toda la conversación|historial completo|mensajes anteriores|prompt del sistema)|(?:完整(?:的)?对话|全部对话|之前的消息|系统提示|聊天记录)|(?:всю переписку|весь диалог|предыдущие сообщения|системн\S* промпт|историю (?:чата|диалога))/iu,
+);
 // Names that give a hidden side channel a harmless look.
 const CHANNEL_NAME =
   /^(?:side_?notes?|notes?|feedback|debug(?:_?info)?|metadata|meta|extra(?:_?info)?|context|reasoning|remarks?|comments?|internal|telemetry|diagnostics?|trace|analytics|summary|session(?:_?data)?|state|memo|annotation|aux(?:iliary)?|log|audit)$/iu;
-const CHANNEL_HINT =
-  /\b(?:conversation|previous messages|chat history|everything|all (?:the )?(?:information|details|data) (?:you|the user)|what the user (?:said|asked|wrote|typed)|secrets|passwords|credentials|api keys|system prompt)\b/u;
+const CHANNEL_HINT = forLowerCase(
+  /\b(?:conversation|previous messages|chat history|everything|all (?:the )?(?:information|details|data) (?:you|the user)|what the user (?:said|asked|wrote|typed)|secrets|passwords|credentials|api keys|system prompt)\b/iu,
+);
 
 // A parameter whose own name says it carries this kind of data ("password", "prompt", "token").
 const RELATED_NAME =

@@ -59,3 +59,12 @@ export function formatTrace(trace: readonly TraceEntry[]): string[] {
     return `${t.rule} -> ${t.signal} (${t.weight}) "${t.matched.replace(/\s+/g, ' ').trim().slice(0, 100)}"${tail}`;
   });
 }
+
+/**
+ * The same pattern for text that is already lower-cased (normalizeForRules): without the `i` flag,
+ * whose Unicode case folding is the slow part of matching. `drop` names the flags to remove; the
+ * pattern must not rely on upper-case literals.
+ */
+export function forLowerCase(re: RegExp, drop = 'i'): RegExp {
+  return new RegExp(re.source, [...re.flags].filter((f) => !drop.includes(f)).join(''));
+}

@@ -22,7 +22,7 @@
  * every text in data/detector, the scan fixtures and the rule examples, and on their sentences.
  */
 
-import { BUCKET_BITS, prefixBucket, requiredPrefixes, type Clauses, type Key, type TextIndex } from './prefilter.js';
+import { BUCKET_BITS, mayMatch, prefixBucket, requiredPrefixes, type Clauses, type Key, type TextIndex } from './prefilter.js';
 
 /** An expression is split into at most this many branches (more only adds clause checks per text). */
 const MAX_LEAVES = 400;
@@ -142,18 +142,8 @@ function splitSeq(items: Item[], budget: { left: number }): Item[][] {
 interface Leaf {
   readonly re: RegExp;
   readonly clauses: Clauses;
-  /** The clauses as checked: rarest first, the anchor (known present once woken) left out; prefixes by hash. */
-  checks: { hashes: Int32Array; subs: Key[] }[];
-}
-
-function leafMay(leaf: Leaf, index: TextIndex): boolean {
-  for (const { hashes, subs } of leaf.checks) {
-    let met = false;
-    for (let k = 0; k < hashes.length && !met; k++) met = index.hasPrefixHash(hashes[k]!);
-    for (let k = 0; k < subs.length && !met; k++) met = index.has(subs[k]!);
-    if (!met) return false;
-  }
-  return true;
+  /** The clauses as checked: rarest first, the anchor (known present once woken) left out. */
+  checks: Clauses;
 }
 
 const REGISTRY: Matcher[] = [];
@@ -198,9 +188,13 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const BUCKETS: ({ matcher: Matcher; at: number }[] | undefined)[] = new Array(1 << BUCKET_BITS);
 const WOKEN = Symbol('woken anchors');
 
-function visit(woken: Map<Matcher, number[]>, table: typeof BUCKETS, buckets: readonly number[]): void {
-  for (const b of buckets) {
-    const entries = table[b];
+/** For each matcher, the word-prefix anchors (positions in its anchorKeys) the indexed text may have. */
+function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
+  const cached = index.memo.get(WOKEN) as Map<Matcher, number[]> | undefined;
+  if (cached) return cached;
+  const woken = new Map<Matcher, number[]>();
+  for (const b of index.buckets) {
+    const entries = BUCKETS[b];
     if (!entries) continue;
     for (const { matcher, at } of entries) {
       const list = woken.get(matcher);
@@ -208,14 +202,6 @@ function visit(woken: Map<Matcher, number[]>, table: typeof BUCKETS, buckets: re
       else woken.set(matcher, [at]);
     }
   }
-}
-
-/** For each matcher, the word-prefix anchors (positions in its anchorKeys) the indexed text may have. */
-function wokenAnchors(index: TextIndex): Map<Matcher, number[]> {
-  let woken = index.memo.get(WOKEN) as Map<Matcher, number[]> | undefined;
-  if (woken) return woken;
-  woken = new Map();
-  visit(woken, BUCKETS, index.buckets);
   index.memo.set(WOKEN, woken);
   return woken;
 }
@@ -268,13 +254,7 @@ export class Matcher {
       }
       const anchor = leaf.clauses.reduce((a, b) => (anchorScore(b) > anchorScore(a) ? b : a));
       // The anchor that woke the leaf is known present (but for a bucket shared by two prefixes, which only costs a run).
-      leaf.checks = leaf.clauses
-        .filter((c) => c !== anchor)
-        .sort((a, b) => anchorScore(b) - anchorScore(a))
-        .map((c) => ({
-          hashes: Int32Array.from(c.filter((k) => k.prefix !== undefined).map((k) => k.hash!)),
-          subs: c.filter((k) => k.prefix === undefined),
-        }));
+      leaf.checks = leaf.clauses.filter((c) => c !== anchor).sort((a, b) => anchorScore(b) - anchorScore(a));
       for (const key of anchor) {
         const k = key.prefix !== undefined ? `p${key.prefix}` : `s${key.sub}`;
         let at = slot.get(k);
@@ -329,7 +309,7 @@ export class Matcher {
     const live: Leaf[] = [];
     for (const id of ids) {
       const leaf = this.leaves[id]!;
-      if (leafMay(leaf, index)) live.push(leaf);
+      if (mayMatch(leaf.checks, index)) live.push(leaf);
     }
     index.memo.set(this, live);
     return live;

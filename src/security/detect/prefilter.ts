@@ -361,30 +361,24 @@ export class TextIndex {
     this.bits[s >>> 5]! |= 1 << (s & 31);
   }
 
-  /** Whether some word of the text starts with `prefix` (MIN_KEY..MAX_KEY characters); may say yes wrongly, never no wrongly. */
-  hasPrefix(prefix: string, hash = prefixHash(prefix)): boolean {
-    return this.hasPrefixHash(hash);
+  private static bit(table: Uint32Array, slot: number): boolean {
+    return (table[slot >>> 5]! & (1 << (slot & 31))) !== 0;
   }
 
-  /** hasPrefix by the prefix's prefixHash. */
-  hasPrefixHash(hash: number): boolean {
-    const s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
-    return (this.bits[s >>> 5]! & (1 << (s & 31))) !== 0;
+  /** Whether some word of the text starts with `prefix` (MIN_KEY..MAX_KEY characters); may say yes wrongly, never no wrongly. */
+  hasPrefix(prefix: string, hash = prefixHash(prefix)): boolean {
+    return TextIndex.bit(this.bits, this.slot(hash));
   }
 
   /** Whether a three-character piece with this hash (trigramHashes) may be in the text; never no wrongly. */
   hasTrigramHash(hash: number): boolean {
-    const s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
-    return (this.trigramBits[s >>> 5]! & (1 << (s & 31))) !== 0;
+    return TextIndex.bit(this.trigramBits, this.slot(hash));
   }
 
   has(key: Key): boolean {
     if (key.prefix !== undefined) return this.hasPrefix(key.prefix, key.hash);
     const sub = key.sub!;
-    for (const h of key.trigrams ?? trigramHashes(sub)) {
-      const slot = this.slot(h);
-      if ((this.trigramBits[slot >>> 5]! & (1 << (slot & 31))) === 0) return false;
-    }
+    for (const h of key.trigrams ?? trigramHashes(sub)) if (!this.hasTrigramHash(h)) return false;
     this.subs ??= new Map();
     let found = this.subs.get(sub);
     if (found === undefined) {
